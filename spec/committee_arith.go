@@ -1,0 +1,45 @@
+package spec
+
+// This file holds the committee arithmetic of the spec as pure functions of the quantities
+// it depends on (the number of active validators, the slot, the committee index), so the
+// state accessors and the bound analysis (package bounds) evaluate the very same expressions.
+
+// CommitteeCountPerSlot is the arithmetic of get_committee_count_per_slot
+// ("Beacon state accessors") for activeCount active validators:
+//
+//	max(1, min(MAX_COMMITTEES_PER_SLOT, activeCount // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE))
+func (c *Config) CommitteeCountPerSlot(activeCount uint64) uint64 {
+	n := activeCount / c.SlotsPerEpoch / c.TargetCommitteeSize
+	if n > c.MaxCommitteesPerSlot {
+		n = c.MaxCommitteesPerSlot
+	}
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// BeaconCommitteeArgs returns the index and count that get_beacon_committee
+// ("Beacon state accessors") passes to compute_committee for a committee at slot with
+// committee index, given the epoch's committees per slot:
+//
+//	index = (slot % SLOTS_PER_EPOCH) * committees_per_slot + index
+//	count = committees_per_slot * SLOTS_PER_EPOCH
+func (c *Config) BeaconCommitteeArgs(slot Slot, index CommitteeIndex, committeesPerSlot uint64) (idx, count uint64, err error) {
+	var k Calc
+	idx = k.Add(k.Mul(uint64(slot)%c.SlotsPerEpoch, committeesPerSlot), uint64(index))
+	count = k.Mul(committeesPerSlot, c.SlotsPerEpoch)
+	return idx, count, k.Err("get_beacon_committee: committee index and count")
+}
+
+// ComputeCommitteeRange returns the start and end that compute_committee ("Misc") computes
+// for a committee: the committee is the shuffled indices [start, end).
+//
+//	start = (len(indices) * index) // count
+//	end   = (len(indices) * uint64(index + 1)) // count
+func ComputeCommitteeRange(indexCount, index, count uint64) (start, end uint64, err error) {
+	var k Calc
+	start = k.Div(k.Mul(indexCount, index), count)
+	end = k.Div(k.Mul(indexCount, k.Add(index, 1)), count)
+	return start, end, k.Err("compute_committee: start and end")
+}
