@@ -1,0 +1,97 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+)
+
+// Hash is the spec's hash ("Crypto"): SHA-256.
+func Hash(data []byte) Root { return sha256.Sum256(data) }
+
+// ShuffleError reports a call of the shuffling outside its domain.
+type ShuffleError struct {
+	Index, IndexCount uint64
+}
+
+func (e *ShuffleError) Error() string {
+	return fmt.Sprintf("compute_shuffled_index: index %d not below index_count %d", e.Index, e.IndexCount)
+}
+
+// ComputeShuffledIndex is the spec's compute_shuffled_index ("Misc"): the position index is
+// shuffled to by the swap-or-not network keyed by seed, over SHUFFLE_ROUND_COUNT rounds.
+// This is the plain version, one index at a time; ShuffleList is the fast whole-list form.
+func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint64, error) {
+	if index >= indexCount {
+		return 0, &ShuffleError{Index: index, IndexCount: indexCount}
+	}
+	var buf [32 + 1 + 4]byte
+	copy(buf[:32], seed[:])
+	for round := uint64(0); round < c.ShuffleRoundCount; round++ {
+		buf[32] = uint8(round)
+		pivot := pivotOf(buf[:33]) % indexCount
+		flip := (pivot + indexCount - index) % indexCount
+		position := max(index, flip)
+		binary.LittleEndian.PutUint32(buf[33:], uint32(position/256))
+		source := hashPrefix(buf[:37])
+		b := source[(position%256)/8]
+		if (b>>(position%8))%2 == 1 {
+			index = flip
+		}
+	}
+	return index, nil
+}
+
+func hashPrefix(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// pivotOf is bytes_to_uint64(hash(seed + uint_to_bytes(uint8(current_round)))[0:8]).
+func pivotOf(seedAndRound []byte) uint64 {
+	h := sha256.Sum256(seedAndRound)
+	return binary.LittleEndian.Uint64(h[:8])
+}
+
+// ShuffleList returns the list the spec's committees read: out[i] =
+// indices[compute_shuffled_index(i, len(indices), seed)] for every i, computed for the whole
+// list at once in O(n × SHUFFLE_ROUND_COUNT) instead of calling ComputeShuffledIndex per
+// position.
+//
+// Why it is the same: each round of compute_shuffled_index is an involution σ_r that swaps
+// the pairs (i, pivot_r - i mod n) whose bit at the larger position is set, and
+// compute_shuffled_index = σ_{R-1} ∘ … ∘ σ_0. So out = indices ∘ σ_{R-1} ∘ … ∘ σ_0, which is
+// indices with round R-1's swaps applied first, then R-2's, down to round 0. A property test
+// holds the two equal.
+func (c *Config) ShuffleList(indices []ValidatorIndex, seed Root) []ValidatorIndex {
+	n := uint64(len(indices))
+	out := append([]ValidatorIndex(nil), indices...)
+	if n <= 1 {
+		return out
+	}
+	var buf [32 + 1 + 4]byte
+	copy(buf[:32], seed[:])
+	sources := make([][32]byte, (n+255)/256)
+	for r := c.ShuffleRoundCount; r > 0; r-- {
+		round := r - 1
+		buf[32] = uint8(round)
+		pivot := pivotOf(buf[:33]) % n
+		for k := range sources {
+			binary.LittleEndian.PutUint32(buf[33:], uint32(k))
+			sources[k] = hashPrefix(buf[:37])
+		}
+		// Pairs (i, flip) with i < flip, flip = (pivot - i) mod n: for i in [0, pivot] the
+		// partner is pivot - i; for i in (pivot, n) it is pivot + n - i.
+		swapPairs := func(lo, hi uint64) { // i from lo upwards, flip from hi downwards
+			for lo < hi {
+				position := hi
+				b := sources[position/256][(position%256)/8]
+				if (b>>(position%8))%2 == 1 {
+					out[lo], out[hi] = out[hi], out[lo]
+				}
+				lo++
+				hi--
+			}
+		}
+		swapPairs(0, pivot)
+		swapPairs(pivot+1, n-1)
+	}
+	return out
+}
