@@ -73,12 +73,6 @@ const (
 	fkList
 )
 
-// definer turns one field definition into an Object (a one-field container, whose root is
-// that field's root: merkleizing a single chunk with limit one returns the chunk).
-type definer func(c Codec)
-
-func (d definer) DefineSSZ(c Codec) { d(c) }
-
 // fieldCollector is the Codec that records a container's field definitions.
 type fieldCollector struct {
 	tracker
@@ -141,7 +135,7 @@ func TreeOf(ctx any, obj Object) (*Tree, error) {
 	fields := collectFields(ctx, obj)
 	t := &Tree{Kind: TreeContainer, Width: uint64(len(fields)), Count: len(fields), fields: fields, ctx: ctx}
 	for _, f := range fields {
-		r, err := HashTreeRoot(ctx, definer(f.define))
+		r, err := HashTreeRoot(ctx, Value(f.define))
 		if err != nil {
 			return nil, err
 		}
@@ -199,7 +193,7 @@ func (t *Tree) FieldYAML(i int) (*yaml.Node, error) {
 	if t.Kind != TreeContainer {
 		return nil, fmt.Errorf("not a container")
 	}
-	n, err := ToYAML(t.ctx, definer(t.fields[i].define))
+	n, err := ToYAML(t.ctx, Value(t.fields[i].define))
 	if err != nil {
 		return nil, err
 	}
