@@ -13,7 +13,11 @@ import (
 type Error struct {
 	Path   string
 	Reason string
+	kind   error // ErrSize for length problems, else nil
 }
+
+// Unwrap lets errors.Is(err, ssz.ErrSize) single out length problems.
+func (e *Error) Unwrap() error { return e.kind }
 
 func (e *Error) Error() string {
 	if e.Path == "" {
@@ -38,7 +42,13 @@ func (t *tracker) failf(name string, format string, a ...any) {
 	if t.err != nil {
 		return
 	}
-	t.err = &Error{Path: t.pathWith(name), Reason: fmt.Sprintf(format, a...)}
+	e := &Error{Path: t.pathWith(name), Reason: fmt.Sprintf(format, a...)}
+	for _, arg := range a {
+		if err, ok := arg.(error); ok && errors.Is(err, ErrSize) {
+			e.kind = ErrSize
+		}
+	}
+	t.err = e
 }
 
 func (t *tracker) pathWith(name string) string {
