@@ -1,0 +1,123 @@
+package conformance
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// vectorsDir is where `make spec-tests` extracts the official vectors.
+var vectorsDir = filepath.Join("..", ".cache", "spec-tests", "v0.12.3", "tests")
+
+// needVectors skips when the vectors are absent, except in CI (CI=true), where the README's
+// test command has fetched them and their absence is a failure.
+func needVectors(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(vectorsDir); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("official vectors missing in CI: %v", err)
+		}
+		t.Skip("official vectors not downloaded: run 'make spec-tests'")
+	}
+}
+
+// TestOfficialVectors runs every implemented runner over the v0.12.3 release and asserts
+// the exact case counts of the release, all passed, none skipped.
+func TestOfficialVectors(t *testing.T) {
+	needVectors(t)
+	want := map[string]int{ // runner -> cases in v0.12.3 (both presets)
+		"ssz_static":  3321, // minimal only: 27 types x 123
+		"ssz_generic": 1905,
+		"shuffling":   600,
+		"bls":         56,
+	}
+	var names []string
+	for r := range want {
+		names = append(names, r)
+	}
+	rep, err := Run(Options{Dir: vectorsDir, Runners: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, res := range rep.Results {
+		got[res.Runner] += res.Passed
+		if res.Failed != 0 || res.Skipped != 0 {
+			for _, f := range res.Failures {
+				t.Errorf("%s: %v", f.Case, f.Err)
+			}
+			t.Errorf("%s: %d failed, %d skipped", res.Name(), res.Failed, res.Skipped)
+		}
+	}
+	for r, n := range want {
+		if got[r] != n {
+			t.Errorf("runner %s: %d cases passed, the release has %d", r, got[r], n)
+		}
+	}
+}
+
+func TestUnknownThingsFailLoudly(t *testing.T) {
+	root := t.TempDir()
+	mk := func(parts ...string) string {
+		p := filepath.Join(append([]string{root}, parts...)...)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write := func(dir, name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An unknown runner, an unknown ssz_static type, a shuffling case with a stray file,
+	// and a fork that is not Phase 0 (reported as ignored, not run).
+	mk("minimal", "phase0", "light_client", "update", "pyspec_tests", "case_0")
+	mk("minimal", "phase0", "ssz_static", "NotAType", "ssz_random", "case_0")
+	c := mk("minimal", "phase0", "shuffling", "core", "shuffle", "case_0")
+	write(c, "mapping.yaml", "seed: '0x0000000000000000000000000000000000000000000000000000000000000000'\ncount: 1\nmapping: [0]\n")
+	write(c, "extra.txt", "?")
+	good := mk("minimal", "phase0", "shuffling", "core", "shuffle", "case_1")
+	write(good, "mapping.yaml", "seed: '0x0000000000000000000000000000000000000000000000000000000000000000'\ncount: 1\nmapping: [0]\n")
+	mk("minimal", "altair", "ssz_static")
+
+	rep, err := Run(Options{Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Result{}
+	for _, r := range rep.Results {
+		byName[r.Name()] = r
+	}
+	checks := []struct {
+		line           string
+		passed, failed int
+		reason         string
+	}{
+		{"minimal/phase0/light_client/update", 0, 1, "not implemented"},
+		{"minimal/phase0/ssz_static/NotAType", 0, 1, "unknown container type"},
+		{"minimal/phase0/shuffling/core", 1, 1, "unknown file \"extra.txt\""},
+	}
+	for _, ck := range checks {
+		r := byName[ck.line]
+		if r == nil {
+			t.Fatalf("no result line %s", ck.line)
+		}
+		if r.Passed != ck.passed || r.Failed != ck.failed {
+			t.Errorf("%s: %d passed %d failed, want %d/%d", ck.line, r.Passed, r.Failed, ck.passed, ck.failed)
+		}
+		if len(r.Failures) == 0 || !strings.Contains(r.Failures[0].Err.Error(), ck.reason) {
+			t.Errorf("%s: failures %v, want reason %q", ck.line, r.Failures, ck.reason)
+		}
+	}
+	if len(rep.Ignored) != 1 || rep.Ignored[0] != "minimal/altair" {
+		t.Errorf("ignored %v, want [minimal/altair]", rep.Ignored)
+	}
+	if _, err := Run(Options{Dir: root, Runners: []string{"nope"}}); err == nil {
+		t.Error("unknown --runner accepted")
+	}
+	if _, err := Run(Options{Dir: filepath.Join(root, "missing")}); err == nil {
+		t.Error("missing directory accepted")
+	}
+}
