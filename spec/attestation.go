@@ -1,0 +1,77 @@
+package spec
+
+import "slices"
+
+// ProcessAttestation is the spec's process_attestation ("Attestations").
+func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation) error {
+	const fn = "process_attestation"
+	data := &attestation.Data
+	previous, current := m.GetPreviousEpoch(state), m.GetCurrentEpoch(state)
+	if data.Target.Epoch != previous && data.Target.Epoch != current {
+		return assertf(fn, CheckTargetEpochRange, "target epoch %d, previous %d, current %d", data.Target.Epoch, previous, current)
+	}
+	if data.Target.Epoch != m.ComputeEpochAtSlot(data.Slot) {
+		return assertf(fn, CheckTargetEpochSlot, "target epoch %d, slot %d is in epoch %d", data.Target.Epoch, data.Slot, m.ComputeEpochAtSlot(data.Slot))
+	}
+	// assert data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= data.slot + SLOTS_PER_EPOCH
+	var k Calc
+	earliest := k.Add(uint64(data.Slot), m.MinAttestationInclusionDelay)
+	latest := k.Add(uint64(data.Slot), m.SlotsPerEpoch)
+	if err := k.Err("process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH"); err != nil {
+		return err
+	}
+	if !(earliest <= uint64(state.Slot) && uint64(state.Slot) <= latest) {
+		return assertf(fn, CheckInclusionWindow, "attestation slot %d included at slot %d (window %d..%d)", data.Slot, state.Slot, earliest, latest)
+	}
+	if count := m.GetCommitteeCountPerSlot(state, data.Target.Epoch); !(uint64(data.Index) < count) {
+		return assertf(fn, CheckCommitteeIndex, "committee index %d, %d committees per slot", data.Index, count)
+	}
+	committee, err := m.GetBeaconCommittee(state, data.Slot, data.Index)
+	if err != nil {
+		return err
+	}
+	if attestation.AggregationBits.Len() != uint64(len(committee)) {
+		return assertf(fn, CheckAggregationBitsLen, "%d aggregation bits for a committee of %d", attestation.AggregationBits.Len(), len(committee))
+	}
+	proposerIndex, err := m.GetBeaconProposerIndex(state)
+	if err != nil {
+		return err
+	}
+	pending := PendingAttestation{
+		Data:            *data,
+		AggregationBits: slices.Clone(attestation.AggregationBits),
+		InclusionDelay:  state.Slot - data.Slot, // no underflow: checked by the inclusion window
+		ProposerIndex:   proposerIndex,
+	}
+	limit := m.MaxAttestations * m.SlotsPerEpoch
+	if data.Target.Epoch == current {
+		if data.Source != state.CurrentJustifiedCheckpoint {
+			return assertf(fn, CheckSourceCurrent, "source %d/%x, current justified %d/%x", data.Source.Epoch, data.Source.Root, state.CurrentJustifiedCheckpoint.Epoch, state.CurrentJustifiedCheckpoint.Root)
+		}
+		if uint64(len(state.CurrentEpochAttestations)) >= limit {
+			return &IndexError{List: "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.CurrentEpochAttestations)), Len: len(state.CurrentEpochAttestations)}
+		}
+		state.CurrentEpochAttestations = append(state.CurrentEpochAttestations, pending)
+	} else {
+		if data.Source != state.PreviousJustifiedCheckpoint {
+			return assertf(fn, CheckSourcePrevious, "source %d/%x, previous justified %d/%x", data.Source.Epoch, data.Source.Root, state.PreviousJustifiedCheckpoint.Epoch, state.PreviousJustifiedCheckpoint.Root)
+		}
+		if uint64(len(state.PreviousEpochAttestations)) >= limit {
+			return &IndexError{List: "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.PreviousEpochAttestations)), Len: len(state.PreviousEpochAttestations)}
+		}
+		state.PreviousEpochAttestations = append(state.PreviousEpochAttestations, pending)
+	}
+	// Verify signature
+	indexed, err := m.GetIndexedAttestation(state, attestation)
+	if err != nil {
+		return err
+	}
+	ok, err := m.IsValidIndexedAttestation(state, indexed)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return assertf(fn, CheckAttestationValid, "indexed attestation of %d attesters is not valid", len(indexed.AttestingIndices))
+	}
+	return nil
+}

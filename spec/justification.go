@@ -1,0 +1,103 @@
+package spec
+
+// ProcessJustificationAndFinalization is the spec's process_justification_and_finalization
+// ("Justification and finalization").
+func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) error {
+	// Initial FFG checkpoint values have a 0x00 stub for root: skip FFG updates in the first
+	// two epochs to avoid corner cases that might result in modifying this stub.
+	if m.GetCurrentEpoch(state) <= GenesisEpoch+1 {
+		return nil
+	}
+	previousEpoch := m.GetPreviousEpoch(state)
+	currentEpoch := m.GetCurrentEpoch(state)
+	oldPreviousJustified := state.PreviousJustifiedCheckpoint
+	oldCurrentJustified := state.CurrentJustifiedCheckpoint
+
+	// Process justifications
+	state.PreviousJustifiedCheckpoint = state.CurrentJustifiedCheckpoint
+	bits := justificationBits(state)
+	bits = bits << 1 & (1<<JustificationBitsLength - 1) // justification_bits[1:] = justification_bits[:3]; [0] = 0
+
+	total, err := m.GetTotalActiveBalance(state)
+	if err != nil {
+		return err
+	}
+	for _, step := range []struct {
+		epoch Epoch
+		bit   uint
+	}{{previousEpoch, 1}, {currentEpoch, 0}} {
+		matching, err := m.GetMatchingTargetAttestations(state, step.epoch)
+		if err != nil {
+			return err
+		}
+		attesting, err := m.GetAttestingBalance(state, matching)
+		if err != nil {
+			return err
+		}
+		var k Calc
+		justified := k.Mul(uint64(attesting), 3) >= k.Mul(uint64(total), 2)
+		if err := k.Err("process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2"); err != nil {
+			return err
+		}
+		if justified {
+			root, err := m.GetBlockRoot(state, step.epoch)
+			if err != nil {
+				return err
+			}
+			state.CurrentJustifiedCheckpoint = Checkpoint{Epoch: step.epoch, Root: root}
+			bits |= 1 << step.bit
+		}
+	}
+	setJustificationBits(state, bits)
+
+	// Process finalizations
+	all := func(from, to uint) bool { // all(bits[from:to])
+		for i := from; i < to; i++ {
+			if bits&(1<<i) == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	// Each rule is checked in the spec's order, and its epoch sum evaluated only when its bits
+	// are all set (Python's `and` short-circuits, so an overflow counts only then).
+	rules := []struct {
+		from, to   uint
+		checkpoint Checkpoint
+		distance   uint64
+	}{
+		{1, 4, oldPreviousJustified, 3}, // 2nd/3rd/4th most recent justified, the 2nd using the 4th as source
+		{1, 3, oldPreviousJustified, 2}, // 2nd/3rd most recent justified, the 2nd using the 3rd as source
+		{0, 3, oldCurrentJustified, 2},  // 1st/2nd/3rd most recent justified, the 1st using the 3rd as source
+		{0, 2, oldCurrentJustified, 1},  // 1st/2nd most recent justified, the 1st using the 2nd as source
+	}
+	for _, r := range rules {
+		if !all(r.from, r.to) {
+			continue
+		}
+		var k Calc
+		sum := k.Add(uint64(r.checkpoint.Epoch), r.distance)
+		if err := k.Err("process_justification_and_finalization: justified checkpoint epoch + distance"); err != nil {
+			return err
+		}
+		if sum == uint64(currentEpoch) {
+			state.FinalizedCheckpoint = r.checkpoint
+		}
+	}
+	return nil
+}
+
+// justificationBits reads the Bitvector[4] as a number: bit i is justification_bits[i].
+func justificationBits(state *BeaconState) uint8 {
+	if len(state.JustificationBits) == 0 {
+		return 0
+	}
+	return state.JustificationBits[0] & (1<<JustificationBitsLength - 1)
+}
+
+func setJustificationBits(state *BeaconState, bits uint8) {
+	if len(state.JustificationBits) == 0 {
+		state.JustificationBits = make([]byte, 1)
+	}
+	state.JustificationBits[0] = bits
+}

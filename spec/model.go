@@ -1,0 +1,31 @@
+package spec
+
+// Model is the Phase 0 spec under one configuration: every spec function that reads or
+// writes a BeaconState is a method of Model, named after it (process_attestation is
+// ProcessAttestation). Pure functions of the configuration (compute_shuffled_index, the
+// committee arithmetic) are methods of the embedded *Config and so are reachable as
+// m.ComputeShuffledIndex too.
+//
+// A Model keeps per-epoch caches (shufflings, committees, proposers, total balances) for
+// the state it is working on. They are dropped at the start of every top-level call
+// (StateTransition, ProcessSlots, ProcessBlock, ProcessEpoch and each Process* of an
+// operation or epoch step), and invalidated by the model's own mutators when they change
+// what a cache depends on. Code that edits a state directly and then calls accessors such
+// as GetBeaconCommittee must call ResetCaches first. A Model is not safe for concurrent
+// use; it is cheap to create one per goroutine.
+type Model struct {
+	*Config
+	// VerifySignatures turns BLS verification on (the default) or off, for the vectors
+	// whose bls_setting allows it and for fast replays of trusted data.
+	VerifySignatures bool
+
+	cache modelCache
+}
+
+// NewModel returns a Model of cfg with signature verification on.
+func NewModel(cfg *Config) *Model {
+	return &Model{Config: cfg, VerifySignatures: true}
+}
+
+// ResetCaches drops every cached shuffling, committee, proposer and balance total.
+func (m *Model) ResetCaches() { m.cache = modelCache{} }

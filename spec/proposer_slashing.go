@@ -1,0 +1,42 @@
+package spec
+
+// ProcessProposerSlashing is the spec's process_proposer_slashing ("Proposer slashings").
+func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing) error {
+	const fn = "process_proposer_slashing"
+	header1, header2 := &ps.SignedHeader1.Message, &ps.SignedHeader2.Message
+	// Verify header slots match
+	if header1.Slot != header2.Slot {
+		return assertf(fn, CheckHeaderSlotsMatch, "slots %d and %d", header1.Slot, header2.Slot)
+	}
+	// Verify header proposer indices match
+	if header1.ProposerIndex != header2.ProposerIndex {
+		return assertf(fn, CheckHeaderProposersMatch, "proposers %d and %d", header1.ProposerIndex, header2.ProposerIndex)
+	}
+	// Verify the headers are different
+	if *header1 == *header2 {
+		return assertf(fn, CheckHeadersDiffer, "both headers are the same")
+	}
+	// Verify the proposer is slashable
+	proposer, err := validatorAt(state, header1.ProposerIndex)
+	if err != nil {
+		return err
+	}
+	if !IsSlashableValidator(proposer, m.GetCurrentEpoch(state)) {
+		return assertf(fn, CheckProposerSlashable, "proposer %d is not slashable at epoch %d", header1.ProposerIndex, m.GetCurrentEpoch(state))
+	}
+	// Verify signatures
+	if m.VerifySignatures {
+		for i, signed := range []*SignedBeaconBlockHeader{&ps.SignedHeader1, &ps.SignedHeader2} {
+			epoch := m.ComputeEpochAtSlot(signed.Message.Slot)
+			domain := m.GetDomain(state, m.DomainBeaconProposer, &epoch)
+			root, err := m.ComputeSigningRoot(&signed.Message, domain)
+			if err != nil {
+				return err
+			}
+			if !blsVerify(proposer.Pubkey, root[:], signed.Signature) {
+				return assertf(fn, CheckHeaderSignature, "signature of header %d does not verify", i+1)
+			}
+		}
+	}
+	return m.SlashValidator(state, header1.ProposerIndex, nil)
+}

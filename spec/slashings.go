@@ -1,0 +1,35 @@
+package spec
+
+// ProcessSlashings is the spec's process_slashings ("Slashings").
+func (m *Model) ProcessSlashings(state *BeaconState) error {
+	epoch := m.GetCurrentEpoch(state)
+	totalBalance, err := m.GetTotalActiveBalance(state)
+	if err != nil {
+		return err
+	}
+	var k Calc
+	var sum uint64
+	for _, s := range state.Slashings {
+		sum = k.Add(sum, uint64(s))
+	}
+	adjusted := min(k.Mul(sum, m.ProportionalSlashingMultiplier), uint64(totalBalance))
+	target := k.Add(uint64(epoch), m.EpochsPerSlashingsVector/2)
+	if err := k.Err("process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2"); err != nil {
+		return err
+	}
+	increment := uint64(m.EffectiveBalanceIncrement) // factored out from penalty numerator to avoid uint64 overflow
+	for index := range state.Validators {
+		validator := &state.Validators[index]
+		if validator.Slashed && target == uint64(validator.WithdrawableEpoch) {
+			penaltyNumerator := k.Mul(uint64(validator.EffectiveBalance)/increment, adjusted)
+			penalty := k.Mul(k.Div(penaltyNumerator, uint64(totalBalance)), increment)
+			if err := k.Err("process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment"); err != nil {
+				return err
+			}
+			if err := DecreaseBalance(state, ValidatorIndex(index), Gwei(penalty)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

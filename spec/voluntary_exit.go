@@ -1,0 +1,46 @@
+package spec
+
+// ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
+func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntaryExit) error {
+	const fn = "process_voluntary_exit"
+	exit := &signed.Message
+	validator, err := validatorAt(state, exit.ValidatorIndex)
+	if err != nil {
+		return err
+	}
+	current := m.GetCurrentEpoch(state)
+	// Verify the validator is active
+	if !IsActiveValidator(validator, current) {
+		return assertf(fn, CheckExitActive, "validator %d is not active at epoch %d", exit.ValidatorIndex, current)
+	}
+	// Verify exit has not been initiated
+	if validator.ExitEpoch != FarFutureEpoch {
+		return assertf(fn, CheckExitNotInitiated, "validator %d already exits at epoch %d", exit.ValidatorIndex, validator.ExitEpoch)
+	}
+	// Exits must specify an epoch when they become valid; they are not valid before then
+	if !(current >= exit.Epoch) {
+		return assertf(fn, CheckExitEpoch, "exit of validator %d valid from epoch %d, current epoch %d", exit.ValidatorIndex, exit.Epoch, current)
+	}
+	// Verify the validator has been active long enough
+	var k Calc
+	earliest := k.Add(uint64(validator.ActivationEpoch), m.ShardCommitteePeriod)
+	if err := k.Err("process_voluntary_exit: activation_epoch + SHARD_COMMITTEE_PERIOD"); err != nil {
+		return err
+	}
+	if !(uint64(current) >= earliest) {
+		return assertf(fn, CheckExitTooYoung, "validator %d too young to exit (epoch %d < earliest %d)", exit.ValidatorIndex, current, earliest)
+	}
+	// Verify signature
+	if m.VerifySignatures {
+		domain := m.GetDomain(state, m.DomainVoluntaryExit, &exit.Epoch)
+		root, err := m.ComputeSigningRoot(exit, domain)
+		if err != nil {
+			return err
+		}
+		if !blsVerify(validator.Pubkey, root[:], signed.Signature) {
+			return assertf(fn, CheckExitSignature, "signature of validator %d does not verify", exit.ValidatorIndex)
+		}
+	}
+	// Initiate exit
+	return m.InitiateValidatorExit(state, exit.ValidatorIndex)
+}
