@@ -4,9 +4,6 @@
 GO        ?= go
 BIN       := bin/beaconcheck
 FUZZTIME  ?= 30s
-# Runners of the official vectors implemented so far; `make test` runs exactly these and
-# the spectest command fails loudly on any other runner it is asked for.
-RUNNERS   := ssz_static,ssz_generic,shuffling,bls
 
 .PHONY: all build test report spec-tests vet fmt-check fuzz bench clean help
 
@@ -35,12 +32,12 @@ vet:
 test: spec-tests fmt-check vet build
 	@echo "== go test ./... (unit, property and conformance tests; vectors in .cache/)"
 	$(GO) test -count=1 ./...
-	@echo "== beaconcheck spectest --runner $(RUNNERS)"
-	$(BIN) spectest --runner $(RUNNERS)
+	@echo "== beaconcheck spectest --preset all (every Phase 0 case of the official v0.12.3 vectors)"
+	$(BIN) spectest --preset all
 
 report: spec-tests build
 	@echo "== official vectors"
-	$(BIN) spectest --runner $(RUNNERS)
+	$(BIN) spectest --preset all
 	@echo "== committee-size bound analysis (mainnet, then minimal) and plots"
 	$(BIN) bounds --preset mainnet --plots docs/img --grid 4194355
 	$(BIN) bounds --preset minimal

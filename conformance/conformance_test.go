@@ -22,8 +22,8 @@ func needVectors(t *testing.T) {
 	}
 }
 
-// TestOfficialVectors runs every implemented runner over the v0.12.3 release and asserts
-// the exact case counts of the release, all passed, none skipped.
+// TestOfficialVectors runs every runner over the v0.12.3 release (all of its Phase 0
+// cases: 6,316) and asserts the exact case counts of the release, all passed, none skipped.
 func TestOfficialVectors(t *testing.T) {
 	needVectors(t)
 	want := map[string]int{ // runner -> cases in v0.12.3 (both presets)
@@ -31,6 +31,13 @@ func TestOfficialVectors(t *testing.T) {
 		"ssz_generic": 1905,
 		"shuffling":   600,
 		"bls":         56,
+		// The state transition, minimal and mainnet.
+		"operations":       172,
+		"epoch_processing": 80,
+		"sanity":           77,
+		"finality":         10,
+		"rewards":          88,
+		"genesis":          7, // minimal only
 	}
 	var names []string
 	for r := range want {
