@@ -174,3 +174,30 @@ func (m *Model) proposerAt(s *BeaconState, slot Slot) (ValidatorIndex, error) {
 	}
 	return m.GetBeaconProposerIndex(c)
 }
+
+// The cached exit queue must give every exit the epoch the spec's scan of the registry
+// gives it: exits fill each epoch up to the churn limit, then move to the next.
+func TestExitQueueCacheMatchesScan(t *testing.T) {
+	cfg := MustPreset("minimal")
+	s := testState(cfg, 300)
+	s.Validators[7].ExitEpoch = 9 // an exit already queued beyond the earliest epoch
+	cached := NewModel(cfg)
+	for i := 10; i < 40; i++ {
+		// The spec's scan, on a copy, with a fresh model (no cache).
+		want := s.Copy()
+		if err := NewModel(cfg).InitiateValidatorExit(want, ValidatorIndex(i)); err != nil {
+			t.Fatal(err)
+		}
+		if err := cached.InitiateValidatorExit(s, ValidatorIndex(i)); err != nil {
+			t.Fatal(err)
+		}
+		if s.Validators[i].ExitEpoch != want.Validators[i].ExitEpoch {
+			t.Fatalf("exit %d: cached queue gives epoch %d, the scan %d", i, s.Validators[i].ExitEpoch, want.Validators[i].ExitEpoch)
+		}
+	}
+	// 4 per epoch (MIN_PER_EPOCH_CHURN_LIMIT): epoch 9 held one and takes 3 more, epochs 10-15
+	// take 24, and the last 3 go to epoch 16.
+	if got := s.Validators[39].ExitEpoch; got != 16 {
+		t.Fatalf("the 30th exit lands in epoch %d, want 16", got)
+	}
+}

@@ -60,8 +60,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) error {
 	}
 	state.Validators = append(state.Validators, m.GetValidatorFromDeposit(state, deposit))
 	state.Balances = append(state.Balances, amount)
-	m.registryChanged(state)
-	return nil
+	return nil // the new validator is inactive: no cached entry depends on it
 }
 
 // IsValidMerkleBranch is the spec's is_valid_merkle_branch ("Predicates").

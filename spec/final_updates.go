@@ -39,7 +39,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) error {
 		}
 	}
 	if changed {
-		m.registryChanged(state)
+		m.effectiveBalancesChanged(state)
 	}
 	// Reset slashings
 	i := nextEpoch % m.EpochsPerSlashingsVector

@@ -39,21 +39,18 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	if validator.ExitEpoch != FarFutureEpoch {
 		return nil
 	}
-	// Compute exit queue epoch
-	exitQueueEpoch, err := m.ComputeActivationExitEpoch(m.GetCurrentEpoch(state))
+	// Compute exit queue epoch: the latest exit epoch in use, or the earliest allowed now.
+	// (exit_queue_epoch and exit_queue_churn come from the cached exit queue, which one pass
+	// over the registry built and every exit since has updated.)
+	earliest, err := m.ComputeActivationExitEpoch(m.GetCurrentEpoch(state))
 	if err != nil {
 		return err
 	}
-	for i := range state.Validators {
-		if e := state.Validators[i].ExitEpoch; e != FarFutureEpoch && e > exitQueueEpoch {
-			exitQueueEpoch = e
-		}
-	}
+	queue := m.exitQueue(state)
+	exitQueueEpoch := max(queue.maxEpoch, earliest)
 	var exitQueueChurn uint64
-	for i := range state.Validators {
-		if state.Validators[i].ExitEpoch == exitQueueEpoch {
-			exitQueueChurn++
-		}
+	if exitQueueEpoch == queue.maxEpoch {
+		exitQueueChurn = queue.churn
 	}
 	var k Calc
 	if exitQueueChurn >= m.GetValidatorChurnLimit(state) {
@@ -66,7 +63,8 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	}
 	validator.ExitEpoch = exitQueueEpoch
 	validator.WithdrawableEpoch = Epoch(withdrawable)
-	m.registryChanged(state)
+	queue.record(exitQueueEpoch)
+	m.activeSetChangesFrom(state, exitQueueEpoch)
 	return nil
 }
 

@@ -47,7 +47,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) error {
 		state.Validators[index].ActivationEpoch = activation
 	}
 	if len(queue) > 0 {
-		m.registryChanged(state)
+		m.activeSetChangesFrom(state, activation)
 	}
 	return nil
 }
