@@ -319,7 +319,7 @@ func (d *decoder) sequence(b []byte, s CompositeSeq, min, max uint64) {
 		} else {
 			elem = b[i*sh.fixed : (i+1)*sh.fixed]
 		}
-		d.push(elemName(int(i)))
+		d.pushIndex(int(i))
 		d.object(elem, s.Elem(int(i)))
 		d.pop()
 	}

@@ -169,7 +169,7 @@ func (e *encoder) sequence(s CompositeSeq) {
 	}
 	if !sh.dynamic {
 		for i := 0; i < n && e.err == nil; i++ {
-			e.push(elemName(i))
+			e.pushIndex(i)
 			e.object(s.Elem(i))
 			e.pop()
 		}
@@ -185,7 +185,7 @@ func (e *encoder) sequence(s CompositeSeq) {
 			return
 		}
 		binary.LittleEndian.PutUint32(e.buf[table+offsetSize*i:], uint32(off))
-		e.push(elemName(i))
+		e.pushIndex(i)
 		e.object(s.Elem(i))
 		e.pop()
 	}

@@ -162,7 +162,7 @@ func (hs *hasher) List(name string, s CompositeSeq, limit uint64) {
 
 func (hs *hasher) elements(s CompositeSeq) {
 	for i := 0; i < s.Len() && hs.err == nil; i++ {
-		hs.push(elemName(i))
+		hs.pushIndex(i)
 		hs.object(s.Elem(i))
 		hs.pop()
 	}

@@ -29,11 +29,18 @@ func (e *Error) Error() string {
 // ErrSize is wrapped by errors about lengths: lists over their limit, data of the wrong size.
 var ErrSize = errors.New("size")
 
-// tracker is the path and first-error bookkeeping every codec shares.
+// tracker is the path and first-error bookkeeping every codec shares. The path is kept
+// as names and indices and only formatted when an error needs it: hashing a large list
+// must not allocate a string per element.
 type tracker struct {
 	ctx  any
-	path []string
+	path []pathElem
 	err  error
+}
+
+type pathElem struct {
+	name  string
+	index int // when name is ""
 }
 
 func (t *tracker) Context() any { return t.ctx }
@@ -53,22 +60,27 @@ func (t *tracker) failf(name string, format string, a ...any) {
 
 func (t *tracker) pathWith(name string) string {
 	var b strings.Builder
-	for _, p := range t.path {
+	add := func(p string) {
 		if b.Len() > 0 && !strings.HasPrefix(p, "[") {
 			b.WriteByte('.')
 		}
 		b.WriteString(p)
 	}
-	if name != "" {
-		if b.Len() > 0 && !strings.HasPrefix(name, "[") {
-			b.WriteByte('.')
+	for _, p := range t.path {
+		if p.name == "" {
+			add(elemName(p.index))
+		} else {
+			add(p.name)
 		}
-		b.WriteString(name)
+	}
+	if name != "" {
+		add(name)
 	}
 	return b.String()
 }
 
-func (t *tracker) push(name string) { t.path = append(t.path, name) }
+func (t *tracker) push(name string) { t.path = append(t.path, pathElem{name: name}) }
+func (t *tracker) pushIndex(i int)  { t.path = append(t.path, pathElem{index: i}) }
 func (t *tracker) pop()             { t.path = t.path[:len(t.path)-1] }
 
 func elemName(i int) string { return fmt.Sprintf("[%d]", i) }
