@@ -34,6 +34,9 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called after each case.
 	Progress func(done, total int)
+	// Checked runs the state-transition runners in checked mode: every spec function's
+	// contract is evaluated on every call, and a breach fails the case.
+	Checked bool
 }
 
 // Result is the outcome of one suite line: preset/fork/runner/handler.
@@ -60,6 +63,8 @@ type Report struct {
 	// Ignored lists directories that are deliberately not run because they are not Phase 0
 	// (other forks), e.g. "mainnet/phase1".
 	Ignored []string
+	// Checks counts the contract clauses evaluated in checked mode (nil otherwise).
+	Checks *spec.Checks
 }
 
 // Totals sums the results.
@@ -79,7 +84,8 @@ type Case struct {
 	Rel                                  string // path relative to the vectors directory
 	Config                               *spec.Config
 
-	run handlerFunc
+	run    handlerFunc
+	checks *spec.Checks // non-nil in checked mode
 }
 
 // handlerFunc runs one case; nil means passed.
@@ -142,6 +148,9 @@ func Run(opts Options) (*Report, error) {
 	}
 
 	rep := &Report{}
+	if opts.Checked {
+		rep.Checks = &spec.Checks{}
+	}
 	results := map[string]*Result{}
 	var cases []*Case
 	var caseResult []*Result
@@ -206,7 +215,7 @@ func Run(opts Options) (*Report, error) {
 						for _, cn := range names {
 							rel := filepath.Join(preset, fork, rn, hn, sn, cn)
 							c := &Case{Preset: preset, Runner: rn, Handler: hn, Suite: sn, Name: cn,
-								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg}
+								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, checks: rep.Checks}
 							if herr != nil {
 								res.Failed++
 								res.Failures = append(res.Failures, Failure{Case: rel, Err: herr})

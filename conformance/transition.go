@@ -87,10 +87,11 @@ func (c *Case) readMeta(present map[string]bool) (*meta, error) {
 }
 
 // model returns a Model for the case: real BLS verification unless the case's bls_setting
-// demands it off.
+// demands it off, checked mode when the run asked for it.
 func (c *Case) model(m *meta) *spec.Model {
 	model := spec.NewModel(c.Config)
 	model.VerifySignatures = m.BLSSetting != 2
+	model.Checked = c.checks
 	return model
 }
 
@@ -113,6 +114,10 @@ func hasSSZ(present map[string]bool, base string) bool {
 // expectPost compares the model's outcome with the case's post state: post present means
 // the transition must succeed and match; absent means it must fail.
 func (c *Case) expectPost(present map[string]bool, state *spec.BeaconState, transitionErr error) error {
+	var cv *spec.ContractViolation
+	if errors.As(transitionErr, &cv) {
+		return fmt.Errorf("checked mode: %w", transitionErr) // a breach fails the case whatever the vector expects
+	}
 	if !hasSSZ(present, "post") {
 		if transitionErr == nil {
 			return errors.New("invalid transition accepted: the case has no post state, the model raised nothing")

@@ -117,7 +117,23 @@ func (m *Model) GetCommitteeCountPerSlot(state *BeaconState, epoch Epoch) uint64
 // GetBeaconCommittee is the spec's get_beacon_committee ("Beacon state accessors"). It
 // reads the epoch's cached whole-list shuffling; the plain ComputeCommittee path is held
 // equal to it by a property test. The result must not be modified.
-func (m *Model) GetBeaconCommittee(state *BeaconState, slot Slot, index CommitteeIndex) ([]ValidatorIndex, error) {
+func (m *Model) GetBeaconCommittee(state *BeaconState, slot Slot, index CommitteeIndex) (committee []ValidatorIndex, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getBeaconCommitteeContract, func(c *checker) {
+			c.that("index_below_count", uint64(index) < m.GetCommitteeCountPerSlot(state, m.ComputeEpochAtSlot(slot)),
+				"committee index %d, %d committees per slot", index, m.GetCommitteeCountPerSlot(state, m.ComputeEpochAtSlot(slot)))
+		}); err != nil {
+			return nil, err
+		}
+		defer m.ensures(getBeaconCommitteeContract, &err, func(c *checker) {
+			epoch := m.ComputeEpochAtSlot(slot)
+			active := m.GetActiveValidatorIndices(state, epoch)
+			count := m.GetCommitteeCountPerSlot(state, epoch) * m.SlotsPerEpoch
+			c.that("length_is_share", uint64(len(committee)) >= uint64(len(active))/count && uint64(len(committee)) <= (uint64(len(active))+count-1)/count,
+				"committee of %d from %d active validators in %d committees", len(committee), len(active), count)
+			c.that("members_active", allActive(state, committee, epoch), "a member is not active at epoch %d", epoch)
+		})
+	}
 	epoch := m.ComputeEpochAtSlot(slot)
 	committeesPerSlot := m.GetCommitteeCountPerSlot(state, epoch)
 	idx, count, err := m.BeaconCommitteeArgs(slot, index, committeesPerSlot)
@@ -129,6 +145,26 @@ func (m *Model) GetBeaconCommittee(state *BeaconState, slot Slot, index Committe
 		return nil, err
 	}
 	return committeeFromShuffling(shuffled, idx, count)
+}
+
+var getBeaconCommitteeContract = declare(Contract{
+	Func: "get_beacon_committee", Section: "Beacon state accessors",
+	Pre: []Clause{
+		{"index_below_count", "the committee index is below get_committee_count_per_slot of the slot's epoch"},
+	},
+	Post: []Clause{
+		{"length_is_share", "the committee has floor(V/C) or ceil(V/C) members, V active validators at the epoch, C = committees per slot × SLOTS_PER_EPOCH"},
+		{"members_active", "every member is active at the slot's epoch"},
+	},
+})
+
+func allActive(state *BeaconState, indices []ValidatorIndex, epoch Epoch) bool {
+	for _, i := range indices {
+		if uint64(i) >= uint64(len(state.Validators)) || !IsActiveValidator(&state.Validators[i], epoch) {
+			return false
+		}
+	}
+	return true
 }
 
 // committeeFromShuffling is compute_committee over a whole-list shuffle: members
@@ -258,14 +294,38 @@ func (m *Model) GetIndexedAttestation(state *BeaconState, a *Attestation) (*Inde
 // This is where the committee-size bound bites: the spec reads bits[i] for every member
 // of the committee, and a committee longer than the bitlist (possible once active
 // validators exceed 2**22 on mainnet) is an out-of-range read. go-bitfield's BitAt would
-// answer false there; the model reports a BitlistIndexError, as the spec would raise.
-func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, bits bitfield.Bitlist) ([]ValidatorIndex, error) {
+// answer false there; the model reports a BitlistIndexError, as the spec would raise, and
+// in checked mode the precondition committee_fits_bits names the breach first.
+func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, bits bitfield.Bitlist) (out []ValidatorIndex, err error) {
+	if m.Checked != nil {
+		committee, cerr := m.GetBeaconCommittee(state, data.Slot, data.Index)
+		if cerr != nil {
+			return nil, cerr
+		}
+		if err := m.requires(getAttestingIndicesContract, func(c *checker) {
+			c.that("committee_fits_bits", uint64(len(committee)) <= bits.Len(),
+				"committee of %d members read through a bitlist of %d bits (MAX_VALIDATORS_PER_COMMITTEE %d)", len(committee), bits.Len(), m.MaxValidatorsPerCommittee)
+		}); err != nil {
+			return nil, err
+		}
+		defer m.ensures(getAttestingIndicesContract, &err, func(c *checker) {
+			c.that("subset_of_committee", subsetOf(out, committee), "an attesting index is not in the committee")
+			c.that("sorted_unique", strictlySorted(out), "indices are not sorted and unique")
+			set := 0
+			for i := range committee {
+				if bits.BitAt(uint64(i)) {
+					set++
+				}
+			}
+			c.that("one_per_set_bit", len(out) == set, "%d indices for %d set bits", len(out), set)
+		})
+	}
 	committee, err := m.GetBeaconCommittee(state, data.Slot, data.Index)
 	if err != nil {
 		return nil, err
 	}
 	n := bits.Len()
-	out := make([]ValidatorIndex, 0, len(committee))
+	out = make([]ValidatorIndex, 0, len(committee))
 	for i, index := range committee {
 		if uint64(i) >= n {
 			return nil, &BitlistIndexError{Func: "get_attesting_indices", Index: uint64(i), Len: n}
@@ -276,4 +336,38 @@ func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, b
 	}
 	sortIndices(out)
 	return out, nil
+}
+
+var getAttestingIndicesContract = declare(Contract{
+	Func: "get_attesting_indices", Section: "Beacon state accessors",
+	Pre: []Clause{
+		{"committee_fits_bits", "the committee is no longer than the bitlist it is read through: len(committee) <= len(bits). The committee-size bound: on mainnet it fails once more than 2**22 validators are active"},
+	},
+	Post: []Clause{
+		{"subset_of_committee", "every returned index is a member of the committee"},
+		{"sorted_unique", "the indices are sorted and distinct (a set)"},
+		{"one_per_set_bit", "there is one index per set bit among the committee's positions"},
+	},
+})
+
+func subsetOf(sub, set []ValidatorIndex) bool {
+	in := make(map[ValidatorIndex]bool, len(set))
+	for _, i := range set {
+		in[i] = true
+	}
+	for _, i := range sub {
+		if !in[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func strictlySorted(s []ValidatorIndex) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i-1] >= s[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,5 @@
 package spec
 
-import "github.com/beaconcheck/beaconcheck/merkle"
-
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) Validator {
 	amount := deposit.Data.Amount
@@ -61,13 +59,4 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) error {
 	state.Validators = append(state.Validators, m.GetValidatorFromDeposit(state, deposit))
 	state.Balances = append(state.Balances, amount)
 	return nil // the new validator is inactive: no cached entry depends on it
-}
-
-// IsValidMerkleBranch is the spec's is_valid_merkle_branch ("Predicates").
-func IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint64, root Root) bool {
-	b := make([][32]byte, len(branch))
-	for i := range branch {
-		b[i] = branch[i]
-	}
-	return merkle.IsValidMerkleBranch(leaf, b, depth, index, root)
 }

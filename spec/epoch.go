@@ -1,26 +1,5 @@
 package spec
 
-// ProcessEpoch is the spec's process_epoch ("Epoch processing"), atomic: on error the
-// state is left as it was.
-func (m *Model) ProcessEpoch(state *BeaconState) error {
-	return m.atomically(state, m.processEpoch)
-}
-
-func (m *Model) processEpoch(state *BeaconState) error {
-	for _, step := range []func(*BeaconState) error{
-		m.ProcessJustificationAndFinalization,
-		m.ProcessRewardsAndPenalties,
-		m.ProcessRegistryUpdates,
-		m.ProcessSlashings,
-		m.ProcessFinalUpdates,
-	} {
-		if err := step(state); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // GetMatchingSourceAttestations is the spec's get_matching_source_attestations ("Epoch
 // processing, helper functions").
 func (m *Model) GetMatchingSourceAttestations(state *BeaconState, epoch Epoch) ([]PendingAttestation, error) {

@@ -122,7 +122,21 @@ func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorInde
 // ComputeCommittee is the spec's compute_committee ("Misc"), the plain version: each member
 // by compute_shuffled_index. The model's committee accessors use the cached whole-list
 // shuffle (committeeFromShuffling), which a test holds equal to this.
-func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, count uint64) ([]ValidatorIndex, error) {
+func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, count uint64) (out []ValidatorIndex, err error) {
+	if m.Checked != nil {
+		if err := m.requires(computeCommitteeContract, func(c *checker) {
+			c.that("index_below_count", index < count, "index %d, count %d", index, count)
+			c.that("indices_not_empty", len(indices) > 0, "no indices to draw from")
+		}); err != nil {
+			return nil, err
+		}
+		defer m.ensures(computeCommitteeContract, &err, func(c *checker) {
+			start, end, _ := ComputeCommitteeRange(uint64(len(indices)), index, count)
+			c.that("length_end_minus_start", uint64(len(out)) == end-start, "%d members, end - start = %d", len(out), end-start)
+			c.that("drawn_from_indices", subsetOf(out, indices), "a member is not among the indices")
+			c.that("no_duplicates", len(out) == len(uniq(out)), "a member appears twice")
+		})
+	}
 	if count == 0 {
 		return nil, assertf("compute_committee", CheckCommitteeCount, "count is zero")
 	}
@@ -130,7 +144,7 @@ func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, cou
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ValidatorIndex, 0, end-start)
+	out = make([]ValidatorIndex, 0, end-start)
 	for i := start; i < end; i++ {
 		s, err := m.ComputeShuffledIndex(i, uint64(len(indices)), seed)
 		if err != nil {
@@ -139,6 +153,27 @@ func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, cou
 		out = append(out, indices[s])
 	}
 	return out, nil
+}
+
+var computeCommitteeContract = declare(Contract{
+	Func: "compute_committee", Section: "Misc",
+	Pre: []Clause{
+		{"index_below_count", "the committee index is below the committee count"},
+		{"indices_not_empty", "there is at least one index to draw from"},
+	},
+	Post: []Clause{
+		{"length_end_minus_start", "the committee has end - start members, start = len(indices)*index // count, end = len(indices)*(index+1) // count"},
+		{"drawn_from_indices", "every member is one of the indices"},
+		{"no_duplicates", "no member appears twice"},
+	},
+})
+
+func uniq(s []ValidatorIndex) map[ValidatorIndex]struct{} {
+	m := make(map[ValidatorIndex]struct{}, len(s))
+	for _, v := range s {
+		m[v] = struct{}{}
+	}
+	return m
 }
 
 // The BLS calls of the spec, over package bls.

@@ -18,6 +18,10 @@ type Model struct {
 	// VerifySignatures turns BLS verification on (the default) or off, for the vectors
 	// whose bls_setting allows it and for fast replays of trusted data.
 	VerifySignatures bool
+	// Checked, when set, turns on checked mode: every spec function evaluates its
+	// contract (contract.go) on every call and returns a *ContractViolation on a breach.
+	// The count of evaluated clauses accumulates in it.
+	Checked *Checks
 
 	cache modelCache
 }

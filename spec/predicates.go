@@ -1,5 +1,7 @@
 package spec
 
+import "github.com/beaconcheck/beaconcheck/merkle"
+
 // IsActiveValidator is the spec's is_active_validator ("Predicates").
 func IsActiveValidator(v *Validator, epoch Epoch) bool {
 	return v.ActivationEpoch <= epoch && epoch < v.ExitEpoch
@@ -65,4 +67,13 @@ func (m *Model) IsValidIndexedAttestation(state *BeaconState, ia *IndexedAttesta
 		return false, err
 	}
 	return blsFastAggregateVerify(pubkeys, root[:], ia.Signature), nil
+}
+
+// IsValidMerkleBranch is the spec's is_valid_merkle_branch ("Predicates").
+func IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint64, root Root) bool {
+	b := make([][32]byte, len(branch))
+	for i := range branch {
+		b[i] = branch[i]
+	}
+	return merkle.IsValidMerkleBranch(leaf, b, depth, index, root)
 }

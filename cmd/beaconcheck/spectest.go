@@ -43,18 +43,19 @@ Runners: ` + strings.Join(conformance.RunnerNames(), ", ") + `.`,
 			var cf configFlags
 			fs.Var(&cf.configs, "config", "config YAML replacing each preset's own (for vectors made with a custom config); repeat for the split format")
 			verbose := fs.Bool("v", false, "list every failed case with its reason (default: the first 5 per line)")
+			checked := fs.Bool("checked", false, "checked mode: evaluate every spec function's contract on every call; a breach fails the case")
 			return func(args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
 				}
-				return runSpectest(os.Stdout, os.Stderr, *vectors, *preset, *runnerList, cf, *verbose)
+				return runSpectest(os.Stdout, os.Stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked)
 			}
 		},
 	})
 }
 
-func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, cf configFlags, verbose bool) error {
-	opts := conformance.Options{Dir: vectors}
+func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, cf configFlags, verbose, checked bool) error {
+	opts := conformance.Options{Dir: vectors, Checked: checked}
 	if opts.Dir == "" {
 		dir, err := findVectorsCache()
 		if err != nil {
@@ -109,6 +110,9 @@ func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, c
 			}
 			fmt.Fprintf(stdout, "    FAIL %s: %v\n", f.Case, f.Err)
 		}
+	}
+	if rep.Checks != nil {
+		fmt.Fprintf(stdout, "checked mode: %d contract clauses evaluated\n", rep.Checks.Evaluations())
 	}
 	p, f, s := rep.Totals()
 	fmt.Fprintf(stdout, "%d passed, %d failed, %d skipped\n", p, f, s)

@@ -1,0 +1,160 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"sync/atomic"
+)
+
+// Contracts, in the Hoare style of the Dafny formalization of Phase 0: every spec function
+// has a precondition (what its caller must guarantee) and a postcondition (what it
+// guarantees when it returns without error), each a list of named clauses. The contract
+// of a function is declared right after it, in its file; the checks themselves are
+// functions beside the declaration.
+//
+// In checked mode (Model.Checked) every call evaluates its function's contract. A breach
+// is returned as a *ContractViolation naming the function, the clause, pre or post, and
+// the values involved. Unchecked, a call pays one branch on a nil pointer.
+//
+// What the clauses mean:
+//
+//   - Preconditions are obligations of the caller, not input validation. The spec's
+//     asserts on untrusted input (a block's slot, an attestation's target) are behaviour,
+//     reported as AssertErrors, and a transition that fails them is invalid, not a breach.
+//     A precondition breach means a caller inside the model (or the spec itself, as with
+//     the committee-size bound) called a function outside its domain.
+//   - Postconditions relate the result and the state after the call to the arguments and
+//     a copy of the state before it; frame clauses say that nothing but the listed fields
+//     changed.
+
+// ContractViolation is a breach of a spec function's contract found in checked mode.
+type ContractViolation struct {
+	Func   string // the spec function, e.g. "get_attesting_indices"
+	Clause string // the clause's stable name, e.g. "committee_fits_bits"
+	Phase  string // "pre" or "post"
+	Detail string // the offending values
+}
+
+func (e *ContractViolation) Error() string {
+	cond := "precondition"
+	if e.Phase == "post" {
+		cond = "postcondition"
+	}
+	return fmt.Sprintf("contract violation: %s %s %s: %s", e.Func, cond, e.Clause, e.Detail)
+}
+
+// Clause is one named condition of a contract, with its meaning in plain words.
+type Clause struct {
+	Name string
+	Doc  string
+}
+
+// Contract is a spec function's contract as documented (docs/contracts.md is generated
+// from these).
+type Contract struct {
+	Func    string // the spec's name, e.g. "process_voluntary_exit"
+	Section string // the spec section it is defined in
+	Pre     []Clause
+	Post    []Clause
+}
+
+var contracts = map[string]*Contract{}
+
+// declare registers a function's contract; it runs at package initialisation.
+func declare(c Contract) *Contract {
+	if _, dup := contracts[c.Func]; dup {
+		panic("spec: two contracts for " + c.Func)
+	}
+	cc := c
+	contracts[c.Func] = &cc
+	return &cc
+}
+
+// Contracts returns every declared contract, sorted by function name.
+func Contracts() []Contract {
+	out := make([]Contract, 0, len(contracts))
+	for _, c := range contracts {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Func < out[j].Func })
+	return out
+}
+
+// ContractOf returns the contract of a spec function, by its spec name.
+func ContractOf(fn string) (Contract, bool) {
+	c, ok := contracts[fn]
+	if !ok {
+		return Contract{}, false
+	}
+	return *c, true
+}
+
+// Checks holds the state of checked mode: how many clauses were evaluated.
+type Checks struct {
+	evaluations atomic.Uint64
+}
+
+// Evaluations is the number of contract clauses evaluated so far.
+func (k *Checks) Evaluations() uint64 { return k.evaluations.Load() }
+
+// checker evaluates the clauses of one phase of one contract.
+type checker struct {
+	k        *Checks
+	contract *Contract
+	phase    string
+	failed   *ContractViolation
+}
+
+// that evaluates one clause. The clause must be declared in the function's contract (a
+// check that names an undeclared clause is itself reported, so the documentation cannot
+// fall behind the checks).
+func (c *checker) that(clause string, ok bool, format string, a ...any) {
+	c.k.evaluations.Add(1)
+	if c.failed != nil {
+		return
+	}
+	if !c.declared(clause) {
+		c.failed = &ContractViolation{Func: c.contract.Func, Clause: clause, Phase: c.phase, Detail: "clause not declared in the contract"}
+		return
+	}
+	if !ok {
+		c.failed = &ContractViolation{Func: c.contract.Func, Clause: clause, Phase: c.phase, Detail: fmt.Sprintf(format, a...)}
+	}
+}
+
+func (c *checker) declared(clause string) bool {
+	list := c.contract.Pre
+	if c.phase == "post" {
+		list = c.contract.Post
+	}
+	for _, cl := range list {
+		if cl.Name == clause {
+			return true
+		}
+	}
+	return false
+}
+
+// requires evaluates a precondition when m is in checked mode; nil otherwise.
+func (m *Model) requires(contract *Contract, check func(c *checker)) error {
+	c := &checker{k: m.Checked, contract: contract, phase: "pre"}
+	check(c)
+	if c.failed != nil {
+		return c.failed
+	}
+	return nil
+}
+
+// ensures evaluates a postcondition, replacing *err when it is nil and a clause fails.
+// Postconditions are checked on success only: a failed call's guarantee (for the atomic
+// entry points, an unchanged state) is a clause of its own where it applies.
+func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) {
+	if *err != nil {
+		return
+	}
+	c := &checker{k: m.Checked, contract: contract, phase: "post"}
+	check(c)
+	if c.failed != nil {
+		*err = c.failed
+	}
+}
