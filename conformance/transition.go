@@ -398,7 +398,11 @@ func runGenesisValidity(c *Case) error {
 	if err := c.decodeYAML("is_valid.yaml", &want); err != nil {
 		return err
 	}
-	if got := c.model(m).IsValidGenesisState(state); got != want {
+	got, err := c.model(m).IsValidGenesisState(state)
+	if err != nil {
+		return err
+	}
+	if got != want {
 		return fmt.Errorf("is_valid_genesis_state = %v, want %v", got, want)
 	}
 	return nil

@@ -1,9 +1,34 @@
 package spec
 
-import "slices"
+import (
+	"bytes"
+	"slices"
+)
 
 // ProcessAttestation is the spec's process_attestation ("Attestations").
-func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation) error {
+func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processAttestationContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processAttestationContract, &err, func(c *checker) {
+			list, field := state.PreviousEpochAttestations, "previous_epoch_attestations"
+			old := before.PreviousEpochAttestations
+			if attestation.Data.Target.Epoch == m.GetCurrentEpoch(state) {
+				list, field, old = state.CurrentEpochAttestations, "current_epoch_attestations", before.CurrentEpochAttestations
+			}
+			appended := len(list) == len(old)+1 && list[len(list)-1].Data == attestation.Data &&
+				bytes.Equal(list[len(list)-1].AggregationBits, attestation.AggregationBits)
+			c.that("pending_appended", appended, "%s did not get this attestation appended", field)
+			if appended {
+				p := list[len(list)-1]
+				c.that("inclusion_delay_in_window", uint64(p.InclusionDelay) >= m.MinAttestationInclusionDelay && uint64(p.InclusionDelay) <= m.SlotsPerEpoch,
+					"inclusion delay %d outside [MIN_ATTESTATION_INCLUSION_DELAY, SLOTS_PER_EPOCH]", p.InclusionDelay)
+			}
+			c.frame(frame{fields: []string{field}}, before, state)
+		})
+	}
 	const fn = "process_attestation"
 	data := &attestation.Data
 	previous, current := m.GetPreviousEpoch(state), m.GetCurrentEpoch(state)
@@ -75,3 +100,13 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 	}
 	return nil
 }
+
+var processAttestationContract = declare(Contract{
+	Func: "process_attestation", Section: "Attestations",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"pending_appended", "a pending attestation with the attestation's data and bits was appended to the list of its target epoch"},
+		{"inclusion_delay_in_window", "its inclusion delay is between MIN_ATTESTATION_INCLUSION_DELAY and SLOTS_PER_EPOCH"},
+		{"frame", "nothing else changes: only that one list"},
+	},
+})

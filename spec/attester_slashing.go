@@ -1,7 +1,28 @@
 package spec
 
+import "slices"
+
 // ProcessAttesterSlashing is the spec's process_attester_slashing ("Attester slashings").
-func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing) error {
+func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processAttesterSlashingContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processAttesterSlashingContract, &err, func(c *checker) {
+			newly := 0
+			for i := range state.Validators {
+				if state.Validators[i].Slashed && !before.Validators[i].Slashed {
+					newly++
+					in1 := slices.Contains(as.Attestation1.AttestingIndices, ValidatorIndex(i))
+					in2 := slices.Contains(as.Attestation2.AttestingIndices, ValidatorIndex(i))
+					c.that("slashed_only_attesters_of_both", in1 && in2, "validator %d slashed but not in both attestations", i)
+				}
+			}
+			c.that("slashed_some", newly > 0, "no validator newly slashed")
+			c.frame(slashingFrame, before, state)
+		})
+	}
 	const fn = "process_attester_slashing"
 	a1, a2 := &as.Attestation1, &as.Attestation2
 	if !IsSlashableAttestationData(&a1.Data, &a2.Data) {
@@ -49,3 +70,13 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 	}
 	return nil
 }
+
+var processAttesterSlashingContract = declare(Contract{
+	Func: "process_attester_slashing", Section: "Attester slashings",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"slashed_only_attesters_of_both", "every newly slashed validator attested in both attestations"},
+		{"slashed_some", "at least one validator was newly slashed"},
+		{"frame", "only balances, slashings, and validators' slashed, exit_epoch and withdrawable_epoch change"},
+	},
+})

@@ -8,7 +8,21 @@ func (m *Model) ProcessBlock(state *BeaconState, block *BeaconBlock) error {
 	return m.atomically(state, func(state *BeaconState) error { return m.processBlock(state, block) })
 }
 
-func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) error {
+func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processBlockContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processBlockContract, &err, func(c *checker) {
+			c.wellFormed(m, state)
+			c.that("header_is_block", state.LatestBlockHeader.Slot == block.Slot && state.LatestBlockHeader.ProposerIndex == block.ProposerIndex &&
+				state.LatestBlockHeader.ParentRoot == block.ParentRoot, "latest_block_header is not the block's header")
+			c.frame(frame{fields: []string{"latest_block_header", "randao_mixes", "eth1_data", "eth1_data_votes", "eth1_deposit_index",
+				"balances", "slashings", "previous_epoch_attestations", "current_epoch_attestations"}, allValidators: true, appends: true,
+				validatorFields: []string{"slashed", "exit_epoch", "withdrawable_epoch"}}, before, state)
+		})
+	}
 	if err := m.ProcessBlockHeader(state, block); err != nil {
 		return err
 	}
@@ -22,7 +36,20 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) error {
 }
 
 // ProcessBlockHeader is the spec's process_block_header ("Block header").
-func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) error {
+func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processBlockHeaderContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processBlockHeaderContract, &err, func(c *checker) {
+			bodyRoot, _ := HashTreeRoot(m.Config, &block.Body)
+			want := BeaconBlockHeader{Slot: block.Slot, ProposerIndex: block.ProposerIndex, ParentRoot: block.ParentRoot, BodyRoot: bodyRoot}
+			c.that("header_cached", state.LatestBlockHeader == want, "latest_block_header %+v, want %+v", state.LatestBlockHeader, want)
+			c.that("slot_advanced", state.LatestBlockHeader.Slot > before.LatestBlockHeader.Slot, "header slot did not advance")
+			c.frame(frame{fields: []string{"latest_block_header"}}, before, state)
+		})
+	}
 	const fn = "process_block_header"
 	// Verify that the slots match
 	if block.Slot != state.Slot {
@@ -72,7 +99,19 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) error
 }
 
 // ProcessRandao is the spec's process_randao ("RANDAO").
-func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) error {
+func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processRandaoContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processRandaoContract, &err, func(c *checker) {
+			i := uint64(m.GetCurrentEpoch(state)) % m.EpochsPerHistoricalVector
+			want := Xor(before.RandaoMixes[i], Hash(body.RandaoReveal[:]))
+			c.that("mix_updated", state.RandaoMixes[i] == want, "randao_mixes[%d] is not the old mix xor hash(reveal)", i)
+			c.frame(frame{fields: []string{"randao_mixes"}}, before, state)
+		})
+	}
 	epoch := m.GetCurrentEpoch(state)
 	// Verify RANDAO reveal
 	proposerIndex, err := m.GetBeaconProposerIndex(state)
@@ -101,7 +140,19 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) error {
 }
 
 // ProcessEth1Data is the spec's process_eth1_data ("Eth1 data").
-func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) error {
+func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processEth1DataContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processEth1DataContract, &err, func(c *checker) {
+			n := len(state.Eth1DataVotes)
+			c.that("vote_appended", n == len(before.Eth1DataVotes)+1 && state.Eth1DataVotes[n-1] == body.Eth1Data, "the block's vote was not appended")
+			c.that("eth1_data_is_old_or_vote", state.Eth1Data == before.Eth1Data || state.Eth1Data == body.Eth1Data, "eth1_data became neither its old value nor the vote")
+			c.frame(frame{fields: []string{"eth1_data", "eth1_data_votes"}}, before, state)
+		})
+	}
 	limit := m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch
 	if uint64(len(state.Eth1DataVotes)) >= limit {
 		return &IndexError{List: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", Index: uint64(len(state.Eth1DataVotes)), Len: len(state.Eth1DataVotes)}
@@ -120,7 +171,20 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) error
 }
 
 // ProcessOperations is the spec's process_operations ("Operations").
-func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) error {
+func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processOperationsContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processOperationsContract, &err, func(c *checker) {
+			c.wellFormed(m, state)
+			c.that("deposits_consumed", state.Eth1DepositIndex == before.Eth1DepositIndex+uint64(len(body.Deposits)),
+				"eth1_deposit_index %d -> %d for %d deposits", before.Eth1DepositIndex, state.Eth1DepositIndex, len(body.Deposits))
+			c.frame(frame{fields: []string{"eth1_deposit_index", "balances", "slashings", "previous_epoch_attestations", "current_epoch_attestations"},
+				allValidators: true, appends: true, validatorFields: []string{"slashed", "exit_epoch", "withdrawable_epoch"}}, before, state)
+		})
+	}
 	// Verify that outstanding deposits are processed up to the maximum number of deposits
 	var k Calc
 	outstanding := k.Sub(state.Eth1Data.DepositCount, state.Eth1DepositIndex)
@@ -157,3 +221,52 @@ func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) err
 	}
 	return nil
 }
+
+var processBlockContract = declare(Contract{
+	Func: "process_block", Section: "Block processing",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"header_is_block", "latest_block_header is the block's header (slot, proposer, parent)"},
+		{"frame", "the slot, fork, histories, checkpoints and justification bits are untouched; validators change only by slashing, exits and deposits"},
+	},
+})
+
+var processBlockHeaderContract = declare(Contract{
+	Func: "process_block_header", Section: "Block header",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"header_cached", "latest_block_header holds the block's slot, proposer and parent, a zero state root (filled by the next process_slot) and the body's root"},
+		{"slot_advanced", "the header's slot is later than the previous latest header's"},
+		{"frame", "nothing but latest_block_header changes"},
+	},
+})
+
+var processRandaoContract = declare(Contract{
+	Func: "process_randao", Section: "RANDAO",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"mix_updated", "the current epoch's mix is the old mix xor hash(randao_reveal)"},
+		{"frame", "only randao_mixes changes (and only that entry, implied by mix_updated and the frame of the vector)"},
+	},
+})
+
+var processEth1DataContract = declare(Contract{
+	Func: "process_eth1_data", Section: "Eth1 data",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"vote_appended", "the block's eth1_data vote is appended to eth1_data_votes"},
+		{"eth1_data_is_old_or_vote", "eth1_data is unchanged or becomes the vote (when it has a majority of the period's slots)"},
+		{"frame", "only eth1_data and eth1_data_votes change"},
+	},
+})
+
+var processOperationsContract = declare(Contract{
+	Func: "process_operations", Section: "Operations",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"deposits_consumed", "eth1_deposit_index grew by the number of deposits in the block"},
+		{"frame", "only balances, slashings, the pending attestation lists, eth1_deposit_index, validators' slashed/exit/withdrawable epochs and appended validators change"},
+	},
+})

@@ -158,3 +158,21 @@ func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) 
 		*err = c.failed
 	}
 }
+
+// ensuresAtomic is ensures for the atomic entry points: on success it evaluates check; on
+// failure it evaluates the clause "unchanged_on_error" (the state equals before).
+func (m *Model) ensuresAtomic(contract *Contract, err *error, before, state *BeaconState, check func(c *checker)) {
+	if *err == nil {
+		m.ensures(contract, err, check)
+		return
+	}
+	if _, isViolation := (*err).(*ContractViolation); isViolation {
+		return
+	}
+	c := &checker{k: m.Checked, contract: contract, phase: "post"}
+	p := frame{}.changedOutside(before, state)
+	c.that("unchanged_on_error", p == "", "%s changed although the transition failed (%v)", p, *err)
+	if c.failed != nil {
+		*err = c.failed
+	}
+}

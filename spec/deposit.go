@@ -1,7 +1,17 @@
 package spec
 
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
-func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) Validator {
+// (The error is a contract violation in checked mode; the function itself cannot fail.)
+func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getValidatorFromDepositContract, &err, func(c *checker) {
+			c.that("effective_balance_rounded_capped", v.EffectiveBalance <= m.MaxEffectiveBalance && v.EffectiveBalance%m.EffectiveBalanceIncrement == 0 && v.EffectiveBalance <= deposit.Data.Amount,
+				"effective balance %d for amount %d", v.EffectiveBalance, deposit.Data.Amount)
+			c.that("not_yet_eligible", v.ActivationEligibilityEpoch == FarFutureEpoch && v.ActivationEpoch == FarFutureEpoch &&
+				v.ExitEpoch == FarFutureEpoch && v.WithdrawableEpoch == FarFutureEpoch && !v.Slashed, "status epochs not all FAR_FUTURE_EPOCH")
+			c.that("keys_copied", v.Pubkey == deposit.Data.Pubkey && v.WithdrawalCredentials == deposit.Data.WithdrawalCredentials, "pubkey or credentials differ from the deposit")
+		})
+	}
 	amount := deposit.Data.Amount
 	effectiveBalance := min(amount-amount%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)
 	return Validator{
@@ -12,11 +22,37 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) Va
 		ExitEpoch:                  FarFutureEpoch,
 		WithdrawableEpoch:          FarFutureEpoch,
 		EffectiveBalance:           effectiveBalance,
-	}
+	}, nil
 }
 
 // ProcessDeposit is the spec's process_deposit ("Deposits").
-func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) error {
+func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processDepositContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processDepositContract, &err, func(c *checker) {
+			c.that("deposit_index_advanced", state.Eth1DepositIndex == before.Eth1DepositIndex+1,
+				"eth1_deposit_index %d became %d", before.Eth1DepositIndex, state.Eth1DepositIndex)
+			grew := len(state.Validators) - len(before.Validators)
+			c.that("at_most_one_validator_added", grew == 0 || grew == 1, "%d validators added", grew)
+			if grew == 1 {
+				v := state.Validators[len(state.Validators)-1]
+				c.that("new_validator_from_deposit", v.Pubkey == deposit.Data.Pubkey && state.Balances[len(state.Balances)-1] == deposit.Data.Amount &&
+					v == mustValidatorFromDeposit(m, state, deposit), "the appended validator does not match the deposit")
+			}
+			var changed []ValidatorIndex
+			for i := range before.Balances {
+				if state.Balances[i] != before.Balances[i] {
+					changed = append(changed, ValidatorIndex(i))
+				}
+			}
+			c.that("top_up_of_own_pubkey", len(changed) == 0 || (len(changed) == 1 && grew == 0 && state.Validators[changed[0]].Pubkey == deposit.Data.Pubkey),
+				"balances changed at %v for a deposit of pubkey %x", changed, deposit.Data.Pubkey[:4])
+			c.frame(frame{fields: []string{"eth1_deposit_index", "balances"}, appends: true}, before, state)
+		})
+	}
 	// Verify the Merkle branch
 	leaf, err := HashTreeRoot(m.Config, &deposit.Data)
 	if err != nil {
@@ -36,7 +72,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) error {
 	for index := range state.Validators {
 		if state.Validators[index].Pubkey == pubkey {
 			// Increase balance by deposit amount
-			return IncreaseBalance(state, ValidatorIndex(index), amount)
+			return m.IncreaseBalance(state, ValidatorIndex(index), amount)
 		}
 	}
 	// Verify the deposit signature (proof of possession), which the deposit contract does
@@ -56,7 +92,38 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) error {
 	if uint64(len(state.Validators)) >= m.ValidatorRegistryLimit {
 		return &IndexError{List: "state.validators (append beyond VALIDATOR_REGISTRY_LIMIT)", Index: uint64(len(state.Validators)), Len: len(state.Validators)}
 	}
-	state.Validators = append(state.Validators, m.GetValidatorFromDeposit(state, deposit))
+	validator, err := m.GetValidatorFromDeposit(state, deposit)
+	if err != nil {
+		return err
+	}
+	state.Validators = append(state.Validators, validator)
 	state.Balances = append(state.Balances, amount)
 	return nil // the new validator is inactive: no cached entry depends on it
+}
+
+var processDepositContract = declare(Contract{
+	Func: "process_deposit", Section: "Deposits",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"deposit_index_advanced", "eth1_deposit_index grew by exactly one (every proven deposit is consumed, even one whose signature fails)"},
+		{"at_most_one_validator_added", "the registry grew by zero or one validator"},
+		{"new_validator_from_deposit", "a new validator is get_validator_from_deposit of the deposit, with the deposit's amount as balance"},
+		{"top_up_of_own_pubkey", "otherwise at most the balance of the validator with the deposit's pubkey changed"},
+		{"frame", "nothing else changes: eth1_deposit_index, balances, and appended validators and balances"},
+	},
+})
+
+var getValidatorFromDepositContract = declare(Contract{
+	Func: "get_validator_from_deposit", Section: "Deposits",
+	Post: []Clause{
+		{"effective_balance_rounded_capped", "the effective balance is the amount rounded down to EFFECTIVE_BALANCE_INCREMENT, capped at MAX_EFFECTIVE_BALANCE"},
+		{"not_yet_eligible", "all four status epochs are FAR_FUTURE_EPOCH and the validator is not slashed"},
+		{"keys_copied", "pubkey and withdrawal credentials are the deposit's"},
+	},
+})
+
+// mustValidatorFromDeposit is get_validator_from_deposit without checks, for postconditions.
+func mustValidatorFromDeposit(m *Model, state *BeaconState, deposit *Deposit) Validator {
+	v, _ := (&Model{Config: m.Config}).GetValidatorFromDeposit(state, deposit)
+	return v
 }

@@ -1,7 +1,34 @@
 package spec
 
 // ProcessFinalUpdates is the spec's process_final_updates ("Final updates").
-func (m *Model) ProcessFinalUpdates(state *BeaconState) error {
+func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processFinalUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processFinalUpdatesContract, &err, func(c *checker) {
+			next := uint64(m.GetCurrentEpoch(state)) + 1
+			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
+			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],
+				"the next epoch's mix is not the current one")
+			ok := true
+			for i := range state.Validators {
+				eb := state.Validators[i].EffectiveBalance
+				if eb != before.Validators[i].EffectiveBalance && (eb > m.MaxEffectiveBalance || eb%m.EffectiveBalanceIncrement != 0) {
+					ok = false
+				}
+			}
+			c.that("effective_balances_rounded", ok, "an updated effective balance is not a multiple of EFFECTIVE_BALANCE_INCREMENT below MAX_EFFECTIVE_BALANCE")
+			grew := len(state.HistoricalRoots) - len(before.HistoricalRoots)
+			boundary := next%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0
+			c.that("historical_root_on_boundary", (boundary && grew == 1) || (!boundary && grew == 0), "historical_roots grew by %d", grew)
+			c.that("attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
+				"current epoch attestations were not moved to previous")
+			c.frame(frame{fields: []string{"eth1_data_votes", "slashings", "randao_mixes", "historical_roots", "previous_epoch_attestations", "current_epoch_attestations"},
+				allValidators: true, validatorFields: []string{"effective_balance"}}, before, state)
+		})
+	}
 	currentEpoch := m.GetCurrentEpoch(state)
 	var k Calc
 	nextEpoch := k.Add(uint64(currentEpoch), 1)
@@ -74,3 +101,16 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) error {
 	state.CurrentEpochAttestations = []PendingAttestation{}
 	return nil
 }
+
+var processFinalUpdatesContract = declare(Contract{
+	Func: "process_final_updates", Section: "Final updates",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"slashings_reset", "the next epoch's slashings entry is zero"},
+		{"mix_carried", "the next epoch's randao mix is the current epoch's"},
+		{"effective_balances_rounded", "every updated effective balance is a multiple of EFFECTIVE_BALANCE_INCREMENT, at most MAX_EFFECTIVE_BALANCE"},
+		{"historical_root_on_boundary", "historical_roots grows by one exactly at a SLOTS_PER_HISTORICAL_ROOT boundary"},
+		{"attestations_rotated", "the current epoch's pending attestations became the previous epoch's; the current list is empty"},
+		{"frame", "only eth1_data_votes, slashings, randao_mixes, historical_roots, the attestation lists and effective balances change"},
+	},
+})

@@ -156,3 +156,23 @@ func (m *Model) wellFormed(s *BeaconState) string {
 	}
 	return ""
 }
+
+// wellFormedClause evaluates the usual "state_well_formed" clause.
+func (c *checker) wellFormed(m *Model, s *BeaconState) {
+	w := m.wellFormed(s)
+	c.that("state_well_formed", w == "", "%s", w)
+}
+
+// frame evaluates the usual "frame" clause: nothing outside f changed from before to after.
+func (c *checker) frame(f frame, before, after *BeaconState) {
+	p := f.changedOutside(before, after)
+	c.that("frame", p == "", "%s changed, which the function may not change", p)
+}
+
+// snapshot returns a copy of state in checked mode, for postconditions and frames.
+func (m *Model) snapshot(state *BeaconState) *BeaconState {
+	if m.Checked == nil {
+		return nil
+	}
+	return state.Copy()
+}

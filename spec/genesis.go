@@ -9,7 +9,26 @@ import (
 
 // InitializeBeaconStateFromEth1 is the spec's initialize_beacon_state_from_eth1
 // ("Genesis"): the candidate genesis state for an Eth1 block and the deposits up to it.
-func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp uint64, deposits []Deposit) (*BeaconState, error) {
+func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp uint64, deposits []Deposit) (state *BeaconState, err error) {
+	if m.Checked != nil {
+		defer m.ensures(initializeBeaconStateFromEth1Contract, &err, func(c *checker) {
+			c.wellFormed(m, state)
+			c.that("genesis_time", state.GenesisTime == eth1Timestamp+m.GenesisDelay, "genesis time %d for eth1 timestamp %d", state.GenesisTime, eth1Timestamp)
+			c.that("deposits_consumed", state.Eth1DepositIndex == uint64(len(deposits)) && state.Eth1Data.DepositCount == uint64(len(deposits)),
+				"%d deposits, deposit index %d", len(deposits), state.Eth1DepositIndex)
+			c.that("at_most_one_validator_per_deposit", len(state.Validators) <= len(deposits), "%d validators from %d deposits", len(state.Validators), len(deposits))
+			root, _ := HashTreeRoot(m.Config, validatorList{&state.Validators})
+			c.that("validators_root", state.GenesisValidatorsRoot == root, "genesis_validators_root is not hash_tree_root(validators)")
+			ok := true
+			for i := range state.Validators {
+				v := &state.Validators[i]
+				if (v.ActivationEpoch == GenesisEpoch) != (v.EffectiveBalance == m.MaxEffectiveBalance) {
+					ok = false
+				}
+			}
+			c.that("active_iff_full_balance", ok, "a validator is active at genesis without MAX_EFFECTIVE_BALANCE, or the reverse")
+		})
+	}
 	var k Calc
 	genesisTime := k.Add(eth1Timestamp, m.GenesisDelay)
 	if err := k.Err("initialize_beacon_state_from_eth1: eth1_timestamp + GENESIS_DELAY"); err != nil {
@@ -19,7 +38,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	if err != nil {
 		return nil, err
 	}
-	state := &BeaconState{
+	state = &BeaconState{
 		GenesisTime:       genesisTime,
 		Fork:              Fork{PreviousVersion: m.GenesisForkVersion, CurrentVersion: m.GenesisForkVersion, Epoch: GenesisEpoch},
 		Eth1Data:          Eth1Data{BlockHash: eth1BlockHash, DepositCount: uint64(len(deposits))},
@@ -86,10 +105,35 @@ func (l validatorList) DefineSSZ(c ssz.Codec) {
 	ssz.List(c, "validators", l.v, cfgOf(c).ValidatorRegistryLimit)
 }
 
+var initializeBeaconStateFromEth1Contract = declare(Contract{
+	Func: "initialize_beacon_state_from_eth1", Section: "Genesis",
+	Post: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"genesis_time", "genesis_time = eth1_timestamp + GENESIS_DELAY"},
+		{"deposits_consumed", "every deposit was processed: eth1_deposit_index and eth1_data.deposit_count are the number of deposits"},
+		{"at_most_one_validator_per_deposit", "the registry has no more validators than deposits"},
+		{"validators_root", "genesis_validators_root is hash_tree_root(state.validators)"},
+		{"active_iff_full_balance", "a validator is active from genesis exactly when its effective balance is MAX_EFFECTIVE_BALANCE"},
+	},
+})
+
 // IsValidGenesisState is the spec's is_valid_genesis_state ("Genesis state").
-func (m *Model) IsValidGenesisState(state *BeaconState) bool {
-	if state.GenesisTime < m.MinGenesisTime {
-		return false
+func (m *Model) IsValidGenesisState(state *BeaconState) (valid bool, err error) {
+	if m.Checked != nil {
+		defer m.ensures(isValidGenesisStateContract, &err, func(c *checker) {
+			want := state.GenesisTime >= m.MinGenesisTime && uint64(len(activeValidatorIndices(state, GenesisEpoch))) >= m.MinGenesisActiveValidatorCount
+			c.that("time_and_count", valid == want, "valid = %v, genesis time %d (min %d)", valid, state.GenesisTime, m.MinGenesisTime)
+		})
 	}
-	return uint64(len(activeValidatorIndices(state, GenesisEpoch))) >= m.MinGenesisActiveValidatorCount
+	if state.GenesisTime < m.MinGenesisTime {
+		return false, nil
+	}
+	return uint64(len(m.GetActiveValidatorIndices(state, GenesisEpoch))) >= m.MinGenesisActiveValidatorCount, nil
 }
+
+var isValidGenesisStateContract = declare(Contract{
+	Func: "is_valid_genesis_state", Section: "Genesis state",
+	Post: []Clause{
+		{"time_and_count", "valid exactly when genesis_time >= MIN_GENESIS_TIME and at least MIN_GENESIS_ACTIVE_VALIDATOR_COUNT validators are active at GENESIS_EPOCH"},
+	},
+})

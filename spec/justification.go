@@ -2,7 +2,29 @@ package spec
 
 // ProcessJustificationAndFinalization is the spec's process_justification_and_finalization
 // ("Justification and finalization").
-func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) error {
+func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processJustificationAndFinalizationContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processJustificationAndFinalizationContract, &err, func(c *checker) {
+			current := m.GetCurrentEpoch(state)
+			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
+				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
+			c.that("justified_monotone", state.CurrentJustifiedCheckpoint.Epoch >= before.CurrentJustifiedCheckpoint.Epoch,
+				"justified epoch went back from %d to %d", before.CurrentJustifiedCheckpoint.Epoch, state.CurrentJustifiedCheckpoint.Epoch)
+			c.that("justified_not_future", state.CurrentJustifiedCheckpoint.Epoch <= current, "justified epoch %d after current epoch %d", state.CurrentJustifiedCheckpoint.Epoch, current)
+			c.that("finalized_was_justified", state.FinalizedCheckpoint == before.FinalizedCheckpoint ||
+				state.FinalizedCheckpoint == before.PreviousJustifiedCheckpoint || state.FinalizedCheckpoint == before.CurrentJustifiedCheckpoint,
+				"the new finalized checkpoint was not a justified checkpoint")
+			if current > GenesisEpoch+1 {
+				c.that("previous_is_old_current", state.PreviousJustifiedCheckpoint == before.CurrentJustifiedCheckpoint,
+					"previous_justified_checkpoint is not the old current one")
+			}
+			c.frame(frame{fields: []string{"justification_bits", "previous_justified_checkpoint", "current_justified_checkpoint", "finalized_checkpoint"}}, before, state)
+		})
+	}
 	// Initial FFG checkpoint values have a 0x00 stub for root: skip FFG updates in the first
 	// two epochs to avoid corner cases that might result in modifying this stub.
 	if m.GetCurrentEpoch(state) <= GenesisEpoch+1 {
@@ -101,3 +123,16 @@ func setJustificationBits(state *BeaconState, bits uint8) {
 	}
 	state.JustificationBits[0] = bits
 }
+
+var processJustificationAndFinalizationContract = declare(Contract{
+	Func: "process_justification_and_finalization", Section: "Justification and finalization",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"finality_monotone", "the finalized epoch never decreases"},
+		{"justified_monotone", "the current justified epoch never decreases"},
+		{"justified_not_future", "the current justified epoch is not after the current epoch"},
+		{"finalized_was_justified", "a new finalized checkpoint is one of the previously justified checkpoints"},
+		{"previous_is_old_current", "past the first two epochs, previous_justified_checkpoint becomes the old current_justified_checkpoint"},
+		{"frame", "only justification_bits and the three checkpoints change"},
+	},
+})

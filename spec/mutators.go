@@ -2,7 +2,35 @@ package spec
 
 // IncreaseBalance is the spec's increase_balance ("Beacon state mutators"); the sum
 // overflowing a uint64 is an invalid transition.
-func IncreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
+func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(increaseBalanceContract, func(c *checker) {
+			c.that("index_in_range", uint64(index) < uint64(len(state.Balances)), "index %d, %d balances", index, len(state.Balances))
+		}); err != nil {
+			return err
+		}
+		before := state.Balances[index]
+		n := len(state.Balances)
+		defer m.ensures(increaseBalanceContract, &err, func(c *checker) {
+			c.that("balance_increased", state.Balances[index] == before+delta && state.Balances[index] >= before,
+				"balance %d + %d became %d", before, delta, state.Balances[index])
+			c.that("length_unchanged", len(state.Balances) == n, "%d balances became %d", n, len(state.Balances))
+		})
+	}
+	return increaseBalance(state, index, delta)
+}
+
+var increaseBalanceContract = declare(Contract{
+	Func: "increase_balance", Section: "Beacon state mutators",
+	Pre: []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
+	Post: []Clause{
+		{"balance_increased", "the balance is its old value plus delta, with no wrap-around (an overflowing sum is an ArithmeticError, not a return)"},
+		{"length_unchanged", "no balance is added or removed (the frame of the callers' contracts covers the other balances)"},
+	},
+})
+
+// increaseBalance is the body of increase_balance.
+func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
 	if uint64(index) >= uint64(len(state.Balances)) {
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
@@ -17,7 +45,38 @@ func IncreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 
 // DecreaseBalance is the spec's decrease_balance ("Beacon state mutators"), with its
 // underflow protection: the balance floors at zero.
-func DecreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
+func (m *Model) DecreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(decreaseBalanceContract, func(c *checker) {
+			c.that("index_in_range", uint64(index) < uint64(len(state.Balances)), "index %d, %d balances", index, len(state.Balances))
+		}); err != nil {
+			return err
+		}
+		before := state.Balances[index]
+		n := len(state.Balances)
+		defer m.ensures(decreaseBalanceContract, &err, func(c *checker) {
+			want := Gwei(0)
+			if delta <= before {
+				want = before - delta
+			}
+			c.that("balance_decreased", state.Balances[index] == want, "balance %d - %d became %d, want max(0, pre - delta) = %d", before, delta, state.Balances[index], want)
+			c.that("length_unchanged", len(state.Balances) == n, "%d balances became %d", n, len(state.Balances))
+		})
+	}
+	return decreaseBalance(state, index, delta)
+}
+
+var decreaseBalanceContract = declare(Contract{
+	Func: "decrease_balance", Section: "Beacon state mutators",
+	Pre: []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
+	Post: []Clause{
+		{"balance_decreased", "the balance is max(0, old balance - delta): it never wraps below zero"},
+		{"length_unchanged", "no balance is added or removed"},
+	},
+})
+
+// decreaseBalance is the body of decrease_balance.
+func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
 	if uint64(index) >= uint64(len(state.Balances)) {
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
@@ -30,7 +89,29 @@ func DecreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 }
 
 // InitiateValidatorExit is the spec's initiate_validator_exit ("Beacon state mutators").
-func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) error {
+func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(initiateValidatorExitContract, func(c *checker) {
+			c.that("index_in_range", uint64(index) < uint64(len(state.Validators)), "index %d, %d validators", index, len(state.Validators))
+		}); err != nil {
+			return err
+		}
+		before := state.Validators[index]
+		earliest, _ := m.Config.ComputeActivationExitEpoch(m.GetCurrentEpoch(state))
+		defer m.ensures(initiateValidatorExitContract, &err, func(c *checker) {
+			after := state.Validators[index]
+			if before.ExitEpoch != FarFutureEpoch {
+				c.that("already_exiting_unchanged", after == before, "validator %d already exiting at %d was changed", index, before.ExitEpoch)
+				return
+			}
+			c.that("exit_epoch_set", after.ExitEpoch != FarFutureEpoch && after.ExitEpoch >= earliest,
+				"exit epoch %d, earliest allowed %d", after.ExitEpoch, earliest)
+			c.that("withdrawable_after_delay", uint64(after.WithdrawableEpoch) == uint64(after.ExitEpoch)+m.MinValidatorWithdrawabilityDelay,
+				"withdrawable epoch %d for exit epoch %d", after.WithdrawableEpoch, after.ExitEpoch)
+			after.ExitEpoch, after.WithdrawableEpoch = before.ExitEpoch, before.WithdrawableEpoch
+			c.that("only_exit_fields", after == before, "a field other than exit_epoch and withdrawable_epoch changed")
+		})
+	}
 	validator, err := validatorAt(state, index)
 	if err != nil {
 		return err
@@ -68,9 +149,41 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	return nil
 }
 
+var initiateValidatorExitContract = declare(Contract{
+	Func: "initiate_validator_exit", Section: "Beacon state mutators",
+	Pre: []Clause{{"index_in_range", "the validator index is below len(state.validators)"}},
+	Post: []Clause{
+		{"already_exiting_unchanged", "a validator whose exit was already initiated is left exactly as it was"},
+		{"exit_epoch_set", "otherwise its exit_epoch is set, to no earlier than compute_activation_exit_epoch(current epoch)"},
+		{"withdrawable_after_delay", "and withdrawable_epoch = exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"},
+		{"only_exit_fields", "no other field of the validator changes (other validators are the callers' frames' concern: checking them here would make a mass ejection quadratic)"},
+	},
+})
+
 // SlashValidator is the spec's slash_validator ("Beacon state mutators"). A nil
 // whistleblower means the block's proposer, as the spec's default.
-func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, whistleblowerIndex *ValidatorIndex) error {
+func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, whistleblowerIndex *ValidatorIndex) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(slashValidatorContract, func(c *checker) {
+			c.that("index_in_range", uint64(slashedIndex) < uint64(len(state.Validators)), "index %d, %d validators", slashedIndex, len(state.Validators))
+			c.wellFormed(m, state)
+		}); err != nil {
+			return err
+		}
+		epoch := m.GetCurrentEpoch(state)
+		before := state.Validators[slashedIndex]
+		slot := uint64(epoch) % m.EpochsPerSlashingsVector
+		slashingsBefore := state.Slashings[slot]
+		defer m.ensures(slashValidatorContract, &err, func(c *checker) {
+			after := state.Validators[slashedIndex]
+			c.that("slashed", after.Slashed, "validator %d not marked slashed", slashedIndex)
+			c.that("exiting", after.ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", slashedIndex)
+			c.that("withdrawable_after_slashings_period", uint64(after.WithdrawableEpoch) >= uint64(epoch)+m.EpochsPerSlashingsVector,
+				"withdrawable epoch %d before epoch %d + EPOCHS_PER_SLASHINGS_VECTOR", after.WithdrawableEpoch, epoch)
+			c.that("slashings_recorded", state.Slashings[slot] == slashingsBefore+before.EffectiveBalance,
+				"slashings[%d] went from %d to %d for an effective balance of %d", slot, slashingsBefore, state.Slashings[slot], before.EffectiveBalance)
+		})
+	}
 	epoch := m.GetCurrentEpoch(state)
 	if err := m.InitiateValidatorExit(state, slashedIndex); err != nil {
 		return err
@@ -92,7 +205,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		return err
 	}
 	state.Slashings[slot] = Gwei(sum)
-	if err := DecreaseBalance(state, slashedIndex, validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)); err != nil {
+	if err := m.DecreaseBalance(state, slashedIndex, validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)); err != nil {
 		return err
 	}
 
@@ -107,8 +220,22 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	}
 	whistleblowerReward := validator.EffectiveBalance / Gwei(m.WhistleblowerRewardQuotient)
 	proposerReward := whistleblowerReward / Gwei(m.ProposerRewardQuotient)
-	if err := IncreaseBalance(state, proposerIndex, proposerReward); err != nil {
+	if err := m.IncreaseBalance(state, proposerIndex, proposerReward); err != nil {
 		return err
 	}
-	return IncreaseBalance(state, whistleblower, whistleblowerReward-proposerReward)
+	return m.IncreaseBalance(state, whistleblower, whistleblowerReward-proposerReward)
 }
+
+var slashValidatorContract = declare(Contract{
+	Func: "slash_validator", Section: "Beacon state mutators",
+	Pre: []Clause{
+		{"index_in_range", "the slashed index is below len(state.validators)"},
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+	},
+	Post: []Clause{
+		{"slashed", "the validator is marked slashed"},
+		{"exiting", "its exit has been initiated"},
+		{"withdrawable_after_slashings_period", "its withdrawable epoch is at least the current epoch + EPOCHS_PER_SLASHINGS_VECTOR"},
+		{"slashings_recorded", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] grew by exactly its effective balance"},
+	},
+})

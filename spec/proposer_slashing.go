@@ -1,7 +1,18 @@
 package spec
 
 // ProcessProposerSlashing is the spec's process_proposer_slashing ("Proposer slashings").
-func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing) error {
+func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processProposerSlashingContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processProposerSlashingContract, &err, func(c *checker) {
+			i := ps.SignedHeader1.Message.ProposerIndex
+			c.that("proposer_slashed", state.Validators[i].Slashed && !before.Validators[i].Slashed, "validator %d was not newly slashed", i)
+			c.frame(slashingFrame, before, state)
+		})
+	}
 	const fn = "process_proposer_slashing"
 	header1, header2 := &ps.SignedHeader1.Message, &ps.SignedHeader2.Message
 	// Verify header slots match
@@ -40,3 +51,17 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 	}
 	return m.SlashValidator(state, header1.ProposerIndex, nil)
 }
+
+var processProposerSlashingContract = declare(Contract{
+	Func: "process_proposer_slashing", Section: "Proposer slashings",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"proposer_slashed", "the proposer of the two headers was not slashed before and is now"},
+		{"frame", "only balances, slashings, and validators' slashed, exit_epoch and withdrawable_epoch change"},
+	},
+})
+
+// slashingFrame is what slashing may change: the slashed validators' status, the
+// penalty and rewards in balances, the slashings record.
+var slashingFrame = frame{fields: []string{"balances", "slashings"}, allValidators: true,
+	validatorFields: []string{"slashed", "exit_epoch", "withdrawable_epoch"}}

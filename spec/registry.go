@@ -3,7 +3,30 @@ package spec
 import "sort"
 
 // ProcessRegistryUpdates is the spec's process_registry_updates ("Registry updates").
-func (m *Model) ProcessRegistryUpdates(state *BeaconState) error {
+func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processRegistryUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		churn := m.GetValidatorChurnLimit(state)
+		defer m.ensures(processRegistryUpdatesContract, &err, func(c *checker) {
+			activated := 0
+			for i := range state.Validators {
+				a, b := &before.Validators[i], &state.Validators[i]
+				if a.ActivationEpoch != b.ActivationEpoch {
+					activated++
+					c.that("activations_eligible", a.ActivationEpoch == FarFutureEpoch && a.ActivationEligibilityEpoch <= before.FinalizedCheckpoint.Epoch,
+						"validator %d activated without being eligible", i)
+				}
+				if a.ExitEpoch != b.ExitEpoch {
+					c.that("ejections_low_balance", a.EffectiveBalance <= m.EjectionBalance, "validator %d ejected with effective balance %d", i, a.EffectiveBalance)
+				}
+			}
+			c.that("activations_within_churn", uint64(activated) <= churn, "%d activations, churn limit %d", activated, churn)
+			c.frame(frame{allValidators: true, validatorFields: []string{"activation_eligibility_epoch", "activation_epoch", "exit_epoch", "withdrawable_epoch"}}, before, state)
+		})
+	}
 	currentEpoch := m.GetCurrentEpoch(state)
 	// Process activation eligibility and ejections
 	for index := range state.Validators {
@@ -51,3 +74,14 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) error {
 	}
 	return nil
 }
+
+var processRegistryUpdatesContract = declare(Contract{
+	Func: "process_registry_updates", Section: "Registry updates",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"activations_eligible", "every validator activated was eligible: not yet activated, and queued no later than the finalized epoch"},
+		{"ejections_low_balance", "every validator whose exit was initiated had an effective balance at or below EJECTION_BALANCE"},
+		{"activations_within_churn", "no more validators were activated than the churn limit"},
+		{"frame", "only validators' activation eligibility, activation, exit and withdrawable epochs change"},
+	},
+})

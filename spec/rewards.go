@@ -304,10 +304,10 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) error {
 		return err
 	}
 	for index := range state.Validators {
-		if err := IncreaseBalance(state, ValidatorIndex(index), d.Rewards[index]); err != nil {
+		if err := m.IncreaseBalance(state, ValidatorIndex(index), d.Rewards[index]); err != nil {
 			return err
 		}
-		if err := DecreaseBalance(state, ValidatorIndex(index), d.Penalties[index]); err != nil {
+		if err := m.DecreaseBalance(state, ValidatorIndex(index), d.Penalties[index]); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,22 @@
 package spec
 
 // ProcessSlashings is the spec's process_slashings ("Slashings").
-func (m *Model) ProcessSlashings(state *BeaconState) error {
+func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processSlashingsContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processSlashingsContract, &err, func(c *checker) {
+			for i := range state.Balances {
+				if state.Balances[i] != before.Balances[i] {
+					c.that("only_slashed_penalised", state.Validators[i].Slashed && state.Balances[i] < before.Balances[i],
+						"balance of validator %d went from %d to %d", i, before.Balances[i], state.Balances[i])
+				}
+			}
+			c.frame(frame{fields: []string{"balances"}}, before, state)
+		})
+	}
 	epoch := m.GetCurrentEpoch(state)
 	totalBalance, err := m.GetTotalActiveBalance(state)
 	if err != nil {
@@ -26,10 +41,19 @@ func (m *Model) ProcessSlashings(state *BeaconState) error {
 			if err := k.Err("process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment"); err != nil {
 				return err
 			}
-			if err := DecreaseBalance(state, ValidatorIndex(index), Gwei(penalty)); err != nil {
+			if err := m.DecreaseBalance(state, ValidatorIndex(index), Gwei(penalty)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+var processSlashingsContract = declare(Contract{
+	Func: "process_slashings", Section: "Slashings",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"only_slashed_penalised", "a balance that changed belongs to a slashed validator and went down"},
+		{"frame", "only balances change"},
+	},
+})

@@ -5,10 +5,29 @@ package spec
 // check the resulting state root. validateResult false skips the signature and state-root
 // checks, as the spec's flag does. The transition is atomic: when it is invalid, state is
 // left exactly as it was and the error says why.
-func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) error {
+func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(stateTransitionContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensuresAtomic(stateTransitionContract, &err, before, state, func(c *checker) {
+			c.wellFormed(m, state)
+			c.that("at_block_slot", state.Slot == signedBlock.Message.Slot && state.LatestBlockHeader.Slot == signedBlock.Message.Slot,
+				"state slot %d, header slot %d, block slot %d", state.Slot, state.LatestBlockHeader.Slot, signedBlock.Message.Slot)
+			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
+				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
+		})
+	}
 	return m.atomically(state, func(state *BeaconState) error {
 		block := &signedBlock.Message
-		// Process slots (including those with no blocks) since block
+		// Process slots (including those with no blocks) since block. process_slots asserts
+		// state.slot < block.slot first thing; asking it here keeps that assert a
+		// precondition of process_slots (its caller's obligation) in checked mode, with the
+		// same outcome for an invalid block.
+		if !(state.Slot < block.Slot) {
+			return assertf("process_slots", CheckSlotInFuture, "state slot %d, block slot %d", state.Slot, block.Slot)
+		}
 		if err := m.processSlots(state, block.Slot); err != nil {
 			return err
 		}
@@ -40,9 +59,26 @@ func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlo
 	})
 }
 
+var stateTransitionContract = declare(Contract{
+	Func: "state_transition", Section: "Beacon chain state transition function",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"at_block_slot", "the state is at the block's slot and its latest header is the block's"},
+		{"finality_monotone", "the finalized epoch did not decrease"},
+		{"unchanged_on_error", "an invalid transition leaves the state exactly as it was"},
+	},
+})
+
 // VerifyBlockSignature is the spec's verify_block_signature ("Beacon chain state transition
 // function"). With signature verification off it is true for any signature.
-func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeaconBlock) (bool, error) {
+func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeaconBlock) (ok bool, err error) {
+	if m.Checked != nil {
+		defer m.ensures(verifyBlockSignatureContract, &err, func(c *checker) {
+			c.that("proposer_exists", uint64(signedBlock.Message.ProposerIndex) < uint64(len(state.Validators)), "proposer %d of %d validators", signedBlock.Message.ProposerIndex, len(state.Validators))
+			c.that("true_without_verification", m.VerifySignatures || ok, "false with signature verification off")
+		})
+	}
 	proposer, err := validatorAt(state, signedBlock.Message.ProposerIndex)
 	if err != nil {
 		return false, err
@@ -57,13 +93,48 @@ func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeac
 	return blsVerify(proposer.Pubkey, root[:], signedBlock.Signature), nil
 }
 
+var verifyBlockSignatureContract = declare(Contract{
+	Func: "verify_block_signature", Section: "Beacon chain state transition function",
+	Post: []Clause{
+		{"proposer_exists", "an answer (true or false) means the block's proposer index is in the registry; an index beyond it is an IndexError"},
+		{"true_without_verification", "with signature verification off the answer is true"},
+	},
+})
+
 // ProcessSlots is the spec's process_slots ("Beacon chain state transition function"),
 // atomic like StateTransition.
 func (m *Model) ProcessSlots(state *BeaconState, slot Slot) error {
 	return m.atomically(state, func(state *BeaconState) error { return m.processSlots(state, slot) })
 }
 
-func (m *Model) processSlots(state *BeaconState, slot Slot) error {
+func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processSlotsContract, func(c *checker) {
+			c.that("slot_in_future", state.Slot < slot, "state slot %d, target slot %d", state.Slot, slot)
+			c.wellFormed(m, state)
+		}); err != nil {
+			return err
+		}
+		before := state.Copy()
+		beforeRoot, _ := HashTreeRoot(m.Config, before)
+		defer m.ensures(processSlotsContract, &err, func(c *checker) {
+			c.that("at_slot", state.Slot == slot, "state slot %d, want %d", state.Slot, slot)
+			c.wellFormed(m, state)
+			c.that("first_state_root_recorded", state.StateRoots[uint64(before.Slot)%m.SlotsPerHistoricalRoot] == beforeRoot || uint64(slot-before.Slot) > m.SlotsPerHistoricalRoot,
+				"state_roots[%d] is not the root of the state at slot %d", uint64(before.Slot)%m.SlotsPerHistoricalRoot, before.Slot)
+			headerRoot, _ := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+			written := true
+			for s := before.Slot; s < slot && uint64(s-before.Slot) < m.SlotsPerHistoricalRoot; s++ {
+				if state.BlockRoots[uint64(s)%m.SlotsPerHistoricalRoot] != headerRoot {
+					written = false
+				}
+			}
+			c.that("block_roots_recorded", written, "a passed slot's block_roots entry is not the latest header's root")
+			c.that("header_state_root_filled", state.LatestBlockHeader.StateRoot != (Root{}), "latest_block_header.state_root is still zero")
+			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
+				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
+		})
+	}
 	if !(state.Slot < slot) {
 		return assertf("process_slots", CheckSlotInFuture, "state slot %d, target slot %d", state.Slot, slot)
 	}
@@ -82,8 +153,39 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) error {
 	return nil
 }
 
+var processSlotsContract = declare(Contract{
+	Func: "process_slots", Section: "Beacon chain state transition function",
+	Pre: []Clause{
+		{"slot_in_future", "the target slot is after the state's slot: state.slot < slot"},
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+	},
+	Post: []Clause{
+		{"at_slot", "the state is at the target slot"},
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"first_state_root_recorded", "state_roots holds the root of the state as it was at its first slot"},
+		{"block_roots_recorded", "block_roots holds the latest header's root for every slot passed (no block is processed in between)"},
+		{"header_state_root_filled", "the latest header's state root is filled in"},
+		{"finality_monotone", "the finalized epoch did not decrease"},
+	},
+})
+
 // ProcessSlot is the spec's process_slot ("Beacon chain state transition function").
-func (m *Model) ProcessSlot(state *BeaconState) error {
+func (m *Model) ProcessSlot(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processSlotContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		beforeRoot, _ := HashTreeRoot(m.Config, before)
+		defer m.ensures(processSlotContract, &err, func(c *checker) {
+			i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
+			c.that("state_root_recorded", state.StateRoots[i] == beforeRoot, "state_roots[%d] is not the pre-state's root", i)
+			headerRoot, _ := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+			c.that("block_root_recorded", state.BlockRoots[i] == headerRoot, "block_roots[%d] is not the latest header's root", i)
+			c.that("header_state_root_filled", state.LatestBlockHeader.StateRoot != (Root{}), "latest_block_header.state_root is still zero")
+			c.frame(frame{fields: []string{"state_roots", "block_roots", "latest_block_header"}}, before, state)
+		})
+	}
 	// Cache state root
 	previousStateRoot, err := HashTreeRoot(m.Config, state)
 	if err != nil {
@@ -107,13 +209,43 @@ func (m *Model) ProcessSlot(state *BeaconState) error {
 	return nil
 }
 
+var processSlotContract = declare(Contract{
+	Func: "process_slot", Section: "Beacon chain state transition function",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"state_root_recorded", "state_roots[slot % SLOTS_PER_HISTORICAL_ROOT] is the root of the state before the call"},
+		{"block_root_recorded", "block_roots[slot % SLOTS_PER_HISTORICAL_ROOT] is the root of the latest header"},
+		{"header_state_root_filled", "the latest header's state root is filled in"},
+		{"frame", "only state_roots, block_roots and the latest header's state root change"},
+	},
+})
+
 // ProcessEpoch is the spec's process_epoch ("Epoch processing"), atomic: on error the
 // state is left as it was.
 func (m *Model) ProcessEpoch(state *BeaconState) error {
 	return m.atomically(state, m.processEpoch)
 }
 
-func (m *Model) processEpoch(state *BeaconState) error {
+func (m *Model) processEpoch(state *BeaconState) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processEpochContract, func(c *checker) {
+			c.that("last_slot_of_epoch", (uint64(state.Slot)+1)%m.SlotsPerEpoch == 0, "slot %d is not the last of its epoch", state.Slot)
+			c.wellFormed(m, state)
+		}); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processEpochContract, &err, func(c *checker) {
+			c.wellFormed(m, state)
+			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
+				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
+			c.that("current_attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
+				"current epoch attestations were not moved to previous")
+			c.frame(frame{fields: []string{"balances", "validators", "slashings", "randao_mixes", "historical_roots", "eth1_data_votes",
+				"previous_epoch_attestations", "current_epoch_attestations", "justification_bits", "previous_justified_checkpoint",
+				"current_justified_checkpoint", "finalized_checkpoint"}}, before, state)
+		})
+	}
 	for _, step := range []func(*BeaconState) error{
 		m.ProcessJustificationAndFinalization,
 		m.ProcessRewardsAndPenalties,
@@ -127,3 +259,17 @@ func (m *Model) processEpoch(state *BeaconState) error {
 	}
 	return nil
 }
+
+var processEpochContract = declare(Contract{
+	Func: "process_epoch", Section: "Epoch processing",
+	Pre: []Clause{
+		{"last_slot_of_epoch", "the state is at the last slot of an epoch: (slot + 1) % SLOTS_PER_EPOCH == 0"},
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+	},
+	Post: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+		{"finality_monotone", "the finalized epoch did not decrease"},
+		{"current_attestations_rotated", "the current epoch's pending attestations became the previous epoch's, and the current list is empty"},
+		{"frame", "the slot, fork, genesis data, latest header, block and state roots, eth1 data and deposit index are untouched"},
+	},
+})

@@ -1,7 +1,18 @@
 package spec
 
 // ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
-func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntaryExit) error {
+func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntaryExit) (err error) {
+	if m.Checked != nil {
+		if err := m.requires(processVoluntaryExitContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := state.Copy()
+		defer m.ensures(processVoluntaryExitContract, &err, func(c *checker) {
+			i := signed.Message.ValidatorIndex
+			c.that("exit_initiated", state.Validators[i].ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", i)
+			c.frame(frame{validators: []ValidatorIndex{i}, validatorFields: []string{"exit_epoch", "withdrawable_epoch"}}, before, state)
+		})
+	}
 	const fn = "process_voluntary_exit"
 	exit := &signed.Message
 	validator, err := validatorAt(state, exit.ValidatorIndex)
@@ -44,3 +55,12 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 	// Initiate exit
 	return m.InitiateValidatorExit(state, exit.ValidatorIndex)
 }
+
+var processVoluntaryExitContract = declare(Contract{
+	Func: "process_voluntary_exit", Section: "Voluntary exits",
+	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"exit_initiated", "the exiting validator's exit_epoch is set"},
+		{"frame", "only that validator's exit_epoch and withdrawable_epoch change"},
+	},
+})
