@@ -24,6 +24,17 @@ var curveOrder, _ = new(big.Int).SetString("73eda753299d7d483339d80809a1d80553bd
 //
 // It costs one SHA-256 and a reduction modulo r, a few microseconds.
 func SecretKey(i uint64) bls.SecretKey {
+	be := secretKeyBytes(i)
+	sk, err := bls.SecretKeyFromBytes(be[:])
+	if err != nil {
+		// Unreachable: every integer below r is a secret key.
+		panic(fmt.Sprintf("interop: key %d reduced modulo r is rejected: %v", i, err))
+	}
+	return sk
+}
+
+// secretKeyBytes is interop key i as the 32-byte big-endian integer bls reads.
+func secretKeyBytes(i uint64) [bls.SecretKeyLength]byte {
 	var in [32]byte
 	binary.LittleEndian.PutUint64(in[:8], i)
 	digest := sha256.Sum256(in[:])
@@ -32,12 +43,7 @@ func SecretKey(i uint64) bls.SecretKey {
 	k.Mod(k, curveOrder)
 	var be [bls.SecretKeyLength]byte
 	k.FillBytes(be[:])
-	sk, err := bls.SecretKeyFromBytes(be[:])
-	if err != nil {
-		// Unreachable: every integer below r is a secret key.
-		panic(fmt.Sprintf("interop: key %d reduced modulo r is rejected: %v", i, err))
-	}
-	return sk
+	return be
 }
 
 // Pubkey is interop validator i's public key, SkToPk(SecretKey(i)). It costs a scalar
