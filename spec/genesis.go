@@ -22,11 +22,18 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 			ok := true
 			for i := range state.Validators {
 				v := &state.Validators[i]
-				if (v.ActivationEpoch == GenesisEpoch) != (v.EffectiveBalance == m.MaxEffectiveBalance) {
+				if v.ActivationEpoch == GenesisEpoch && v.EffectiveBalance != m.MaxEffectiveBalance {
+					ok = false
+				}
+				if !m.CapActiveValidators && v.EffectiveBalance == m.MaxEffectiveBalance && v.ActivationEpoch != GenesisEpoch {
 					ok = false
 				}
 			}
 			c.that("active_iff_full_balance", ok, "a validator is active at genesis without MAX_EFFECTIVE_BALANCE, or the reverse")
+			if m.CapActiveValidators {
+				n := uint64(len(activeValidatorIndices(state, GenesisEpoch)))
+				c.that("active_within_cap", n <= m.ActiveValidatorCap(), "%d validators active at genesis, cap %d", n, m.ActiveValidatorCap())
+			}
 		})
 	}
 	var k Calc
@@ -78,11 +85,13 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	}
 
 	// Process activations
+	activated := uint64(0)
 	for index := range state.Validators {
 		validator := &state.Validators[index]
 		balance := state.Balances[index]
 		validator.EffectiveBalance = min(balance-balance%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)
-		if validator.EffectiveBalance == m.MaxEffectiveBalance {
+		if validator.EffectiveBalance == m.MaxEffectiveBalance && (!m.CapActiveValidators || activated < m.ActiveValidatorCap()) {
+			activated++ // the upper-bound fix activates no more than the cap at genesis either
 			validator.ActivationEligibilityEpoch = GenesisEpoch
 			validator.ActivationEpoch = GenesisEpoch
 		}
@@ -113,7 +122,8 @@ var initializeBeaconStateFromEth1Contract = declare(Contract{
 		{"deposits_consumed", "every deposit was processed: eth1_deposit_index and eth1_data.deposit_count are the number of deposits"},
 		{"at_most_one_validator_per_deposit", "the registry has no more validators than deposits"},
 		{"validators_root", "genesis_validators_root is hash_tree_root(state.validators)"},
-		{"active_iff_full_balance", "a validator is active from genesis exactly when its effective balance is MAX_EFFECTIVE_BALANCE"},
+		{"active_iff_full_balance", "a validator active from genesis has MAX_EFFECTIVE_BALANCE, and (without the upper-bound fix) every validator with it is active"},
+		{"active_within_cap", "with the upper-bound fix (CapActiveValidators), at most ActiveValidatorCap validators are active at genesis"},
 	},
 })
 

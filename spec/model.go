@@ -22,8 +22,26 @@ type Model struct {
 	// contract (contract.go) on every call and returns a *ContractViolation on a breach.
 	// The count of evaluated clauses accumulates in it.
 	Checked *Checks
+	// CapActiveValidators selects the upper-bound fix of the committee-size bug: the
+	// number of active validators never exceeds ActiveValidatorCap() (activations stop at
+	// the cap and the queue waits), so no committee outgrows the bitlist it is read through.
+	// Off, the model is the spec as written.
+	CapActiveValidators bool
 
 	cache modelCache
+}
+
+// ActiveValidatorCap is the bound of the upper-bound fix:
+// MAX_VALIDATORS_PER_COMMITTEE * SLOTS_PER_EPOCH * MAX_COMMITTEES_PER_SLOT, the most active
+// validators for which every committee fits in a Bitlist[MAX_VALIDATORS_PER_COMMITTEE]
+// (4,194,304 on mainnet). It saturates at 2**64 - 1 for configs where the product overflows.
+func (c *Config) ActiveValidatorCap() uint64 {
+	var k Calc
+	cap := k.Mul(k.Mul(c.MaxValidatorsPerCommittee, c.SlotsPerEpoch), c.MaxCommitteesPerSlot)
+	if k.Err("") != nil {
+		return 1<<64 - 1
+	}
+	return cap
 }
 
 // NewModel returns a Model of cfg with signature verification on.

@@ -24,6 +24,12 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 				}
 			}
 			c.that("activations_within_churn", uint64(activated) <= churn, "%d activations, churn limit %d", activated, churn)
+			if m.CapActiveValidators {
+				epoch := m.GetCurrentEpoch(state) + 1 + Epoch(m.MaxSeedLookahead)
+				n := uint64(len(activeValidatorIndices(state, epoch)))
+				c.that("active_within_cap", n <= m.ActiveValidatorCap() || activated == 0,
+					"%d validators active at epoch %d, cap %d", n, epoch, m.ActiveValidatorCap())
+			}
 			c.frame(frame{allValidators: true, validatorFields: []string{"activation_eligibility_epoch", "activation_epoch", "exit_epoch", "withdrawable_epoch"}}, before, state)
 		})
 	}
@@ -66,6 +72,20 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
+	if m.CapActiveValidators {
+		// The upper-bound fix: activate no more than keeps the validators active at the
+		// activation epoch within the cap; the rest of the queue waits. Later epochs can only
+		// have fewer active validators than the activation epoch (exits), until the next
+		// registry update activates more under the same rule.
+		activeThen := uint64(len(activeValidatorIndices(state, activation)))
+		headroom := uint64(0)
+		if cap := m.ActiveValidatorCap(); activeThen < cap {
+			headroom = cap - activeThen
+		}
+		if uint64(len(queue)) > headroom {
+			queue = queue[:headroom]
+		}
+	}
 	for _, index := range queue {
 		state.Validators[index].ActivationEpoch = activation
 	}
@@ -82,6 +102,7 @@ var processRegistryUpdatesContract = declare(Contract{
 		{"activations_eligible", "every validator activated was eligible: not yet activated, and queued no later than the finalized epoch"},
 		{"ejections_low_balance", "every validator whose exit was initiated had an effective balance at or below EJECTION_BALANCE"},
 		{"activations_within_churn", "no more validators were activated than the churn limit"},
+		{"active_within_cap", "with the upper-bound fix (CapActiveValidators), activating did not take the validators active at the activation epoch past ActiveValidatorCap"},
 		{"frame", "only validators' activation eligibility, activation, exit and withdrawable epochs change"},
 	},
 })
