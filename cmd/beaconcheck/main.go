@@ -45,6 +45,8 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 
+func (e *exitError) Unwrap() error { return e.err }
+
 // usageError marks an error in the command line itself (exit status 2, with usage hint).
 type usageError struct{ msg string }
 

@@ -70,6 +70,7 @@ type transitionFlags struct {
 	cfg        configFlags
 	noVerify   bool
 	noValidate bool
+	checked    bool
 }
 
 func (f *transitionFlags) declare(fs *flag.FlagSet) {
@@ -80,6 +81,7 @@ func (f *transitionFlags) declare(fs *flag.FlagSet) {
 	f.cfg.declare(fs)
 	fs.BoolVar(&f.noVerify, "no-verify-signatures", false, "do not verify BLS signatures")
 	fs.BoolVar(&f.noValidate, "no-validate", false, "skip the block signature and state root checks (the spec's validate_result=False)")
+	fs.BoolVar(&f.checked, "checked", false, "checked mode: evaluate every spec function's contract on every call; a breach is reported like an invalid block")
 }
 
 // invalidBlockError says which block of the command line failed its transition and why.
@@ -141,6 +143,9 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 
 	m := spec.NewModel(cfg)
 	m.VerifySignatures = !f.noVerify
+	if f.checked {
+		m.Checked = &spec.Checks{}
+	}
 	start := time.Now()
 	for i, b := range blocks {
 		if err := m.StateTransition(state, b, !f.noValidate); err != nil {
@@ -166,6 +171,9 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "post-state slot %d, root 0x%x\n", state.Slot, root)
 	fmt.Fprintf(stdout, "processed %s and %s in %v\n", plural(uint64(len(blocks)), "block"), plural(f.slots, "empty slot"), roundDuration(elapsed))
+	if m.Checked != nil {
+		fmt.Fprintf(stdout, "checked mode: %d contract clauses evaluated, no violation\n", m.Checked.Evaluations())
+	}
 	if f.out != "" {
 		fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	}
