@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/beaconcheck/beaconcheck/proofs"
+)
+
+func init() {
+	register(&command{
+		name:    "prove",
+		summary: "check the machine-checked lemmas about the spec's arithmetic (needs z3)",
+		usage:   "[--preset P|--config F] [--only NAME[,NAME...]] [--timeout D]",
+		help: `
+Checks every lemma of the proofs catalogue (docs/proofs.md) under the config: the committee
+lemmas (committee lengths, their partition of the active validators, the committee-size
+bound with and without the upper-bound fix) and one lemma per runtime-error site of the
+bounds catalogue. SMT lemmas are sent to z3, exhaustive ones enumerate their domain, derived
+ones follow from their chain. Each line gives the lemma, its method, its result and the time
+it took; the last line counts them: N proved, N refuted, N failed.
+
+A lemma fails when its result is not the expected one (a lemma expected to hold is refuted,
+a refutation finds no counterexample or not the expected least one), or when the solver
+errs or reaches --timeout on a query. The exit status is 1 when any lemma fails.
+
+--only runs the named lemmas and the lemmas their chains rely on. --timeout is the time
+limit of each solver query (default 1m).
+
+z3 must be on $PATH (or named by $BEACONCHECK_Z3): Debian/Ubuntu apt-get install z3,
+macOS brew install z3, or scripts/ensure-z3.sh.`,
+		setup: func(fs *flag.FlagSet) func(args []string) error {
+			var f proveFlags
+			f.declare(fs)
+			return func(args []string) error { return runProve(&f, args, os.Stdout) }
+		},
+	})
+}
+
+type proveFlags struct {
+	config  configFlags
+	only    stringList
+	timeout time.Duration
+}
+
+func (f *proveFlags) declare(fs *flag.FlagSet) {
+	f.config.declare(fs)
+	fs.Var(&f.only, "only", "check only the lemma `NAME` (and its chain); repeat or separate with commas")
+	fs.DurationVar(&f.timeout, "timeout", time.Minute, "time limit of each solver query")
+}
+
+func runProve(f *proveFlags, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if f.timeout <= 0 {
+		return usagef("--timeout must be positive")
+	}
+	cfg, err := f.config.load()
+	if err != nil {
+		return err
+	}
+	var only []string
+	for _, o := range f.only {
+		for _, n := range strings.Split(o, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				only = append(only, n)
+			}
+		}
+	}
+	z3, err := proofs.Z3Path()
+	if err != nil {
+		return err
+	}
+	version, err := proofs.Z3Version(z3)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	fmt.Fprintf(stdout, "Lemmas about the spec's arithmetic, config %s (%s)\n\n", cfg.ConfigName, version)
+	start := time.Now()
+	results, err := proofs.Check(ctx, cfg, proofs.Options{Only: only, Timeout: f.timeout, Z3: z3})
+	if err != nil && results == nil {
+		if strings.HasPrefix(err.Error(), "unknown lemma") {
+			return usagef("--only: %v", err)
+		}
+		return err
+	}
+	width := 0
+	for _, r := range results {
+		width = max(width, len(r.Lemma.Name))
+	}
+	for _, r := range results {
+		fmt.Fprintln(stdout, proofs.FormatResult(r, width))
+	}
+	proved, refuted, failed, notChecked := proofs.Summary(results)
+	fmt.Fprintf(stdout, "\n%d proved, %d refuted, %d failed", proved, refuted, failed)
+	if notChecked > 0 {
+		fmt.Fprintf(stdout, ", %d not checked", notChecked)
+	}
+	fmt.Fprintf(stdout, " (%.1fs)\n", time.Since(start).Seconds())
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &exitError{code: 1, err: errors.New(plural(uint64(failed), "lemma") + " failed")}
+	}
+	return nil
+}
