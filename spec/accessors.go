@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"github.com/prysmaticlabs/go-bitfield"
 )
@@ -15,19 +16,76 @@ func validatorAt(state *BeaconState, i ValidatorIndex) (*Validator, error) {
 }
 
 // GetCurrentEpoch is the spec's get_current_epoch ("Beacon state accessors").
-func (m *Model) GetCurrentEpoch(state *BeaconState) Epoch { return m.ComputeEpochAtSlot(state.Slot) }
+func (m *Model) GetCurrentEpoch(state *BeaconState) Epoch {
+	if m.Checked != nil {
+		return m.getCurrentEpochChecked(state)
+	}
+	return m.Config.ComputeEpochAtSlot(state.Slot) // what m.ComputeEpochAtSlot computes unchecked
+}
+
+func (m *Model) getCurrentEpochChecked(state *BeaconState) Epoch {
+	return checkPure(m, getCurrentEpochContract, nil, func() Epoch { return m.ComputeEpochAtSlot(state.Slot) }, func(c *checker, epoch Epoch) {
+		c.that("state_slot_in_epoch", slotInEpoch(m.Config, state.Slot, epoch), "state slot %d is not in epoch %d", state.Slot, epoch)
+	})
+}
+
+var getCurrentEpochContract = declare(Contract{
+	Func: "get_current_epoch", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"state_slot_in_epoch", "the state's slot lies in the epoch: epoch * SLOTS_PER_EPOCH <= state.slot < (epoch + 1) * SLOTS_PER_EPOCH"},
+	},
+})
 
 // GetPreviousEpoch is the spec's get_previous_epoch ("Beacon state accessors").
 func (m *Model) GetPreviousEpoch(state *BeaconState) Epoch {
-	current := m.GetCurrentEpoch(state)
+	if m.Checked != nil {
+		return m.getPreviousEpochChecked(state)
+	}
+	return epochBefore(m.Config.ComputeEpochAtSlot(state.Slot))
+}
+
+// epochBefore is the body of get_previous_epoch, given the current epoch.
+func epochBefore(current Epoch) Epoch {
 	if current == GenesisEpoch {
 		return GenesisEpoch
 	}
 	return current - 1
 }
 
+func (m *Model) getPreviousEpochChecked(state *BeaconState) Epoch {
+	return checkPure(m, getPreviousEpochContract, nil, func() Epoch { return epochBefore(m.GetCurrentEpoch(state)) }, func(c *checker, previous Epoch) {
+		current := m.GetCurrentEpoch(state)
+		c.that("one_before_current_or_genesis", (current == GenesisEpoch && previous == GenesisEpoch) || (current > GenesisEpoch && previous+1 == current),
+			"previous epoch %d, current %d", previous, current)
+	})
+}
+
+var getPreviousEpochContract = declare(Contract{
+	Func: "get_previous_epoch", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"one_before_current_or_genesis", "the previous epoch is current - 1, or GENESIS_EPOCH when the current epoch is GENESIS_EPOCH (it never underflows)"},
+	},
+})
+
+// blockRootsAtLength is the precondition of the block root accessors.
+func (m *Model) blockRootsAtLength(c *checker, state *BeaconState) {
+	c.that("block_roots_at_length", uint64(len(state.BlockRoots)) == m.SlotsPerHistoricalRoot,
+		"block_roots has %d entries, SLOTS_PER_HISTORICAL_ROOT is %d", len(state.BlockRoots), m.SlotsPerHistoricalRoot)
+}
+
 // GetBlockRoot is the spec's get_block_root ("Beacon state accessors").
-func (m *Model) GetBlockRoot(state *BeaconState, epoch Epoch) (Root, error) {
+func (m *Model) GetBlockRoot(state *BeaconState, epoch Epoch) (root Root, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getBlockRootContract, func(c *checker) { m.blockRootsAtLength(c, state) }); err != nil {
+			return Root{}, err
+		}
+		defer m.ensures(getBlockRootContract, &err, func(c *checker) {
+			start := uint64(epoch) * m.SlotsPerEpoch // did not overflow: the call succeeded
+			c.that("epoch_start_recent", start < uint64(state.Slot) && uint64(state.Slot)-start <= m.SlotsPerHistoricalRoot,
+				"epoch %d starts at slot %d, state slot %d", epoch, start, state.Slot)
+			c.that("root_at_epoch_start", root == state.BlockRoots[start%m.SlotsPerHistoricalRoot], "root %x is not block_roots[%d]", root, start%m.SlotsPerHistoricalRoot)
+		})
+	}
 	slot, err := m.ComputeStartSlotAtEpoch(epoch)
 	if err != nil {
 		return Root{}, err
@@ -35,8 +93,34 @@ func (m *Model) GetBlockRoot(state *BeaconState, epoch Epoch) (Root, error) {
 	return m.GetBlockRootAtSlot(state, slot)
 }
 
-// GetBlockRootAtSlot is the spec's get_block_root_at_slot ("Beacon state accessors").
-func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (Root, error) {
+var getBlockRootContract = declare(Contract{
+	Func: "get_block_root", Section: "Beacon state accessors",
+	// The recency of the epoch is get_block_root_at_slot's assert, behaviour rather than a
+	// precondition: an epoch out of range fails the transition.
+	Pre: []Clause{
+		{"block_roots_at_length", "state.block_roots has SLOTS_PER_HISTORICAL_ROOT entries"},
+	},
+	Post: []Clause{
+		{"epoch_start_recent", "the epoch's start slot s is recent: s < state.slot <= s + SLOTS_PER_HISTORICAL_ROOT"},
+		{"root_at_epoch_start", "the root is the block root recorded for the epoch's start slot, block_roots[s % SLOTS_PER_HISTORICAL_ROOT]"},
+	},
+})
+
+// GetBlockRootAtSlot is the spec's get_block_root_at_slot ("Beacon state accessors"). Its
+// assert on the slot's range is behaviour, an AssertError: attestation data reaches it in
+// epoch processing, and a slot out of range fails the transition.
+func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getBlockRootAtSlotContract, func(c *checker) { m.blockRootsAtLength(c, state) }); err != nil {
+			return Root{}, err
+		}
+		defer m.ensures(getBlockRootAtSlotContract, &err, func(c *checker) {
+			c.that("slot_recent", slot < state.Slot && uint64(state.Slot)-uint64(slot) <= m.SlotsPerHistoricalRoot,
+				"slot %d, state slot %d, SLOTS_PER_HISTORICAL_ROOT %d", slot, state.Slot, m.SlotsPerHistoricalRoot)
+			i := uint64(slot) % m.SlotsPerHistoricalRoot
+			c.that("root_from_history", root == state.BlockRoots[i], "root %x is not block_roots[%d]", root, i)
+		})
+	}
 	// assert slot < state.slot <= slot + SLOTS_PER_HISTORICAL_ROOT
 	var k Calc
 	upper := k.Add(uint64(slot), m.SlotsPerHistoricalRoot)
@@ -49,6 +133,17 @@ func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (Root, error) 
 	return rootAt(state.BlockRoots, "state.block_roots", uint64(slot)%m.SlotsPerHistoricalRoot)
 }
 
+var getBlockRootAtSlotContract = declare(Contract{
+	Func: "get_block_root_at_slot", Section: "Beacon state accessors",
+	Pre: []Clause{
+		{"block_roots_at_length", "state.block_roots has SLOTS_PER_HISTORICAL_ROOT entries (that slot < state.slot <= slot + SLOTS_PER_HISTORICAL_ROOT is the spec's assert, behaviour: epoch processing reaches it with the slots of pending attestations)"},
+	},
+	Post: []Clause{
+		{"slot_recent", "the slot is recent: slot < state.slot <= slot + SLOTS_PER_HISTORICAL_ROOT, so its root is still in the history"},
+		{"root_from_history", "the root is block_roots[slot % SLOTS_PER_HISTORICAL_ROOT]"},
+	},
+})
+
 func rootAt(roots []Root, name string, i uint64) (Root, error) {
 	if i >= uint64(len(roots)) {
 		return Root{}, &IndexError{List: name, Index: i, Len: len(roots)}
@@ -56,10 +151,35 @@ func rootAt(roots []Root, name string, i uint64) (Root, error) {
 	return roots[i], nil
 }
 
+// randaoMixesAtLength is the precondition of the randao accessors.
+func (m *Model) randaoMixesAtLength(c *checker, state *BeaconState) {
+	c.that("randao_mixes_at_length", uint64(len(state.RandaoMixes)) == m.EpochsPerHistoricalVector,
+		"randao_mixes has %d entries, EPOCHS_PER_HISTORICAL_VECTOR is %d", len(state.RandaoMixes), m.EpochsPerHistoricalVector)
+}
+
 // GetRandaoMix is the spec's get_randao_mix ("Beacon state accessors").
-func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (Root, error) {
+func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (mix Root, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getRandaoMixContract, func(c *checker) { m.randaoMixesAtLength(c, state) }); err != nil {
+			return Root{}, err
+		}
+		defer m.ensures(getRandaoMixContract, &err, func(c *checker) {
+			i := uint64(epoch) % m.EpochsPerHistoricalVector
+			c.that("mix_of_epoch", mix == state.RandaoMixes[i], "mix %x is not randao_mixes[%d]", mix, i)
+		})
+	}
 	return rootAt(state.RandaoMixes, "state.randao_mixes", uint64(epoch)%m.EpochsPerHistoricalVector)
 }
+
+var getRandaoMixContract = declare(Contract{
+	Func: "get_randao_mix", Section: "Beacon state accessors",
+	Pre: []Clause{
+		{"randao_mixes_at_length", "state.randao_mixes has EPOCHS_PER_HISTORICAL_VECTOR entries"},
+	},
+	Post: []Clause{
+		{"mix_of_epoch", "the mix is randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]"},
+	},
+})
 
 // GetActiveValidatorIndices is the spec's get_active_validator_indices ("Beacon state
 // accessors"). The result is cached per epoch; callers must not modify it.
@@ -67,16 +187,49 @@ func (m *Model) GetActiveValidatorIndices(state *BeaconState, epoch Epoch) []Val
 	if e := m.cachedEpoch(state, epoch); e != nil && e.active != nil {
 		return e.active
 	}
-	active := activeValidatorIndices(state, epoch)
+	var active []ValidatorIndex
+	if m.Checked != nil {
+		// The contract is evaluated when the list is computed, not on every cache hit: the
+		// churn limit reads it once per exit, and an O(n) check there would make a mass
+		// ejection quadratic. A hit returns the list checked here; the caches' invalidation
+		// is held to the plain scan by TestCachesEqualPlainSpec.
+		active = checkPure(m, getActiveValidatorIndicesContract, nil,
+			func() []ValidatorIndex { return activeIndices(state, epoch, m.IsActiveValidator) },
+			func(c *checker, active []ValidatorIndex) {
+				c.that("sorted_unique", strictlySorted(active), "indices are not strictly increasing")
+				j, exact := 0, true
+				for i := range state.Validators {
+					if IsActiveValidator(&state.Validators[i], epoch) {
+						exact = exact && j < len(active) && active[j] == ValidatorIndex(i)
+						j++
+					}
+				}
+				c.that("exactly_the_active", exact && j == len(active), "%d indices, %d validators active at epoch %d", len(active), j, epoch)
+			})
+	} else {
+		active = activeValidatorIndices(state, epoch)
+	}
 	m.epochEntry(state, epoch).active = active
 	return active
 }
 
+var getActiveValidatorIndicesContract = declare(Contract{
+	Func: "get_active_validator_indices", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"sorted_unique", "the indices are strictly increasing (evaluated when the epoch's list is computed; cache hits return that list)"},
+		{"exactly_the_active", "they are exactly the validators active at the epoch, none missing and none extra (evaluated when the list is computed)"},
+	},
+})
+
 // activeValidatorIndices is the plain scan of get_active_validator_indices.
 func activeValidatorIndices(state *BeaconState, epoch Epoch) []ValidatorIndex {
+	return activeIndices(state, epoch, IsActiveValidator)
+}
+
+func activeIndices(state *BeaconState, epoch Epoch, isActive func(*Validator, Epoch) bool) []ValidatorIndex {
 	out := []ValidatorIndex{}
 	for i := range state.Validators {
-		if IsActiveValidator(&state.Validators[i], epoch) {
+		if isActive(&state.Validators[i], epoch) {
 			out = append(out, ValidatorIndex(i))
 		}
 	}
@@ -85,12 +238,45 @@ func activeValidatorIndices(state *BeaconState, epoch Epoch) []ValidatorIndex {
 
 // GetValidatorChurnLimit is the spec's get_validator_churn_limit ("Beacon state accessors").
 func (m *Model) GetValidatorChurnLimit(state *BeaconState) uint64 {
+	if m.Checked != nil {
+		return checkPure(m, getValidatorChurnLimitContract, nil, func() uint64 { return m.getValidatorChurnLimit(state) }, func(c *checker, limit uint64) {
+			active := uint64(len(m.GetActiveValidatorIndices(state, m.GetCurrentEpoch(state))))
+			c.that("at_least_minimum", limit >= m.MinPerEpochChurnLimit, "limit %d below MIN_PER_EPOCH_CHURN_LIMIT %d", limit, m.MinPerEpochChurnLimit)
+			c.that("quotient_of_active", limit == m.MinPerEpochChurnLimit || limit == active/m.ChurnLimitQuotient,
+				"limit %d for %d active validators (CHURN_LIMIT_QUOTIENT %d)", limit, active, m.ChurnLimitQuotient)
+		})
+	}
+	return m.getValidatorChurnLimit(state)
+}
+
+func (m *Model) getValidatorChurnLimit(state *BeaconState) uint64 {
 	active := uint64(len(m.GetActiveValidatorIndices(state, m.GetCurrentEpoch(state))))
 	return max(m.MinPerEpochChurnLimit, active/m.ChurnLimitQuotient)
 }
 
+var getValidatorChurnLimitContract = declare(Contract{
+	Func: "get_validator_churn_limit", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"at_least_minimum", "the limit is at least MIN_PER_EPOCH_CHURN_LIMIT: the queues always move"},
+		{"quotient_of_active", "above the minimum, it is the number of active validators // CHURN_LIMIT_QUOTIENT"},
+	},
+})
+
 // GetSeed is the spec's get_seed ("Beacon state accessors").
-func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) (Root, error) {
+func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) (seed Root, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getSeedContract, func(c *checker) { m.randaoMixesAtLength(c, state) }); err != nil {
+			return Root{}, err
+		}
+		defer m.ensures(getSeedContract, &err, func(c *checker) {
+			// No overflow: the call succeeded.
+			i := (uint64(epoch) + m.EpochsPerHistoricalVector - m.MinSeedLookahead - 1) % m.EpochsPerHistoricalVector
+			mix := state.RandaoMixes[i]
+			want := m.Hash(slices.Concat(domainType[:], m.UintToBytes8(uint64(epoch)), mix[:]))
+			c.that("hash_of_lookahead_mix", seed == want,
+				"seed %x, hash(domain_type + uint_to_bytes(epoch) + randao_mixes[%d]) is %x", seed, i, want)
+		})
+	}
 	var k Calc
 	// Epoch(epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1): avoid underflow
 	e := k.Sub(k.Sub(k.Add(uint64(epoch), m.EpochsPerHistoricalVector), m.MinSeedLookahead), 1)
@@ -105,14 +291,42 @@ func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) 
 	copy(buf[:4], domainType[:])
 	binary.LittleEndian.PutUint64(buf[4:], uint64(epoch))
 	copy(buf[12:], mix[:])
-	return Hash(buf[:]), nil
+	return m.Hash(buf[:]), nil
 }
+
+var getSeedContract = declare(Contract{
+	Func: "get_seed", Section: "Beacon state accessors",
+	Pre: []Clause{
+		{"randao_mixes_at_length", "state.randao_mixes has EPOCHS_PER_HISTORICAL_VECTOR entries"},
+	},
+	Post: []Clause{
+		{"hash_of_lookahead_mix", "the seed is hash(domain_type + uint_to_bytes(epoch) + mix), mix = randao_mixes[(epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1) % EPOCHS_PER_HISTORICAL_VECTOR]: a function of the epoch, the domain and the mix MIN_SEED_LOOKAHEAD + 1 epochs back, nothing else"},
+	},
+})
 
 // GetCommitteeCountPerSlot is the spec's get_committee_count_per_slot ("Beacon state
 // accessors"), whose arithmetic is Config.CommitteeCountPerSlot.
 func (m *Model) GetCommitteeCountPerSlot(state *BeaconState, epoch Epoch) uint64 {
+	if m.Checked != nil {
+		return checkPure(m, getCommitteeCountPerSlotContract, nil,
+			func() uint64 { return m.CommitteeCountPerSlot(uint64(len(m.GetActiveValidatorIndices(state, epoch)))) },
+			func(c *checker, n uint64) {
+				active := uint64(len(m.GetActiveValidatorIndices(state, epoch)))
+				c.that("between_one_and_max", n >= 1 && n <= m.MaxCommitteesPerSlot, "%d committees per slot, MAX_COMMITTEES_PER_SLOT %d", n, m.MaxCommitteesPerSlot)
+				c.that("committees_of_target_size", n == 1 || n*m.SlotsPerEpoch*m.TargetCommitteeSize <= active,
+					"%d committees per slot for %d active validators: some below TARGET_COMMITTEE_SIZE %d", n, active, m.TargetCommitteeSize)
+			})
+	}
 	return m.CommitteeCountPerSlot(uint64(len(m.GetActiveValidatorIndices(state, epoch))))
 }
+
+var getCommitteeCountPerSlotContract = declare(Contract{
+	Func: "get_committee_count_per_slot", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"between_one_and_max", "there are between 1 and MAX_COMMITTEES_PER_SLOT committees per slot"},
+		{"committees_of_target_size", "more than one only if every committee of the epoch can have TARGET_COMMITTEE_SIZE members: count * SLOTS_PER_EPOCH * TARGET_COMMITTEE_SIZE <= active validators"},
+	},
+})
 
 // GetBeaconCommittee is the spec's get_beacon_committee ("Beacon state accessors"). It
 // reads the epoch's cached whole-list shuffling; the plain ComputeCommittee path is held
@@ -203,16 +417,25 @@ func (m *Model) shuffling(state *BeaconState, epoch Epoch) ([]ValidatorIndex, er
 
 // GetBeaconProposerIndex is the spec's get_beacon_proposer_index ("Beacon state
 // accessors"), cached per slot.
-func (m *Model) GetBeaconProposerIndex(state *BeaconState) (ValidatorIndex, error) {
+func (m *Model) GetBeaconProposerIndex(state *BeaconState) (proposer ValidatorIndex, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getBeaconProposerIndexContract, &err, func(c *checker) {
+			epoch := m.GetCurrentEpoch(state)
+			c.that("proposer_active", uint64(proposer) < uint64(len(state.Validators)) && IsActiveValidator(&state.Validators[proposer], epoch),
+				"proposer %d is not active at epoch %d", proposer, epoch)
+			seed, serr := m.proposerSeed(state, epoch)
+			var again ValidatorIndex
+			if serr == nil {
+				again, serr = m.computeProposerIndex(state, m.GetActiveValidatorIndices(state, epoch), seed)
+			}
+			c.that("uncached_agrees", serr == nil && again == proposer, "cached proposer %d, compute_proposer_index gives %d (%v)", proposer, again, serr)
+		})
+	}
 	epoch := m.GetCurrentEpoch(state)
-	seedBase, err := m.GetSeed(state, epoch, m.DomainBeaconProposer)
+	seed, err := m.proposerSeed(state, epoch)
 	if err != nil {
 		return 0, err
 	}
-	var buf [40]byte
-	copy(buf[:32], seedBase[:])
-	binary.LittleEndian.PutUint64(buf[32:], uint64(state.Slot))
-	seed := Hash(buf[:])
 	c := m.cacheFor(state)
 	if p, ok := c.proposers[state.Slot]; ok && p.seed == seed {
 		return p.index, nil
@@ -229,10 +452,55 @@ func (m *Model) GetBeaconProposerIndex(state *BeaconState) (ValidatorIndex, erro
 	return index, nil
 }
 
+// proposerSeed is hash(get_seed(state, epoch, DOMAIN_BEACON_PROPOSER) + uint_to_bytes(state.slot)).
+func (m *Model) proposerSeed(state *BeaconState, epoch Epoch) (Root, error) {
+	seedBase, err := m.GetSeed(state, epoch, m.DomainBeaconProposer)
+	if err != nil {
+		return Root{}, err
+	}
+	var buf [40]byte
+	copy(buf[:32], seedBase[:])
+	binary.LittleEndian.PutUint64(buf[32:], uint64(state.Slot))
+	return m.Hash(buf[:]), nil
+}
+
+var getBeaconProposerIndexContract = declare(Contract{
+	Func: "get_beacon_proposer_index", Section: "Beacon state accessors",
+	// No precondition of its own: get_seed's and compute_proposer_index's apply, and a
+	// state with no active validator is compute_proposer_index's assert (behaviour).
+	Post: []Clause{
+		{"proposer_active", "the proposer is a validator active at the current epoch"},
+		{"uncached_agrees", "it is what compute_proposer_index gives for the current epoch's active indices and seed, recomputed past the per-slot proposer cache (a stale cache entry is a breach)"},
+	},
+})
+
 // GetTotalBalance is the spec's get_total_balance ("Beacon state accessors"): the summed
 // effective balance of indices, at least EFFECTIVE_BALANCE_INCREMENT. indices must be a set
 // (no repeats), as in the spec.
-func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (Gwei, error) {
+func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (total Gwei, err error) {
+	if m.Checked != nil {
+		if err := m.requires(getTotalBalanceContract, func(c *checker) {
+			c.that("indices_distinct", distinct(indices), "an index appears twice in a set of %d", len(indices))
+			bad := -1
+			for k, i := range indices {
+				if uint64(i) >= uint64(len(state.Validators)) {
+					bad = k
+					break
+				}
+			}
+			c.that("indices_are_validators", bad < 0, "indices[%d] is beyond the %d validators", bad, len(state.Validators))
+		}); err != nil {
+			return 0, err
+		}
+		defer m.ensures(getTotalBalanceContract, &err, func(c *checker) {
+			c.that("at_least_increment", total >= m.EffectiveBalanceIncrement, "total %d below EFFECTIVE_BALANCE_INCREMENT", total)
+			var sum Gwei // cannot wrap: the call succeeded
+			for _, i := range indices {
+				sum += state.Validators[i].EffectiveBalance
+			}
+			c.that("max_of_increment_and_sum", total == max(m.EffectiveBalanceIncrement, sum), "total %d, effective balances sum to %d", total, sum)
+		})
+	}
 	var k Calc
 	var sum uint64
 	for _, i := range indices {
@@ -248,14 +516,45 @@ func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (G
 	return Gwei(max(uint64(m.EffectiveBalanceIncrement), sum)), nil
 }
 
+var getTotalBalanceContract = declare(Contract{
+	Func: "get_total_balance", Section: "Beacon state accessors",
+	// A sum beyond a uint64 ("math safe up to ~10B ETH") is an ArithmeticError: no caller
+	// bounds the registry's total.
+	Pre: []Clause{
+		{"indices_distinct", "the indices are a set: no index twice (the spec's Set[ValidatorIndex]; a repeat would count a balance twice)"},
+		{"indices_are_validators", "every index is below len(state.validators)"},
+	},
+	Post: []Clause{
+		{"at_least_increment", "the total is at least EFFECTIVE_BALANCE_INCREMENT, so callers may divide by it"},
+		{"max_of_increment_and_sum", "the total is max(EFFECTIVE_BALANCE_INCREMENT, sum of the indices' effective balances)"},
+	},
+})
+
+// distinct says no index repeats: linear for the sorted sets the model passes, a map
+// otherwise.
+func distinct(indices []ValidatorIndex) bool {
+	if strictlySorted(indices) {
+		return true
+	}
+	return len(uniq(indices)) == len(indices)
+}
+
 // GetTotalActiveBalance is the spec's get_total_active_balance ("Beacon state
 // accessors"), cached per epoch.
 func (m *Model) GetTotalActiveBalance(state *BeaconState) (Gwei, error) {
+	if m.Checked != nil {
+		return m.getTotalActiveBalanceChecked(state)
+	}
 	epoch := m.GetCurrentEpoch(state)
 	e := m.epochEntry(state, epoch)
 	if e.hasTotal {
 		return e.totalActive, nil
 	}
+	return m.computeTotalActiveBalance(state, epoch, e)
+}
+
+// computeTotalActiveBalance computes and caches the epoch's total.
+func (m *Model) computeTotalActiveBalance(state *BeaconState, epoch Epoch, e *epochCache) (Gwei, error) {
 	total, err := m.GetTotalBalance(state, m.GetActiveValidatorIndices(state, epoch))
 	if err != nil {
 		return 0, err
@@ -264,9 +563,73 @@ func (m *Model) GetTotalActiveBalance(state *BeaconState) (Gwei, error) {
 	return total, nil
 }
 
+func (m *Model) getTotalActiveBalanceChecked(state *BeaconState) (Gwei, error) {
+	epoch := m.GetCurrentEpoch(state)
+	e := m.epochEntry(state, epoch)
+	total, computed := e.totalActive, !e.hasTotal
+	if computed {
+		var err error
+		if total, err = m.computeTotalActiveBalance(state, epoch, e); err != nil {
+			return 0, err
+		}
+	}
+	if err := m.totalActiveBalancePost(state, epoch, total, computed); err != nil {
+		return 0, err
+	}
+	return total, nil
+}
+
+// totalActiveBalancePost evaluates the postcondition of get_total_active_balance: the
+// O(1) clause on every call, the O(n) one when the total is computed (it is read once per
+// validator in the rewards: checking a cached total by a scan would make them quadratic).
+func (m *Model) totalActiveBalancePost(state *BeaconState, epoch Epoch, total Gwei, computed bool) error {
+	var err error
+	m.ensures(getTotalActiveBalanceContract, &err, func(c *checker) {
+		c.that("at_least_increment", total >= m.EffectiveBalanceIncrement, "total %d below EFFECTIVE_BALANCE_INCREMENT", total)
+		if !computed {
+			return
+		}
+		var sum Gwei // cannot wrap: get_total_balance summed the same balances
+		for i := range state.Validators {
+			if v := &state.Validators[i]; IsActiveValidator(v, epoch) {
+				sum += v.EffectiveBalance
+			}
+		}
+		c.that("sum_of_active_balances", total == max(m.EffectiveBalanceIncrement, sum),
+			"total %d, the registry's active effective balances sum to %d", total, sum)
+	})
+	return err
+}
+
+var getTotalActiveBalanceContract = declare(Contract{
+	Func: "get_total_active_balance", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"at_least_increment", "the total is at least EFFECTIVE_BALANCE_INCREMENT (every call)"},
+		{"sum_of_active_balances", "it is max(EFFECTIVE_BALANCE_INCREMENT, the summed effective balance of the validators active at the current epoch), by a plain scan of the registry past the cached active list (evaluated when the total is computed; a cache hit returns it)"},
+	},
+})
+
 // GetDomain is the spec's get_domain ("Beacon state accessors"); a nil epoch means the
 // current epoch.
 func (m *Model) GetDomain(state *BeaconState, domainType DomainType, epoch *Epoch) Domain {
+	if m.Checked != nil {
+		return checkPure(m, getDomainContract, nil, func() Domain { return m.getDomain(state, domainType, epoch) }, func(c *checker, d Domain) {
+			e := m.GetCurrentEpoch(state)
+			if epoch != nil {
+				e = *epoch
+			}
+			version := state.Fork.CurrentVersion
+			if e < state.Fork.Epoch {
+				version = state.Fork.PreviousVersion
+			}
+			want := m.ComputeDomain(domainType, &version, &state.GenesisValidatorsRoot)
+			c.that("fork_version_of_epoch", d == want, "domain %x at epoch %d (fork epoch %d), want %x with version %x", d, e, state.Fork.Epoch, want, version)
+		})
+	}
+	return m.getDomain(state, domainType, epoch)
+}
+
+func (m *Model) getDomain(state *BeaconState, domainType DomainType, epoch *Epoch) Domain {
 	e := m.GetCurrentEpoch(state)
 	if epoch != nil {
 		e = *epoch
@@ -278,14 +641,37 @@ func (m *Model) GetDomain(state *BeaconState, domainType DomainType, epoch *Epoc
 	return m.ComputeDomain(domainType, &forkVersion, &state.GenesisValidatorsRoot)
 }
 
+var getDomainContract = declare(Contract{
+	Func: "get_domain", Section: "Beacon state accessors",
+	Post: []Clause{
+		{"fork_version_of_epoch", "the domain is compute_domain(domain_type, v, genesis_validators_root), v the fork's previous version for epochs before fork.epoch and its current version from it on (the current epoch when none is given)"},
+	},
+})
+
 // GetIndexedAttestation is the spec's get_indexed_attestation ("Beacon state accessors").
-func (m *Model) GetIndexedAttestation(state *BeaconState, a *Attestation) (*IndexedAttestation, error) {
+func (m *Model) GetIndexedAttestation(state *BeaconState, a *Attestation) (ia *IndexedAttestation, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getIndexedAttestationContract, &err, func(c *checker) {
+			c.that("indices_sorted_unique", strictlySorted(ia.AttestingIndices), "attesting indices are not strictly increasing")
+			c.that("data_and_signature_copied", ia.Data == a.Data && ia.Signature == a.Signature, "data or signature differ from the attestation's")
+		})
+	}
 	indices, err := m.GetAttestingIndices(state, &a.Data, a.AggregationBits)
 	if err != nil {
 		return nil, err
 	}
 	return &IndexedAttestation{AttestingIndices: indices, Data: a.Data, Signature: a.Signature}, nil
 }
+
+var getIndexedAttestationContract = declare(Contract{
+	Func: "get_indexed_attestation", Section: "Beacon state accessors",
+	// No precondition of its own: get_attesting_indices' committee_fits_bits applies, and
+	// process_attestation asserts len(aggregation_bits) == len(committee) before calling.
+	Post: []Clause{
+		{"indices_sorted_unique", "the attesting indices are sorted and distinct, as is_valid_indexed_attestation requires of a valid one"},
+		{"data_and_signature_copied", "the data and signature are the attestation's"},
+	},
+})
 
 // GetAttestingIndices is the spec's get_attesting_indices ("Beacon state accessors"): the
 // committee members whose bit is set, returned sorted (the spec's set, in the order

@@ -1,11 +1,25 @@
 package spec
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
 
-// IntegerSquareroot is the spec's integer_squareroot ("Math"): the largest x with x*x <= n,
-// by the spec's Newton iteration. Faithful to the spec's uint64, n = 2**64 - 1 is an
-// overflow (its first step computes x + 1).
+	"github.com/beaconcheck/beaconcheck/ssz"
+)
+
+// IntegerSquareroot is integer_squareroot ("Math") without its contract, for callers that
+// have no Model. Model.IntegerSquareroot is the spec function, with its contract, and holds
+// the iteration: get_base_reward calls it once per validator, which a wrapper would cost.
 func IntegerSquareroot(n uint64) (uint64, error) {
+	var unchecked Model
+	return unchecked.IntegerSquareroot(n)
+}
+
+// IntegerSquareroot is the spec's integer_squareroot ("Math"): the largest x with x*x <=
+// n, by the spec's Newton iteration. Faithful to the spec's uint64, n = 2**64 - 1 is an
+// overflow (its first step computes x + 1).
+func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 	var c Calc
 	x := n
 	y := c.Div(c.Add(x, 1), 2)
@@ -16,10 +30,41 @@ func IntegerSquareroot(n uint64) (uint64, error) {
 	if err := c.Err("integer_squareroot"); err != nil {
 		return 0, err
 	}
+	if m.Checked != nil {
+		if err := m.integerSquarerootPost(n, x); err != nil {
+			return 0, err
+		}
+	}
 	return x, nil
 }
 
-// Xor is the spec's xor ("Math") of two 32-byte strings.
+// integerSquarerootPost evaluates the postcondition of integer_squareroot, out of line
+// (noinline) so the unchecked caller's frame stays small.
+//
+//go:noinline
+func (m *Model) integerSquarerootPost(n, x uint64) (err error) {
+	m.ensures(integerSquarerootContract, &err, func(c *checker) {
+		// x*x <= n < (x+1)*(x+1), in 128 bits.
+		hi, lo := bits.Mul64(x, x)
+		below := hi == 0 && lo <= n
+		hi, lo = bits.Mul64(x+1, x+1) // x < 2**32, so x + 1 does not wrap
+		c.that("largest_root", below && (hi != 0 || lo > n), "x = %d for n = %d", x, n)
+	})
+	return err
+}
+
+var integerSquarerootContract = declare(Contract{
+	Func: "integer_squareroot", Section: "Math",
+	// No precondition: n = 2**64 - 1 overflows in the spec's uint64, and is an
+	// ArithmeticError here, since no caller keeps n below it (get_base_reward passes the
+	// total active balance).
+	Post: []Clause{
+		{"largest_root", "x is the largest integer with x*x <= n: x*x <= n < (x+1)*(x+1), computed without wrap-around"},
+	},
+})
+
+// Xor is the arithmetic of xor ("Math") of two 32-byte strings; Model.Xor is the spec
+// function, with its contract.
 func Xor(a, b Root) Root {
 	var out Root
 	for i := range out {
@@ -28,14 +73,121 @@ func Xor(a, b Root) Root {
 	return out
 }
 
-// UintToBytes8 is uint_to_bytes ("Math") of a uint64: 8 little-endian bytes.
+// Xor is the spec's xor ("Math").
+func (m *Model) Xor(a, b Root) Root {
+	if m.Checked != nil {
+		return checkPure(m, xorContract, nil, func() Root { return Xor(a, b) }, func(c *checker, out Root) {
+			var back, again Root
+			for i := range out {
+				back[i], again[i] = out[i]^b[i], out[i]^a[i]
+			}
+			c.that("cancels", back == a && again == b, "xor(xor(a, b), b) = %x, a = %x", back, a)
+		})
+	}
+	return Xor(a, b)
+}
+
+var xorContract = declare(Contract{
+	Func: "xor", Section: "Math",
+	Post: []Clause{
+		{"cancels", "xoring the result with either input gives back the other: xor(xor(a, b), b) == a and xor(xor(a, b), a) == b"},
+	},
+})
+
+// UintToBytes8 is the encoding of uint_to_bytes ("Math") for a uint64: 8 little-endian
+// bytes. Model.UintToBytes8 is the spec function, with its contract.
 func UintToBytes8(n uint64) []byte {
 	return binary.LittleEndian.AppendUint64(nil, n)
 }
 
-// BytesToUint64 is the spec's bytes_to_uint64 ("Math"): little-endian, of the first 8 bytes.
+// UintToBytes8 is the spec's uint_to_bytes ("Math") of a uint64.
+func (m *Model) UintToBytes8(n uint64) []byte {
+	if m.Checked != nil {
+		return checkPure(m, uintToBytesContract, nil, func() []byte { return UintToBytes8(n) }, func(c *checker, out []byte) {
+			c.that("byte_length_of_type", len(out) == 8, "%d bytes for a uint64", len(out))
+			var v uint64
+			for i := len(out) - 1; i >= 0; i-- {
+				v = v<<8 | uint64(out[i])
+			}
+			c.that("little_endian", v == n, "bytes %x read back as %d, not %d", out, v, n)
+		})
+	}
+	return UintToBytes8(n)
+}
+
+var uintToBytesContract = declare(Contract{
+	Func: "uint_to_bytes", Section: "Math",
+	Post: []Clause{
+		{"byte_length_of_type", "the output has the byte length of the uint type: 8 for a uint64"},
+		{"little_endian", "read back little-endian (ENDIANNESS), the bytes are n"},
+	},
+})
+
+// BytesToUint64 is the arithmetic of bytes_to_uint64 ("Math"): little-endian, of the first 8
+// bytes (for longer input the spec's uint64 would raise unless the rest is zero; the spec
+// only passes 8 bytes). Model.BytesToUint64 is the spec function, with its contract.
 func BytesToUint64(data []byte) uint64 {
 	var b [8]byte
 	copy(b[:], data)
 	return binary.LittleEndian.Uint64(b[:])
 }
+
+// BytesToUint64 is the spec's bytes_to_uint64 ("Math").
+func (m *Model) BytesToUint64(data []byte) uint64 {
+	if m.Checked != nil {
+		return checkPure(m, bytesToUint64Contract,
+			func(c *checker) {
+				c.that("at_most_eight_bytes", len(data) <= 8, "%d bytes", len(data))
+			},
+			func() uint64 { return BytesToUint64(data) },
+			func(c *checker, out uint64) {
+				enc := UintToBytes8(out)
+				c.that("round_trips", bytes.Equal(enc[:len(data)], data) && allZero(enc[len(data):]), "%x read as %d", data, out)
+			})
+	}
+	return BytesToUint64(data)
+}
+
+var bytesToUint64Contract = declare(Contract{
+	Func: "bytes_to_uint64", Section: "Math",
+	Pre: []Clause{
+		{"at_most_eight_bytes", "data has at most 8 bytes, so its value fits a uint64 (the spec's uint64() would raise otherwise; every call in the spec passes hash(...)[0:8])"},
+	},
+	Post: []Clause{
+		{"round_trips", "uint_to_bytes of the result begins with data and is zero beyond it: the result is data read little-endian"},
+	},
+})
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// HashTreeRoot is hash_tree_root ("Crypto") under the model's configuration,
+// HashTreeRoot(m.Config, obj), evaluated with its contract. (The package function
+// HashTreeRoot is the one whose doc claims the spec's name, for the contract index.)
+func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
+	if m.Checked != nil {
+		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {
+			_, merr := Marshal(m.Config, obj)
+			c.that("within_type_bounds", merr == nil, "the hashed value does not encode: %v", merr)
+		})
+	}
+	return HashTreeRoot(m.Config, obj)
+}
+
+var hashTreeRootContract = declare(Contract{
+	Func: "hash_tree_root", Section: "Crypto",
+	// What is not checked: that the root is the SSZ merkleization of the value. That is
+	// hash_tree_root's definition (the SSZ spec), held to the ssz_static and ssz_generic
+	// vectors rather than re-derived per call; compute_fork_data_root and
+	// compute_signing_root check their two-field containers' roots directly. A value outside
+	// its type's bounds has no root: that is an error, not a breach.
+	Post: []Clause{
+		{"within_type_bounds", "the hashed value is within its type's bounds (every list within its limit, every vector at its length), i.e. it re-encodes: the hasher and the encoder agree on what a value of the type is"},
+	},
+})

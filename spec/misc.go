@@ -1,29 +1,128 @@
 package spec
 
 import (
+	"bytes"
+	"math/bits"
+	"slices"
+
 	"github.com/beaconcheck/beaconcheck/spec/bls"
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
 
-// ComputeEpochAtSlot is the spec's compute_epoch_at_slot ("Misc").
+// checkPure evaluates, in checked mode, the contract of a spec function that has no error
+// result around its body: pre (nil when the contract has no precondition) on entry, post
+// on the result. Without an error result to carry it, a breach panics with the
+// *ContractViolation: it is a bug in the model, never an invalid transition (the
+// conformance runner recovers the panic and fails the case).
+func checkPure[T any](m *Model, contract *Contract, pre func(c *checker), body func() T, post func(c *checker, out T)) T {
+	if pre != nil {
+		mustHold(m.requires(contract, pre))
+	}
+	out := body()
+	var err error
+	m.ensures(contract, &err, func(c *checker) { post(c, out) })
+	mustHold(err)
+	return out
+}
+
+// mustHold panics with a contract violation found where there is no error to return it.
+func mustHold(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// ComputeEpochAtSlot is the arithmetic of compute_epoch_at_slot ("Misc");
+// Model.ComputeEpochAtSlot is the spec function, with its contract.
 func (c *Config) ComputeEpochAtSlot(slot Slot) Epoch { return Epoch(uint64(slot) / c.SlotsPerEpoch) }
 
-// ComputeStartSlotAtEpoch is the spec's compute_start_slot_at_epoch ("Misc"); an epoch whose
-// start slot does not fit a uint64 is an overflow.
+// ComputeEpochAtSlot is the spec's compute_epoch_at_slot ("Misc").
+func (m *Model) ComputeEpochAtSlot(slot Slot) Epoch {
+	if m.Checked != nil {
+		return m.computeEpochAtSlotChecked(slot)
+	}
+	return m.Config.ComputeEpochAtSlot(slot)
+}
+
+func (m *Model) computeEpochAtSlotChecked(slot Slot) Epoch {
+	return checkPure(m, computeEpochAtSlotContract, nil, func() Epoch { return m.Config.ComputeEpochAtSlot(slot) }, func(c *checker, epoch Epoch) {
+		c.that("slot_in_epoch", slotInEpoch(m.Config, slot, epoch), "slot %d is not in epoch %d (SLOTS_PER_EPOCH %d)", slot, epoch, m.SlotsPerEpoch)
+	})
+}
+
+var computeEpochAtSlotContract = declare(Contract{
+	Func: "compute_epoch_at_slot", Section: "Misc",
+	Post: []Clause{
+		{"slot_in_epoch", "the slot lies in the epoch: epoch * SLOTS_PER_EPOCH <= slot < (epoch + 1) * SLOTS_PER_EPOCH, in unbounded integers"},
+	},
+})
+
+// slotInEpoch says epoch*SLOTS_PER_EPOCH <= slot < (epoch+1)*SLOTS_PER_EPOCH, in 128 bits.
+func slotInEpoch(cfg *Config, slot Slot, epoch Epoch) bool {
+	hi, lo := bits.Mul64(uint64(epoch), cfg.SlotsPerEpoch)
+	if hi != 0 || lo > uint64(slot) {
+		return false
+	}
+	return uint64(slot)-lo < cfg.SlotsPerEpoch
+}
+
+// ComputeStartSlotAtEpoch is the arithmetic of compute_start_slot_at_epoch ("Misc"); an
+// epoch whose start slot does not fit a uint64 is an overflow. Model.ComputeStartSlotAtEpoch
+// is the spec function, with its contract.
 func (c *Config) ComputeStartSlotAtEpoch(epoch Epoch) (Slot, error) {
 	var k Calc
 	s := k.Mul(uint64(epoch), c.SlotsPerEpoch)
 	return Slot(s), k.Err("compute_start_slot_at_epoch: epoch * SLOTS_PER_EPOCH")
 }
 
-// ComputeActivationExitEpoch is the spec's compute_activation_exit_epoch ("Misc").
+// ComputeStartSlotAtEpoch is the spec's compute_start_slot_at_epoch ("Misc").
+func (m *Model) ComputeStartSlotAtEpoch(epoch Epoch) (slot Slot, err error) {
+	if m.Checked != nil {
+		defer m.ensures(computeStartSlotAtEpochContract, &err, func(c *checker) {
+			c.that("first_slot_of_epoch", uint64(slot)%m.SlotsPerEpoch == 0 && uint64(slot)/m.SlotsPerEpoch == uint64(epoch),
+				"slot %d for epoch %d (SLOTS_PER_EPOCH %d)", slot, epoch, m.SlotsPerEpoch)
+		})
+	}
+	return m.Config.ComputeStartSlotAtEpoch(epoch)
+}
+
+var computeStartSlotAtEpochContract = declare(Contract{
+	Func: "compute_start_slot_at_epoch", Section: "Misc",
+	// No precondition: epoch * SLOTS_PER_EPOCH overflowing is the spec's uint64 error, an
+	// ArithmeticError here (epochs from blocks and attestations are untrusted).
+	Post: []Clause{
+		{"first_slot_of_epoch", "the slot is a multiple of SLOTS_PER_EPOCH and slot // SLOTS_PER_EPOCH == epoch"},
+	},
+})
+
+// ComputeActivationExitEpoch is the arithmetic of compute_activation_exit_epoch ("Misc");
+// Model.ComputeActivationExitEpoch is the spec function, with its contract.
 func (c *Config) ComputeActivationExitEpoch(epoch Epoch) (Epoch, error) {
 	var k Calc
 	e := k.Add(k.Add(uint64(epoch), 1), c.MaxSeedLookahead)
 	return Epoch(e), k.Err("compute_activation_exit_epoch: epoch + 1 + MAX_SEED_LOOKAHEAD")
 }
 
-// ComputeForkDataRoot is the spec's compute_fork_data_root ("Misc").
+// ComputeActivationExitEpoch is the spec's compute_activation_exit_epoch ("Misc").
+func (m *Model) ComputeActivationExitEpoch(epoch Epoch) (out Epoch, err error) {
+	if m.Checked != nil {
+		defer m.ensures(computeActivationExitEpochContract, &err, func(c *checker) {
+			c.that("after_seed_lookahead", out > epoch && uint64(out-epoch) == 1+m.MaxSeedLookahead,
+				"epoch %d takes effect at %d (MAX_SEED_LOOKAHEAD %d)", epoch, out, m.MaxSeedLookahead)
+		})
+	}
+	return m.Config.ComputeActivationExitEpoch(epoch)
+}
+
+var computeActivationExitEpochContract = declare(Contract{
+	Func: "compute_activation_exit_epoch", Section: "Misc",
+	Post: []Clause{
+		{"after_seed_lookahead", "the result is exactly 1 + MAX_SEED_LOOKAHEAD epochs after epoch, without wrap-around: past the seed lookahead, so no committee already fixed changes"},
+	},
+})
+
+// ComputeForkDataRoot is hash_tree_root(ForkData(...)), the body of compute_fork_data_root
+// ("Misc"); Model.ComputeForkDataRoot is the spec function, with its contract.
 func (c *Config) ComputeForkDataRoot(currentVersion Version, genesisValidatorsRoot Root) Root {
 	r, err := HashTreeRoot(c, &ForkData{CurrentVersion: currentVersion, GenesisValidatorsRoot: genesisValidatorsRoot})
 	if err != nil {
@@ -32,7 +131,29 @@ func (c *Config) ComputeForkDataRoot(currentVersion Version, genesisValidatorsRo
 	return r
 }
 
-// ComputeForkDigest is the spec's compute_fork_digest ("Misc").
+// ComputeForkDataRoot is the spec's compute_fork_data_root ("Misc").
+func (m *Model) ComputeForkDataRoot(currentVersion Version, genesisValidatorsRoot Root) Root {
+	if m.Checked != nil {
+		return checkPure(m, computeForkDataRootContract, nil, func() Root { return m.Config.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot) },
+			func(c *checker, out Root) {
+				var chunk Root // the version, zero-padded to a chunk
+				copy(chunk[:], currentVersion[:])
+				want := Hash(append(chunk[:], genesisValidatorsRoot[:]...))
+				c.that("two_chunk_root", out == want, "root %x, hash(version chunk + genesis_validators_root) is %x", out, want)
+			})
+	}
+	return m.Config.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot)
+}
+
+var computeForkDataRootContract = declare(Contract{
+	Func: "compute_fork_data_root", Section: "Misc",
+	Post: []Clause{
+		{"two_chunk_root", "the root is hash(current_version zero-padded to 32 bytes + genesis_validators_root): ForkData's two-field merkleization, derived directly rather than through the SSZ codec"},
+	},
+})
+
+// ComputeForkDigest is the body of compute_fork_digest ("Misc"); Model.ComputeForkDigest is
+// the spec function, with its contract.
 func (c *Config) ComputeForkDigest(currentVersion Version, genesisValidatorsRoot Root) ForkDigest {
 	r := c.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot)
 	var d ForkDigest
@@ -40,9 +161,28 @@ func (c *Config) ComputeForkDigest(currentVersion Version, genesisValidatorsRoot
 	return d
 }
 
-// ComputeDomain is the spec's compute_domain ("Misc"). A nil forkVersion means
+// ComputeForkDigest is the spec's compute_fork_digest ("Misc").
+func (m *Model) ComputeForkDigest(currentVersion Version, genesisValidatorsRoot Root) ForkDigest {
+	if m.Checked != nil {
+		return checkPure(m, computeForkDigestContract, nil, func() ForkDigest { return m.Config.ComputeForkDigest(currentVersion, genesisValidatorsRoot) },
+			func(c *checker, out ForkDigest) {
+				r := m.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot)
+				c.that("fork_data_root_prefix", bytes.Equal(out[:], r[:4]), "digest %x, fork data root %x", out, r)
+			})
+	}
+	return m.Config.ComputeForkDigest(currentVersion, genesisValidatorsRoot)
+}
+
+var computeForkDigestContract = declare(Contract{
+	Func: "compute_fork_digest", Section: "Misc",
+	Post: []Clause{
+		{"fork_data_root_prefix", "the digest is the first 4 bytes of compute_fork_data_root(current_version, genesis_validators_root)"},
+	},
+})
+
+// ComputeDomain is the body of compute_domain ("Misc"). A nil forkVersion means
 // GENESIS_FORK_VERSION and a nil genesisValidatorsRoot the zero root, as the spec's
-// defaults.
+// defaults. Model.ComputeDomain is the spec function, with its contract.
 func (c *Config) ComputeDomain(domainType DomainType, forkVersion *Version, genesisValidatorsRoot *Root) Domain {
 	v := c.GenesisForkVersion
 	if forkVersion != nil {
@@ -59,7 +199,37 @@ func (c *Config) ComputeDomain(domainType DomainType, forkVersion *Version, gene
 	return d
 }
 
-// ComputeSigningRoot is the spec's compute_signing_root ("Misc") of an SSZ object.
+// ComputeDomain is the spec's compute_domain ("Misc"), with the defaults of
+// Config.ComputeDomain.
+func (m *Model) ComputeDomain(domainType DomainType, forkVersion *Version, genesisValidatorsRoot *Root) Domain {
+	if m.Checked != nil {
+		return checkPure(m, computeDomainContract, nil, func() Domain { return m.Config.ComputeDomain(domainType, forkVersion, genesisValidatorsRoot) },
+			func(c *checker, d Domain) {
+				v, gvr := m.GenesisForkVersion, Root{}
+				if forkVersion != nil {
+					v = *forkVersion
+				}
+				if genesisValidatorsRoot != nil {
+					gvr = *genesisValidatorsRoot
+				}
+				c.that("domain_type_prefix", bytes.Equal(d[:4], domainType[:]), "domain %x for type %x", d, domainType)
+				r := m.ComputeForkDataRoot(v, gvr)
+				c.that("fork_data_root_suffix", bytes.Equal(d[4:], r[:28]), "domain %x, fork data root %x (version %x)", d, r, v)
+			})
+	}
+	return m.Config.ComputeDomain(domainType, forkVersion, genesisValidatorsRoot)
+}
+
+var computeDomainContract = declare(Contract{
+	Func: "compute_domain", Section: "Misc",
+	Post: []Clause{
+		{"domain_type_prefix", "the first 4 bytes are the domain type"},
+		{"fork_data_root_suffix", "the other 28 are the first 28 bytes of compute_fork_data_root(fork_version, genesis_validators_root), with the defaults GENESIS_FORK_VERSION and the zero root"},
+	},
+})
+
+// ComputeSigningRoot is the body of compute_signing_root ("Misc") of an SSZ object;
+// Model.ComputeSigningRoot is the spec function, with its contract.
 func (c *Config) ComputeSigningRoot(obj ssz.Object, domain Domain) (Root, error) {
 	objectRoot, err := HashTreeRoot(c, obj)
 	if err != nil {
@@ -67,6 +237,27 @@ func (c *Config) ComputeSigningRoot(obj ssz.Object, domain Domain) (Root, error)
 	}
 	return c.signingRootOf(objectRoot, domain), nil
 }
+
+// ComputeSigningRoot is the spec's compute_signing_root ("Misc").
+func (m *Model) ComputeSigningRoot(obj ssz.Object, domain Domain) (root Root, err error) {
+	if m.Checked != nil {
+		defer m.ensures(computeSigningRootContract, &err, func(c *checker) {
+			objectRoot, herr := m.HashTreeRoot(obj)
+			c.that("two_chunk_root", herr == nil && root == Hash(append(objectRoot[:], domain[:]...)),
+				"signing root %x, object root %x (%v), domain %x", root, objectRoot, herr, domain)
+		})
+	}
+	return m.Config.ComputeSigningRoot(obj, domain)
+}
+
+var computeSigningRootContract = declare(Contract{
+	Func: "compute_signing_root", Section: "Misc",
+	// No precondition: an object outside its type's bounds has no root, an error here as
+	// in hash_tree_root.
+	Post: []Clause{
+		{"two_chunk_root", "the root is hash(hash_tree_root(ssz_object) + domain): SigningData's two-field merkleization, derived directly rather than through the SSZ codec"},
+	},
+})
 
 // signingRootOf is compute_signing_root for an object whose root is already known (the
 // spec's uint64 epoch in process_randao, whose root is its 8 bytes zero-padded).
@@ -79,8 +270,41 @@ func (c *Config) signingRootOf(objectRoot Root, domain Domain) Root {
 }
 
 // ComputeProposerIndex is the spec's compute_proposer_index ("Misc"): from indices, a
-// random index sampled by effective balance.
-func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (ValidatorIndex, error) {
+// random index sampled by effective balance. Its assert len(indices) > 0 is behaviour (an
+// AssertError): a state with no active validator reaches it.
+func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (out ValidatorIndex, err error) {
+	if m.Checked != nil {
+		if err := m.requires(computeProposerIndexContract, func(c *checker) {
+			bad := -1
+			for k, i := range indices {
+				if uint64(i) >= uint64(len(state.Validators)) {
+					bad = k
+					break
+				}
+			}
+			c.that("indices_are_validators", bad < 0, "indices[%d] is not a validator index (%d validators)", bad, len(state.Validators))
+		}); err != nil {
+			return 0, err
+		}
+		defer m.ensures(computeProposerIndexContract, &err, func(c *checker) {
+			c.that("chosen_from_indices", slices.Contains(indices, out), "proposer %d is not among the %d indices", out, len(indices))
+		})
+	}
+	return m.computeProposerIndex(state, indices, seed)
+}
+
+var computeProposerIndexContract = declare(Contract{
+	Func: "compute_proposer_index", Section: "Misc",
+	Pre: []Clause{
+		{"indices_are_validators", "every index is below len(state.validators) (callers pass active indices)"},
+	},
+	Post: []Clause{
+		{"chosen_from_indices", "the proposer is one of indices"},
+	},
+})
+
+// computeProposerIndex is the body of compute_proposer_index.
+func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (ValidatorIndex, error) {
 	if len(indices) == 0 {
 		return 0, assertf("compute_proposer_index", CheckProposerCandidate, "no active validators")
 	}
@@ -96,8 +320,8 @@ func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorInde
 		}
 		candidate := indices[shuffled]
 		if i%32 == 0 {
-			copy(buf[32:], UintToBytes8(i/32))
-			random = Hash(buf[:])
+			copy(buf[32:], m.UintToBytes8(i/32))
+			random = m.Hash(buf[:])
 		}
 		randomByte := uint64(random[i%32])
 		v, err := validatorAt(state, candidate)

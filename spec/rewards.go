@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"math/bits"
+	"slices"
+)
+
 // Deltas is a pair of per-validator reward and penalty lists, as the spec's delta functions
 // return them (and as the rewards vectors store them).
 type Deltas struct {
@@ -9,8 +14,20 @@ type Deltas struct {
 
 func newDeltas(n int) *Deltas { return &Deltas{Rewards: make([]Gwei, n), Penalties: make([]Gwei, n)} }
 
-// GetBaseReward is the spec's get_base_reward ("Rewards and penalties, helpers").
+// indexIsValidator is the precondition of the per-validator reward helpers.
+func indexIsValidator(c *checker, state *BeaconState, index ValidatorIndex) {
+	c.that("index_is_validator", uint64(index) < uint64(len(state.Validators)), "index %d, %d validators", index, len(state.Validators))
+}
+
+// GetBaseReward is the spec's get_base_reward ("Rewards and penalties, helpers"). It runs
+// once per validator and component, so its contract is evaluated by helpers called from
+// two branches, without a deferred closure: unchecked, it costs the two branches.
 func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, error) {
+	if m.Checked != nil {
+		if err := m.rewardHelperPre(getBaseRewardContract, state, index); err != nil {
+			return 0, err
+		}
+	}
 	total, err := m.GetTotalActiveBalance(state)
 	if err != nil {
 		return 0, err
@@ -19,41 +36,169 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 	if err != nil {
 		return 0, err
 	}
-	sqrt, err := IntegerSquareroot(uint64(total))
+	sqrt, err := m.IntegerSquareroot(uint64(total))
 	if err != nil {
 		return 0, err
 	}
 	var k Calc
 	r := k.Div(k.Div(k.Mul(uint64(v.EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
-	return Gwei(r), k.Err("get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH")
+	if err := k.Err("get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH"); err != nil {
+		return 0, err
+	}
+	if m.Checked != nil {
+		if err := m.baseRewardPost(state, index, total, sqrt, Gwei(r)); err != nil {
+			return 0, err
+		}
+	}
+	return Gwei(r), nil
 }
 
-// GetProposerReward is the spec's get_proposer_reward.
+// rewardHelperPre evaluates the precondition of get_base_reward and get_proposer_reward.
+// It and the postcondition helpers below are kept out of line (noinline): inlined, their
+// closures would enlarge the hot callers' frames and cost the unchecked path.
+//
+//go:noinline
+func (m *Model) rewardHelperPre(contract *Contract, state *BeaconState, index ValidatorIndex) error {
+	return m.requires(contract, func(c *checker) { indexIsValidator(c, state, index) })
+}
+
+// baseRewardPost evaluates the postcondition of get_base_reward.
+//
+//go:noinline
+func (m *Model) baseRewardPost(state *BeaconState, index ValidatorIndex, total Gwei, sqrt uint64, reward Gwei) (err error) {
+	m.ensures(getBaseRewardContract, &err, func(c *checker) {
+		eb := uint64(state.Validators[index].EffectiveBalance)
+		x := eb * m.BaseRewardFactor // did not overflow: the call succeeded
+		d := sqrt * BaseRewardsPerEpoch
+		loHi, loLo := bits.Mul64(uint64(reward), d)
+		upHi, upLo := bits.Mul64(uint64(reward)+1, d)
+		c.that("floor_of_formula", loHi == 0 && loLo <= x && (upHi != 0 || upLo > x),
+			"base reward %d for effective balance %d, total active balance %d (integer square root %d)", reward, eb, total, sqrt)
+	})
+	return err
+}
+
+var getBaseRewardContract = declare(Contract{
+	Func: "get_base_reward", Section: "Rewards and penalties",
+	// No bound on effective_balance * BASE_REWARD_FACTOR: its overflow is an
+	// ArithmeticError (the registry's effective balances are not bounded by any caller).
+	Pre: []Clause{
+		{"index_is_validator", "the index is below len(state.validators) (callers pass eligible or attesting validators)"},
+	},
+	Post: []Clause{
+		{"floor_of_formula", "the reward r is the floor of effective_balance * BASE_REWARD_FACTOR / (integer_squareroot(total active balance) * BASE_REWARDS_PER_EPOCH): r*d <= x < (r+1)*d in unbounded integers, so it never exceeds effective_balance * BASE_REWARD_FACTOR / BASE_REWARDS_PER_EPOCH / isqrt(EFFECTIVE_BALANCE_INCREMENT)"},
+	},
+})
+
+// GetProposerReward is the spec's get_proposer_reward ("Rewards and penalties, helpers"),
+// its contract evaluated like get_base_reward's.
 func (m *Model) GetProposerReward(state *BeaconState, attestingIndex ValidatorIndex) (Gwei, error) {
+	if m.Checked != nil {
+		if err := m.rewardHelperPre(getProposerRewardContract, state, attestingIndex); err != nil {
+			return 0, err
+		}
+	}
 	base, err := m.GetBaseReward(state, attestingIndex)
-	return base / Gwei(m.ProposerRewardQuotient), err
+	if err != nil {
+		return 0, err
+	}
+	reward := base / Gwei(m.ProposerRewardQuotient)
+	if m.Checked != nil {
+		if err := m.proposerRewardPost(base, reward); err != nil {
+			return 0, err
+		}
+	}
+	return reward, nil
 }
 
-// GetFinalityDelay is the spec's get_finality_delay.
-func (m *Model) GetFinalityDelay(state *BeaconState) (uint64, error) {
+// proposerRewardPost evaluates the postcondition of get_proposer_reward.
+//
+//go:noinline
+func (m *Model) proposerRewardPost(base, reward Gwei) (err error) {
+	m.ensures(getProposerRewardContract, &err, func(c *checker) {
+		c.that("share_of_base_reward", reward == base/Gwei(m.ProposerRewardQuotient) && reward <= base,
+			"proposer reward %d of base reward %d (PROPOSER_REWARD_QUOTIENT %d)", reward, base, m.ProposerRewardQuotient)
+	})
+	return err
+}
+
+var getProposerRewardContract = declare(Contract{
+	Func: "get_proposer_reward", Section: "Rewards and penalties",
+	Pre: []Clause{
+		{"index_is_validator", "the attesting index is below len(state.validators)"},
+	},
+	Post: []Clause{
+		{"share_of_base_reward", "the reward is get_base_reward // PROPOSER_REWARD_QUOTIENT, so at most the base reward: max_attester_reward = base - proposer reward cannot underflow"},
+	},
+})
+
+// GetFinalityDelay is the spec's get_finality_delay ("Rewards and penalties, helpers").
+func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getFinalityDelayContract, &err, func(c *checker) {
+			previous := m.GetPreviousEpoch(state)
+			c.that("previous_minus_finalized", state.FinalizedCheckpoint.Epoch <= previous && delay == uint64(previous-state.FinalizedCheckpoint.Epoch),
+				"delay %d, previous epoch %d, finalized epoch %d", delay, previous, state.FinalizedCheckpoint.Epoch)
+		})
+	}
 	var k Calc
 	d := k.Sub(uint64(m.GetPreviousEpoch(state)), uint64(state.FinalizedCheckpoint.Epoch))
 	return d, k.Err("get_finality_delay: previous_epoch - finalized_checkpoint.epoch")
 }
 
-// IsInInactivityLeak is the spec's is_in_inactivity_leak.
-func (m *Model) IsInInactivityLeak(state *BeaconState) (bool, error) {
+var getFinalityDelayContract = declare(Contract{
+	Func: "get_finality_delay", Section: "Rewards and penalties",
+	// A finalized epoch after the previous epoch underflows: an ArithmeticError, as the
+	// spec's uint64 (no caller checks the state's checkpoints first).
+	Post: []Clause{
+		{"previous_minus_finalized", "the delay is previous epoch - finalized epoch, the finalized epoch not after the previous one"},
+	},
+})
+
+// IsInInactivityLeak is the spec's is_in_inactivity_leak ("Rewards and penalties, helpers").
+func (m *Model) IsInInactivityLeak(state *BeaconState) (leak bool, err error) {
+	if m.Checked != nil {
+		defer m.ensures(isInInactivityLeakContract, &err, func(c *checker) {
+			delay, _ := m.GetFinalityDelay(state) // succeeded in the body
+			c.that("leak_iff_delay_exceeds", leak == (delay > m.MinEpochsToInactivityPenalty),
+				"leak %v with finality delay %d (MIN_EPOCHS_TO_INACTIVITY_PENALTY %d)", leak, delay, m.MinEpochsToInactivityPenalty)
+		})
+	}
 	d, err := m.GetFinalityDelay(state)
 	return d > m.MinEpochsToInactivityPenalty, err
 }
 
-// GetEligibleValidatorIndices is the spec's get_eligible_validator_indices.
-func (m *Model) GetEligibleValidatorIndices(state *BeaconState) ([]ValidatorIndex, error) {
+var isInInactivityLeakContract = declare(Contract{
+	Func: "is_in_inactivity_leak", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"leak_iff_delay_exceeds", "in a leak exactly when the finality delay exceeds MIN_EPOCHS_TO_INACTIVITY_PENALTY"},
+	},
+})
+
+// GetEligibleValidatorIndices is the spec's get_eligible_validator_indices ("Rewards and
+// penalties, helpers").
+func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []ValidatorIndex, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getEligibleValidatorIndicesContract, &err, func(c *checker) {
+			c.that("sorted_unique", strictlySorted(out), "indices are not strictly increasing")
+			previous := m.GetPreviousEpoch(state)
+			j, exact := 0, true
+			for i := range state.Validators {
+				v := &state.Validators[i]
+				// previous + 1 did not overflow: the call succeeded
+				if IsActiveValidator(v, previous) || (v.Slashed && previous+1 < v.WithdrawableEpoch) {
+					exact = exact && j < len(out) && out[j] == ValidatorIndex(i)
+					j++
+				}
+			}
+			c.that("exactly_the_eligible", exact && j == len(out),
+				"%d indices, %d validators active in epoch %d or slashed and not yet withdrawable", len(out), j, previous)
+		})
+	}
 	previousEpoch := m.GetPreviousEpoch(state)
-	var out []ValidatorIndex
 	for i := range state.Validators {
 		v := &state.Validators[i]
-		if IsActiveValidator(v, previousEpoch) {
+		if m.IsActiveValidator(v, previousEpoch) {
 			out = append(out, ValidatorIndex(i))
 			continue
 		}
@@ -71,10 +216,61 @@ func (m *Model) GetEligibleValidatorIndices(state *BeaconState) ([]ValidatorInde
 	return out, nil
 }
 
-// GetAttestationComponentDeltas is the spec's get_attestation_component_deltas: the shared
-// logic of the source, target and head deltas.
-func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations []PendingAttestation) (*Deltas, error) {
-	d := newDeltas(len(state.Validators))
+var getEligibleValidatorIndicesContract = declare(Contract{
+	Func: "get_eligible_validator_indices", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"sorted_unique", "the indices are strictly increasing"},
+		{"exactly_the_eligible", "they are exactly the validators active in the previous epoch or slashed and not yet withdrawable (previous_epoch + 1 < withdrawable_epoch)"},
+	},
+})
+
+// deltasShape evaluates the clause every delta function has: one entry per validator.
+func deltasShape(c *checker, state *BeaconState, d *Deltas) {
+	c.that("one_entry_per_validator", len(d.Rewards) == len(state.Validators) && len(d.Penalties) == len(state.Validators),
+		"%d rewards and %d penalties for %d validators", len(d.Rewards), len(d.Penalties), len(state.Validators))
+}
+
+// firstFailing returns the first index i below n with ok(i) false, or -1.
+func firstFailing(n int, ok func(i int) bool) int {
+	for i := 0; i < n; i++ {
+		if !ok(i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// GetAttestationComponentDeltas is the spec's get_attestation_component_deltas ("Rewards
+// and penalties, components"): the shared logic of the source, target and head deltas.
+func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations []PendingAttestation) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getAttestationComponentDeltasContract, &err, func(c *checker) {
+			deltasShape(c, state, d)
+			n := len(state.Validators)
+			eligible, eerr := m.GetEligibleValidatorIndices(state)
+			attesting, aerr := m.GetUnslashedAttestingIndices(state, attestations)
+			c.that("inputs_recomputed", eerr == nil && aerr == nil, "eligible: %v, attesting: %v", eerr, aerr)
+			isEligible, isAttesting := membership(n, eligible), membership(n, attesting)
+			bad := firstFailing(n, func(i int) bool { return isEligible[i] || (d.Rewards[i] == 0 && d.Penalties[i] == 0) })
+			c.that("only_eligible", bad < 0, "validator %d is not eligible but has a delta", bad)
+			bad = firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 || d.Penalties[i] == 0 })
+			c.that("never_both", bad < 0, "validator %d is both rewarded and penalised", bad)
+			bad = firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 || isAttesting[i] })
+			c.that("rewards_only_attesters", bad < 0, "validator %d is rewarded without attesting", bad)
+			bad = firstFailing(n, func(i int) bool {
+				if !isEligible[i] {
+					return true
+				}
+				if isAttesting[i] {
+					return d.Penalties[i] == 0
+				}
+				base, err := m.GetBaseReward(state, ValidatorIndex(i))
+				return err == nil && d.Penalties[i] == base
+			})
+			c.that("penalty_is_base_reward", bad < 0, "validator %d: penalty %d is not its base reward (or 0 for an attester)", bad, d.Penalties[max(bad, 0)])
+		})
+	}
+	d = newDeltas(len(state.Validators))
 	totalBalance, err := m.GetTotalActiveBalance(state)
 	if err != nil {
 		return nil, err
@@ -122,6 +318,18 @@ func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations [
 	return d, nil
 }
 
+var getAttestationComponentDeltasContract = declare(Contract{
+	Func: "get_attestation_component_deltas", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"inputs_recomputed", "the eligible and unslashed attesting indices the other clauses use are recomputed without error"},
+		{"only_eligible", "only eligible validators get a reward or a penalty"},
+		{"never_both", "no validator is both rewarded and penalised by one component"},
+		{"rewards_only_attesters", "only unslashed attesters of the attestations are rewarded"},
+		{"penalty_is_base_reward", "an eligible validator that did not attest is penalised exactly its base reward; an attester is not penalised"},
+	},
+})
+
 // membership marks the given indices in a slice of n flags.
 func membership(n int, indices []ValidatorIndex) []bool {
 	in := make([]bool, n)
@@ -133,8 +341,40 @@ func membership(n int, indices []ValidatorIndex) []bool {
 	return in
 }
 
-// GetSourceDeltas is the spec's get_source_deltas.
-func (m *Model) GetSourceDeltas(state *BeaconState) (*Deltas, error) {
+// componentPost evaluates the clauses of get_source_deltas, get_target_deltas and
+// get_head_deltas: the deltas reward only the unslashed attesters of the matching
+// attestations of the previous epoch, and penalise only the others.
+func (m *Model) componentPost(c *checker, state *BeaconState, d *Deltas, matching func(*BeaconState, Epoch) ([]PendingAttestation, error)) {
+	deltasShape(c, state, d)
+	n := len(state.Validators)
+	a, err := matching(state, m.GetPreviousEpoch(state))
+	var attesting []ValidatorIndex
+	if err == nil {
+		attesting, err = m.GetUnslashedAttestingIndices(state, a)
+	}
+	isAttesting := membership(n, attesting)
+	bad := firstFailing(n, func(i int) bool { return err == nil && (d.Rewards[i] == 0 || isAttesting[i]) })
+	c.that("rewards_for_matching_attesters", bad < 0, "validator %d rewarded but not an unslashed attester of the matching attestations (%v)", bad, err)
+	bad = firstFailing(n, func(i int) bool { return err == nil && (d.Penalties[i] == 0 || !isAttesting[i]) })
+	c.that("penalties_for_the_rest", bad < 0, "validator %d penalised although an unslashed attester of the matching attestations (%v)", bad, err)
+}
+
+func componentContract(fn, what string) *Contract {
+	return declare(Contract{
+		Func: fn, Section: "Rewards and penalties",
+		Post: []Clause{
+			{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+			{"rewards_for_matching_attesters", "only unslashed validators attesting in the previous epoch's matching " + what + " attestations are rewarded"},
+			{"penalties_for_the_rest", "none of them is penalised"},
+		},
+	})
+}
+
+// GetSourceDeltas is the spec's get_source_deltas ("Rewards and penalties, components").
+func (m *Model) GetSourceDeltas(state *BeaconState) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations) })
+	}
 	a, err := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
 		return nil, err
@@ -142,8 +382,13 @@ func (m *Model) GetSourceDeltas(state *BeaconState) (*Deltas, error) {
 	return m.GetAttestationComponentDeltas(state, a)
 }
 
-// GetTargetDeltas is the spec's get_target_deltas.
-func (m *Model) GetTargetDeltas(state *BeaconState) (*Deltas, error) {
+var getSourceDeltasContract = componentContract("get_source_deltas", "source")
+
+// GetTargetDeltas is the spec's get_target_deltas ("Rewards and penalties, components").
+func (m *Model) GetTargetDeltas(state *BeaconState) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations) })
+	}
 	a, err := m.GetMatchingTargetAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
 		return nil, err
@@ -151,8 +396,13 @@ func (m *Model) GetTargetDeltas(state *BeaconState) (*Deltas, error) {
 	return m.GetAttestationComponentDeltas(state, a)
 }
 
-// GetHeadDeltas is the spec's get_head_deltas.
-func (m *Model) GetHeadDeltas(state *BeaconState) (*Deltas, error) {
+var getTargetDeltasContract = componentContract("get_target_deltas", "target")
+
+// GetHeadDeltas is the spec's get_head_deltas ("Rewards and penalties, components").
+func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations) })
+	}
 	a, err := m.GetMatchingHeadAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
 		return nil, err
@@ -160,11 +410,50 @@ func (m *Model) GetHeadDeltas(state *BeaconState) (*Deltas, error) {
 	return m.GetAttestationComponentDeltas(state, a)
 }
 
-// GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas: proposer and inclusion
-// delay micro-rewards. For each attester the attestation used is the first, in list
-// order, of those with the smallest inclusion delay (Python's min keeps the first).
-func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (*Deltas, error) {
-	d := newDeltas(len(state.Validators))
+var getHeadDeltasContract = componentContract("get_head_deltas", "head")
+
+// GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas ("Rewards and
+// penalties, components"): proposer and inclusion delay micro-rewards. For each attester
+// the attestation used is the first, in list order, of those with the smallest inclusion
+// delay (Python's min keeps the first).
+func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getInclusionDelayDeltasContract, &err, func(c *checker) {
+			deltasShape(c, state, d)
+			n := len(state.Validators)
+			c.that("no_penalties", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "a penalty for inclusion delay")
+			matching, _ := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state)) // succeeded in the body
+			attesting, aerr := m.GetUnslashedAttestingIndices(state, matching)
+			isAttesting := membership(n, attesting)
+			proposer := make([]bool, n)
+			for i := range matching {
+				if p := matching[i].ProposerIndex; uint64(p) < uint64(n) {
+					proposer[p] = true
+				}
+			}
+			bad := firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 || isAttesting[i] || proposer[i] })
+			c.that("rewards_only_attesters_or_proposers", aerr == nil && bad < 0, "validator %d rewarded but neither an attester nor an including proposer (%v)", bad, aerr)
+			// Each attester's reward is split into the proposer's share and its own, at most
+			// base - proposer share: together no more than its base reward.
+			var paidHi, paidLo, baseHi, baseLo, carry uint64
+			for i := range d.Rewards {
+				paidLo, carry = bits.Add64(paidLo, uint64(d.Rewards[i]), 0)
+				paidHi += carry
+			}
+			berr := aerr
+			for _, i := range attesting {
+				base, err := m.GetBaseReward(state, i)
+				if err != nil {
+					berr = err
+				}
+				baseLo, carry = bits.Add64(baseLo, uint64(base), 0)
+				baseHi += carry
+			}
+			c.that("total_at_most_base_rewards", berr == nil && (paidHi < baseHi || (paidHi == baseHi && paidLo <= baseLo)),
+				"rewards total %d:%d, the attesters' base rewards %d:%d (%v)", paidHi, paidLo, baseHi, baseLo, berr)
+		})
+	}
+	d = newDeltas(len(state.Validators))
 	matching, err := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
 		return nil, err
@@ -212,9 +501,45 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (*Deltas, error) {
 	return d, nil
 }
 
-// GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas.
-func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (*Deltas, error) {
-	d := newDeltas(len(state.Validators))
+var getInclusionDelayDeltasContract = declare(Contract{
+	Func: "get_inclusion_delay_deltas", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"no_penalties", "every penalty is zero: there is no penalty for inclusion delay"},
+		{"rewards_only_attesters_or_proposers", "only unslashed attesters of the previous epoch's matching source attestations and the proposers that included those attestations are rewarded"},
+		{"total_at_most_base_rewards", "the rewards sum to at most the attesters' summed base rewards: each attester's base reward is split between its including proposer (base // PROPOSER_REWARD_QUOTIENT) and itself (the rest, // inclusion_delay)"},
+	},
+})
+
+// GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas ("Rewards and
+// penalties, components").
+func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getInactivityPenaltyDeltasContract, &err, func(c *checker) {
+			deltasShape(c, state, d)
+			n := len(state.Validators)
+			c.that("no_rewards", firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 }) < 0, "a reward for inactivity")
+			leak, _ := m.IsInInactivityLeak(state) // succeeded in the body
+			if !leak {
+				c.that("none_without_leak", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "an inactivity penalty outside a leak")
+				return
+			}
+			eligible, eerr := m.GetEligibleValidatorIndices(state)
+			isEligible := membership(n, eligible)
+			bad := firstFailing(n, func(i int) bool { return eerr == nil && (d.Penalties[i] == 0 || isEligible[i]) })
+			c.that("only_eligible", bad < 0, "validator %d penalised but not eligible (%v)", bad, eerr)
+			bad = firstFailing(n, func(i int) bool {
+				if !isEligible[i] {
+					return true
+				}
+				base, err1 := m.GetBaseReward(state, ValidatorIndex(i))
+				proposer, err2 := m.GetProposerReward(state, ValidatorIndex(i))
+				return err1 == nil && err2 == nil && uint64(d.Penalties[i]) >= BaseRewardsPerEpoch*uint64(base)-uint64(proposer)
+			})
+			c.that("cancels_optimal_rewards", bad < 0, "validator %d pays less than BASE_REWARDS_PER_EPOCH * base_reward - proposer_reward", bad)
+		})
+	}
+	d = newDeltas(len(state.Validators))
 	leak, err := m.IsInInactivityLeak(state)
 	if err != nil || !leak {
 		return d, err
@@ -261,8 +586,43 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (*Deltas, error) 
 	return d, nil
 }
 
-// GetAttestationDeltas is the spec's get_attestation_deltas: the sum of the components.
-func (m *Model) GetAttestationDeltas(state *BeaconState) (*Deltas, error) {
+var getInactivityPenaltyDeltasContract = declare(Contract{
+	Func: "get_inactivity_penalty_deltas", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"no_rewards", "every reward is zero: inactivity only costs"},
+		{"none_without_leak", "outside an inactivity leak every penalty is zero"},
+		{"only_eligible", "in a leak, only eligible validators are penalised"},
+		{"cancels_optimal_rewards", "in a leak, every eligible validator pays at least BASE_REWARDS_PER_EPOCH * base_reward - proposer_reward, what optimal participation earns, for a neutral balance at best"},
+	},
+})
+
+// GetAttestationDeltas is the spec's get_attestation_deltas ("Rewards and penalties"): the
+// sum of the components.
+func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error) {
+	if m.Checked != nil {
+		defer m.ensures(getAttestationDeltasContract, &err, func(c *checker) {
+			deltasShape(c, state, out)
+			var parts [5]*Deltas
+			var perr error
+			for i, f := range []func(*BeaconState) (*Deltas, error){m.GetSourceDeltas, m.GetTargetDeltas, m.GetHeadDeltas, m.GetInclusionDelayDeltas, m.GetInactivityPenaltyDeltas} {
+				if parts[i], perr = f(state); perr != nil {
+					break
+				}
+			}
+			bad := firstFailing(len(out.Rewards), func(i int) bool {
+				if perr != nil {
+					return false
+				}
+				src, tgt, head, incl, inact := parts[0], parts[1], parts[2], parts[3], parts[4]
+				// No wrap-around: the body summed the same values with checks.
+				r := src.Rewards[i] + tgt.Rewards[i] + head.Rewards[i] + incl.Rewards[i]
+				p := src.Penalties[i] + tgt.Penalties[i] + head.Penalties[i] + inact.Penalties[i]
+				return out.Rewards[i] == r && out.Penalties[i] == p
+			})
+			c.that("sum_of_components", bad < 0, "validator %d: deltas are not the sum of the source, target, head, inclusion delay and inactivity components (%v)", bad, perr)
+		})
+	}
 	source, err := m.GetSourceDeltas(state)
 	if err != nil {
 		return nil, err
@@ -283,7 +643,7 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (*Deltas, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newDeltas(len(state.Validators))
+	out = newDeltas(len(state.Validators))
 	var k Calc
 	for i := range out.Rewards {
 		out.Rewards[i] = Gwei(k.Add(k.Add(k.Add(uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
@@ -292,14 +652,51 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (*Deltas, error) {
 	return out, k.Err("get_attestation_deltas: sum of component rewards or penalties")
 }
 
-// ProcessRewardsAndPenalties is the spec's process_rewards_and_penalties.
-func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) error {
+var getAttestationDeltasContract = declare(Contract{
+	Func: "get_attestation_deltas", Section: "Rewards and penalties",
+	Post: []Clause{
+		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"sum_of_components", "each validator's reward is the sum of its source, target, head and inclusion delay rewards, its penalty the sum of its source, target, head and inactivity penalties (the components recomputed)"},
+	},
+})
+
+// ProcessRewardsAndPenalties is the spec's process_rewards_and_penalties ("Rewards and
+// penalties").
+func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
+	var d *Deltas // the deltas applied, for the postcondition
+	if m.Checked != nil {
+		if err := m.requires(processRewardsAndPenaltiesContract, func(c *checker) {
+			w := m.wellFormed(state)
+			c.that("state_well_formed", w == "", "%s", w)
+		}); err != nil {
+			return err
+		}
+		pre := state.Copy()
+		defer m.ensures(processRewardsAndPenaltiesContract, &err, func(c *checker) {
+			p := frame{fields: []string{"balances"}}.changedOutside(pre, state)
+			c.that("frame", p == "", "%s changed, which process_rewards_and_penalties may not change", p)
+			if d == nil { // the end of GENESIS_EPOCH
+				c.that("no_rewards_at_genesis", slices.Equal(pre.Balances, state.Balances), "balances changed at the end of GENESIS_EPOCH")
+				return
+			}
+			bad := firstFailing(len(state.Balances), func(i int) bool {
+				want := pre.Balances[i] + d.Rewards[i] // no wrap-around: increase_balance succeeded
+				if d.Penalties[i] < want {
+					want -= d.Penalties[i]
+				} else {
+					want = 0
+				}
+				return state.Balances[i] == want
+			})
+			c.that("balances_applied", bad < 0, "balance %d: %d + reward - penalty became %d", bad, pre.Balances[max(bad, 0)], state.Balances[max(bad, 0)])
+		})
+	}
 	// No rewards are applied at the end of GENESIS_EPOCH because rewards are for work done
 	// in the previous epoch
 	if m.GetCurrentEpoch(state) == GenesisEpoch {
 		return nil
 	}
-	d, err := m.GetAttestationDeltas(state)
+	d, err = m.GetAttestationDeltas(state)
 	if err != nil {
 		return err
 	}
@@ -313,3 +710,15 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) error {
 	}
 	return nil
 }
+
+var processRewardsAndPenaltiesContract = declare(Contract{
+	Func: "process_rewards_and_penalties", Section: "Rewards and penalties",
+	Pre: []Clause{
+		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
+	},
+	Post: []Clause{
+		{"frame", "nothing but balances changes"},
+		{"no_rewards_at_genesis", "at the end of GENESIS_EPOCH no balance changes: rewards are for work in the previous epoch"},
+		{"balances_applied", "otherwise every balance is max(0, pre + reward - penalty) with get_attestation_deltas' reward and penalty, the reward applied first (increase_balance, then decrease_balance, which floors at zero)"},
+	},
+})

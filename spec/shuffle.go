@@ -1,13 +1,38 @@
 package spec
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 )
 
-// Hash is the spec's hash ("Crypto"): SHA-256.
+// Hash is SHA-256, the definition of the spec's hash ("Crypto"); Model.Hash is the spec
+// function, with its contract.
 func Hash(data []byte) Root { return sha256.Sum256(data) }
+
+// Hash is the spec's hash ("Crypto").
+func (m *Model) Hash(data []byte) Root {
+	if m.Checked != nil {
+		in := bytes.Clone(data)
+		return checkPure(m, hashContract, nil, func() Root { return Hash(data) }, func(c *checker, out Root) {
+			c.that("input_unchanged", bytes.Equal(in, data), "hashing changed its input")
+			c.that("deterministic", Hash(in) == out, "hash of the same %d bytes differs on a second call", len(in))
+		})
+	}
+	return Hash(data)
+}
+
+var hashContract = declare(Contract{
+	Func: "hash", Section: "Crypto",
+	// What is not checked: that the digest is SHA-256 of data. That is hash's definition
+	// (FIPS 180-4), which a per-call clause could only restate by calling SHA-256 again;
+	// it is tested against the standard's known answers instead.
+	Post: []Clause{
+		{"input_unchanged", "hashing does not modify its input"},
+		{"deterministic", "hashing a copy of the same bytes gives the same digest (no state carried between calls). That the digest is SHA-256 is the definition, tested against known answers, not checked per call"},
+	},
+})
 
 // ShuffleError reports a call of the shuffling outside its domain.
 type ShuffleError struct {
@@ -18,9 +43,11 @@ func (e *ShuffleError) Error() string {
 	return fmt.Sprintf("compute_shuffled_index: index %d not below index_count %d", e.Index, e.IndexCount)
 }
 
-// ComputeShuffledIndex is the spec's compute_shuffled_index ("Misc"): the position index is
-// shuffled to by the swap-or-not network keyed by seed, over SHUFFLE_ROUND_COUNT rounds.
-// This is the plain version, one index at a time; ShuffleList is the fast whole-list form.
+// ComputeShuffledIndex is the swap-or-not network of compute_shuffled_index ("Misc"): the
+// position index is shuffled to, keyed by seed, over SHUFFLE_ROUND_COUNT rounds. This is
+// the plain version, one index at a time; ShuffleList is the fast whole-list form.
+// Model.ComputeShuffledIndex is the spec function, with its contract; here index >=
+// index_count (the spec's assert) is a ShuffleError.
 func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint64, error) {
 	if index >= indexCount {
 		return 0, &ShuffleError{Index: index, IndexCount: indexCount}
@@ -41,6 +68,31 @@ func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint
 	}
 	return index, nil
 }
+
+// ComputeShuffledIndex is the spec's compute_shuffled_index ("Misc").
+func (m *Model) ComputeShuffledIndex(index, indexCount uint64, seed Root) (out uint64, err error) {
+	if m.Checked != nil {
+		if err := m.requires(computeShuffledIndexContract, func(c *checker) {
+			c.that("index_below_count", index < indexCount, "index %d, index_count %d", index, indexCount)
+		}); err != nil {
+			return 0, err
+		}
+		defer m.ensures(computeShuffledIndexContract, &err, func(c *checker) {
+			c.that("result_below_count", out < indexCount, "shuffled to %d of %d", out, indexCount)
+		})
+	}
+	return m.Config.ComputeShuffledIndex(index, indexCount, seed)
+}
+
+var computeShuffledIndexContract = declare(Contract{
+	Func: "compute_shuffled_index", Section: "Misc",
+	Pre: []Clause{
+		{"index_below_count", "index < index_count (the spec's assert, which every caller guarantees: compute_committee draws i from [start, end) with end <= len(indices), compute_proposer_index passes i % total after asserting total > 0)"},
+	},
+	Post: []Clause{
+		{"result_below_count", "the shuffled position is below index_count (that the map is a permutation is checked over whole lists by the shuffling vectors and a property test, not per call)"},
+	},
+})
 
 func hashPrefix(b []byte) [32]byte { return sha256.Sum256(b) }
 
