@@ -14,8 +14,15 @@
 //
 // Files: committee.go holds the per-V committee analysis and its two engines, scan.go the
 // parallel scan and the thresholds, csv.go the CSV form, shards and merging, plot.go the
-// figures. A catalogue of the state transition's other runtime-error sites belongs in a file
-// of its own here once the state transition exists.
+// figures.
+//
+// Beyond committees, the catalogue (catalogue*.go) lists every runtime-error site of the
+// Phase 0 state transition: each uint64 overflow, underflow and division, each list or
+// vector index, each bitlist read and each append to a bounded list, with the exact
+// threshold where it fails on a config or the invariant under which it cannot, tied by a
+// label to the model's code (a test holds the two together). It is rendered to
+// docs/bounds.md (CatalogueMarkdown), to JSON (CatalogueJSON), and to a figure per
+// threshold (WriteSitePlots).
 //
 // Imports: among this module's packages, only spec. Nothing in spec (or any package the
 // state transition is built from) may import bounds: the analysis reads the model, the model
@@ -23,3 +30,4 @@
 package bounds
 
 //go:generate go run ../cmd/beaconcheck bounds --preset mainnet --plots ../docs/img --grid 4194355
+//go:generate go run ../internal/gendocs bounds ../docs/bounds.md

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +22,8 @@ func init() {
 		name:    "bounds",
 		summary: "committee-size bound analysis over the number of active validators",
 		usage: "[--preset P|--config F] [--from N] [--to N] [--engine fast|referee] [--shard I/N] [--csv FILE] [--json] [--plots DIR [--grid V]]\n" +
-			"       beaconcheck bounds [--json] merge OUT IN...",
+			"       beaconcheck bounds [--json] merge OUT IN...\n" +
+			"       beaconcheck bounds catalogue [--preset P|--config F] [--json]",
 		help: `
 For every number of active validators V in a range, evaluates the length of every beacon
 committee the spec can form at V, one per (slot % SLOTS_PER_EPOCH, committee index)
@@ -52,7 +54,16 @@ run would have, and prints the summary of the whole range.
 --plots DIR writes the article's Figures 7 to 9 as committees_per_slot, combinations and
 combinations_zoom (.png and .svg); their views are placed from the config's thresholds, not
 from --from/--to, and drawn with the fast engine. --grid V adds grid_V, the combinations of
-V coloured by violation (Figure 10); it needs --plots.`,
+V coloured by violation (Figure 10); it needs --plots. --plots also draws site_<ID> for every
+site of the catalogue that has a threshold: the failing quantity against the quantity
+driving it, with the 2**64 (or list) limit and the threshold marked.
+
+'beaconcheck bounds catalogue' prints the catalogue of the state transition's runtime-error
+sites evaluated on the config: every uint64 overflow, underflow, division, list or vector
+index, bitlist read and bounded append of the spec, with its status (can fail at a
+threshold, cannot fail under the stated invariants, cannot fail, or rejects invalid input)
+and its exact threshold on that config. --json prints every field, invariants included
+(docs/bounds.md has the same for mainnet and minimal).`,
 		setup: func(fs *flag.FlagSet) func(args []string) error {
 			var f boundsFlags
 			f.declare(fs)
@@ -142,10 +153,13 @@ type boundsJSON struct {
 
 func runBounds(fs *flag.FlagSet, f *boundsFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
-		if args[0] == "merge" {
+		switch args[0] {
+		case "merge":
 			return runBoundsMerge(fs, f, args[1:], stdout)
+		case "catalogue":
+			return runBoundsCatalogue(fs, f, args[1:], stdout)
 		}
-		return usagef("unexpected argument %q (the only subcommand is merge)", args[0])
+		return usagef("unexpected argument %q (the subcommands are merge and catalogue)", args[0])
 	}
 	cfg, err := f.config.load()
 	if err != nil {
@@ -233,6 +247,11 @@ func runBounds(fs *flag.FlagSet, f *boundsFlags, args []string, stdout, stderr i
 			more, err = bounds.WriteGridPlot(cfg, f.grid.v, f.plots)
 			files = append(files, more...)
 		}
+		if err == nil {
+			var more []string
+			more, err = bounds.WriteSitePlots(cfg, f.plots)
+			files = append(files, more...)
+		}
 		for _, p := range files {
 			fmt.Fprintf(stderr, "wrote %s\n", p)
 		}
@@ -301,6 +320,44 @@ func runBoundsMerge(fs *flag.FlagSet, f *boundsFlags, args []string, stdout io.W
 	}
 	fmt.Fprintf(stdout, "merged %d shards into %s: config %s, V in [%d, %d] (%d values)\n\n", len(ins), out, sum.Config, sum.From, sum.To, sum.Values)
 	return sum.WriteText(stdout)
+}
+
+// runBoundsCatalogue prints the runtime-error catalogue evaluated on the config. Its flags
+// (--preset, --config, --json) may come before or after the word catalogue.
+func runBoundsCatalogue(fs *flag.FlagSet, f *boundsFlags, args []string, stdout io.Writer) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("catalogue: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("catalogue: unexpected argument %q", fs.Arg(0))
+	}
+	var other []string
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "preset", "config", "json":
+		default:
+			other = append(other, "--"+fl.Name)
+		}
+	})
+	if len(other) > 0 {
+		return usagef("catalogue takes only --preset, --config and --json; got %s", strings.Join(other, " "))
+	}
+	cfg, err := f.config.load()
+	if err != nil {
+		return err
+	}
+	if f.json {
+		b, err := bounds.CatalogueJSON(cfg)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(b)
+		return err
+	}
+	return bounds.WriteCatalogueText(stdout, cfg)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -1,0 +1,1448 @@
+package bounds
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/beaconcheck/beaconcheck/spec"
+)
+
+// The catalogue, in the order of the spec (consensus-specs v1.0.0,
+// specs/phase0/beacon-chain.md): section by section, function by function, and within a
+// function in the order of its expressions. Every operation of the spec that can raise on
+// its uint64 and SSZ types has an entry: each +, -, * on a uint64 (chains of additions of
+// one driving quantity share one), each // and % (by a literal, a validated config value or
+// a computed value), each list or vector index, each bitlist read and each append to a
+// bounded list.
+
+// Quantities the sites depend on.
+const (
+	qV         = "active validators"
+	qTotal     = "total active balance"
+	qEB        = "effective balance"
+	qBalance   = "balance"
+	qDelay     = "finality delay"
+	qSlot      = "slot"
+	qEpoch     = "epoch"
+	qDeposits  = "deposit count"
+	qSlashed   = "slashed balance"
+	qConfig    = "config"
+	qRegistry  = "registry size"
+	qBlock     = "block contents"
+	qPending   = "pending attestations"
+	qCommittee = "committee size"
+	qTime      = "eth1 timestamp"
+	qExits     = "exit queue"
+	qVotes     = "eth1 votes"
+	qRandom    = "random byte"
+)
+
+// Threshold builders.
+
+func limit64(*spec.Config) *big.Int  { return two64 }
+func domain64(*spec.Config) *big.Int { return maxUint64() }
+
+// plus is the threshold of x + c(cfg) overflowing, over all uint64 x.
+func plus(symbol, quantity, of string, c func(cfg *spec.Config) *big.Int) *SiteThreshold {
+	return &SiteThreshold{Symbol: symbol, Quantity: quantity, Of: of,
+		Value:  func(cfg *spec.Config, x *big.Int) *big.Int { return add(x, c(cfg)) },
+		Limit:  limit64,
+		Domain: domain64,
+	}
+}
+
+// times is the threshold of x * k(cfg) overflowing, over all uint64 x.
+func times(symbol, quantity, of string, k func(cfg *spec.Config) *big.Int) *SiteThreshold {
+	return &SiteThreshold{Symbol: symbol, Quantity: quantity, Of: of,
+		Value:  func(cfg *spec.Config, x *big.Int) *big.Int { return mul(x, k(cfg)) },
+		Limit:  limit64,
+		Domain: domain64,
+	}
+}
+
+// length is the threshold of a list of x entries outgrowing limit(cfg): its first failing
+// length is limit + 1.
+func length(symbol, quantity, of string, limit func(cfg *spec.Config) *big.Int) *SiteThreshold {
+	return &SiteThreshold{Symbol: symbol, Quantity: quantity, Of: of,
+		Value:  func(_ *spec.Config, x *big.Int) *big.Int { return new(big.Int).Set(x) },
+		Limit:  func(cfg *spec.Config) *big.Int { return add(limit(cfg), one) },
+		Domain: domain64,
+	}
+}
+
+func (t *SiteThreshold) assuming(a string) *SiteThreshold { t.Assumption = a; return t }
+
+func (t *SiteThreshold) reach(max func(cfg *spec.Config) *big.Int, why string) *SiteThreshold {
+	t.Reach = &Reach{Max: max, Why: why}
+	return t
+}
+
+// Config values as big integers.
+
+func cst(v uint64) func(*spec.Config) *big.Int { return func(*spec.Config) *big.Int { return u64(v) } }
+
+func slotsPerEpoch(cfg *spec.Config) *big.Int { return u64(cfg.SlotsPerEpoch) }
+func maxEB(cfg *spec.Config) *big.Int         { return u64(uint64(cfg.MaxEffectiveBalance)) }
+func registryLimit(cfg *spec.Config) *big.Int { return u64(cfg.ValidatorRegistryLimit) }
+func maxUint64Minus(k uint64) func(*spec.Config) *big.Int {
+	return func(*spec.Config) *big.Int { return sub(maxUint64(), u64(k)) }
+}
+
+// Reaches used by many sites.
+const (
+	whyEpoch = "[slot_bound]: the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH"
+	whyEB    = "[effective_balance_cap]: an effective balance is at most MAX_EFFECTIVE_BALANCE"
+	whyV     = "[indices_in_registry]: at most VALIDATOR_REGISTRY_LIMIT validators"
+	whyAny   = "any uint64 is possible here"
+)
+
+// epochSum is the threshold of epoch + c(cfg), epoch at most the current epoch.
+func epochSum(symbol, quantity, of string, c func(*spec.Config) *big.Int) *SiteThreshold {
+	return plus(symbol, quantity, of, c).reach(maxEpoch, whyEpoch)
+}
+
+// perV is the threshold of a quantity of V active validators all at MAX_EFFECTIVE_BALANCE.
+func perV(of string, assumption string, f func(cfg *spec.Config, v *big.Int) *big.Int) *SiteThreshold {
+	return (&SiteThreshold{Symbol: "V", Quantity: "active validators, each at MAX_EFFECTIVE_BALANCE", Of: of,
+		Value: f, Limit: limit64, Domain: domain64,
+	}).assuming(assumption).reach(registryLimit, whyV)
+}
+
+// Requirements.
+
+// below64 is a requirement that a product or sum of config values stays below 2**64.
+func below64(doc string, f func(cfg *spec.Config) *big.Int) Requirement {
+	return Requirement{Doc: doc, Holds: func(cfg *spec.Config) (bool, string) {
+		v := f(cfg)
+		return v.Cmp(two64) < 0, "it is " + commasBig(v)
+	}}
+}
+
+var (
+	reqCommitteeCount = below64("MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(u64(cfg.MaxCommitteesPerSlot), slotsPerEpoch(cfg))
+	})
+	reqRandomProduct = below64("MAX_EFFECTIVE_BALANCE * MAX_RANDOM_BYTE < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(maxEB(cfg), u64(255))
+	})
+	reqBaseRewardProduct = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(maxEB(cfg), u64(cfg.BaseRewardFactor))
+	})
+	// base_reward * (attesting_balance // increment) <= MAX_EB * BRF / (4 * isqrt(T)) * T / increment,
+	// and T / isqrt(T) < 2**32 + 2 for T < 2**64.
+	reqComponentNumerator = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR * (2**32 + 2) // (4 * EFFECTIVE_BALANCE_INCREMENT) < 2**64", func(cfg *spec.Config) *big.Int {
+		return quo(mul(maxEB(cfg), u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2))), mul(big.NewInt(4), u64(uint64(cfg.EffectiveBalanceIncrement))))
+	})
+	// The proposer rewards a validator collects are at most the sum of all base rewards,
+	// sum(EB_i) * BRF / (4 * isqrt(T)) < BRF * (2**32 + 2) / 4, plus its own base reward.
+	reqInclusionRewards = below64("BASE_REWARD_FACTOR * (2**32 + 2 + MAX_EFFECTIVE_BALANCE) // 4 < 2**64", func(cfg *spec.Config) *big.Int {
+		return quo(mul(u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2), maxEB(cfg))), big.NewInt(4))
+	})
+	reqInclusionDelay = Requirement{Doc: "MIN_ATTESTATION_INCLUSION_DELAY >= 1 (spec.Config.Validate does not require it)", Holds: func(cfg *spec.Config) (bool, string) {
+		return cfg.MinAttestationInclusionDelay >= 1, fmt.Sprintf("MIN_ATTESTATION_INCLUSION_DELAY = %d", cfg.MinAttestationInclusionDelay)
+	}}
+	reqInactivitySum = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT < 2**64", func(cfg *spec.Config) *big.Int {
+		return add(mul(maxEB(cfg), u64(cfg.BaseRewardFactor)), quo(maxUint64(), u64(cfg.InactivityPenaltyQuotient)))
+	})
+	reqDeltasRewards = below64("BASE_REWARD_FACTOR * (2**32 + 2 + 4 * MAX_EFFECTIVE_BALANCE) // 4 < 2**64", func(cfg *spec.Config) *big.Int {
+		return quo(mul(u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2), mul(big.NewInt(4), maxEB(cfg)))), big.NewInt(4))
+	})
+	reqDeltasPenalties = below64("7 * MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // 4 + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT < 2**64", func(cfg *spec.Config) *big.Int {
+		return add(quo(mul(big.NewInt(7), maxEB(cfg), u64(cfg.BaseRewardFactor)), big.NewInt(4)), quo(maxUint64(), u64(cfg.InactivityPenaltyQuotient)))
+	})
+	reqHysteresis = below64("EFFECTIVE_BALANCE_INCREMENT // HYSTERESIS_QUOTIENT * max(HYSTERESIS_DOWNWARD_MULTIPLIER, HYSTERESIS_UPWARD_MULTIPLIER) < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(max(cfg.HysteresisDownwardMultiplier, cfg.HysteresisUpwardMultiplier)))
+	})
+	reqEth1Votes = below64("2 * EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(big.NewInt(2), u64(cfg.EpochsPerEth1VotingPeriod), slotsPerEpoch(cfg))
+	})
+	reqAttestationLimit = below64("MAX_ATTESTATIONS * SLOTS_PER_EPOCH < 2**64", func(cfg *spec.Config) *big.Int {
+		return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
+	})
+)
+
+func two32() *big.Int { return new(big.Int).Lsh(one, 32) }
+
+// Invariant texts shared by many sites.
+const (
+	invConfigDivisor = "the divisor is a config value that [config_valid] requires non-zero"
+	invVector        = "the index is taken modulo the vector's length, which [vector_lengths] keeps at its config value"
+	invLiteral       = "the divisors are non-zero literals"
+)
+
+var catalogue = []Site{
+	// Math
+
+	{
+		ID: "integer_squareroot_first_step", Section: "Math", SpecFunc: "integer_squareroot",
+		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
+		Expr: "y = (x + 1) // 2  (x = n)", Kind: Overflow, Quantities: []string{qTotal},
+		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("n", "the argument n", "x + 1", cst(1)).
+			assuming("the first step, where x = n").
+			reach(func(cfg *spec.Config) *big.Int {
+				m := maxUint64()
+				return sub(m, new(big.Int).Mod(m, u64(uint64(cfg.EffectiveBalanceIncrement))))
+			}, "the only caller, get_base_reward, passes get_total_active_balance: a sum of effective balances that did not overflow, each a multiple of EFFECTIVE_BALANCE_INCREMENT [effective_balance_cap], so at most the largest multiple of EFFECTIVE_BALANCE_INCREMENT below 2**64"),
+		Invariant: "n = 2**64 - 1 is not a multiple of EFFECTIVE_BALANCE_INCREMENT on this config, and a total of effective balances always is [effective_balance_cap]",
+		Note:      "the function itself fails for n = 2**64 - 1 (the model's contract says so too); no caller passes it",
+	},
+	{
+		ID: "integer_squareroot_newton_step", Section: "Math", SpecFunc: "integer_squareroot",
+		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
+		Expr: "y = (x + n // x) // 2", Kind: Overflow, Quantities: []string{qTotal},
+		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: "inside the loop x <= (n + 1) // 2 <= 2**63 and x >= isqrt(n) (Newton's iteration from above), so n // x <= isqrt(n) + 2 <= 2**32 + 1 and the sum is below 2**64",
+	},
+	{
+		ID: "integer_squareroot_divisions", Section: "Math", SpecFunc: "integer_squareroot",
+		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
+		Expr: "n // x;  (...) // 2", Kind: DivisionByZero, Quantities: []string{qTotal},
+		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: "the loop runs only when y < x, so n >= 2, and x stays at least isqrt(n) >= 1; 2 is a literal",
+	},
+	{
+		ID: "bytes_to_uint64_width", Section: "Math", SpecFunc: "bytes_to_uint64",
+		GoFunc: "BytesToUint64", File: "spec/math.go",
+		Expr: "uint64(int.from_bytes(data, ENDIANNESS))", Kind: Overflow, Quantities: []string{},
+		Label: "copy(b[:], data)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "every call passes hash(...)[0:8], 8 bytes, whose value fits a uint64",
+		Note:      "the model reads the first 8 bytes and ignores the rest, where the spec's uint64() would raise on a non-zero ninth byte; its checked mode has the precondition at_most_eight_bytes",
+	},
+
+	// Predicates
+
+	{
+		ID: "is_valid_indexed_attestation_validator_read", Section: "Predicates", SpecFunc: "is_valid_indexed_attestation",
+		GoFunc: "Model.IsValidIndexedAttestation", File: "spec/predicates.go",
+		Expr: "state.validators[i] for i in indices", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
+		Label: "validatorAt(state, i)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Invariant: "fails when an attesting index of an attester slashing's attestation is not a validator: the block is invalid",
+		Note:      "from process_attestation the indices are committee members, always in range [indices_in_registry]; from process_attester_slashing they are the block's",
+	},
+	{
+		ID: "is_valid_merkle_branch_branch_read", Section: "Predicates", SpecFunc: "is_valid_merkle_branch",
+		GoFunc: "IsValidMerkleBranch", File: "spec/predicates.go",
+		Expr: "branch[i] for i in range(depth)", Kind: IndexOutOfRange, Quantities: []string{},
+		Label: "merkle.IsValidMerkleBranch(leaf, b, depth, index, root)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "the only caller, process_deposit, passes deposit.proof, an SSZ Vector[Bytes32, DEPOSIT_CONTRACT_TREE_DEPTH + 1], for depth DEPOSIT_CONTRACT_TREE_DEPTH + 1",
+		Note:      "the model answers false for a branch shorter than depth where the spec would raise; both make the deposit's block invalid",
+	},
+
+	// Misc
+
+	{
+		ID: "compute_shuffled_index_modulo", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "bytes_to_uint64(...) % index_count;  (pivot + index_count - index) % index_count", Kind: DivisionByZero, Quantities: []string{qV},
+		Label: "pivotOf(buf[:33]) % indexCount", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "assert index < index_count comes first, so index_count >= 1",
+	},
+	{
+		ID: "compute_shuffled_index_flip_sum", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "pivot + index_count", Kind: Overflow, Quantities: []string{qV},
+		Label: "(pivot + indexCount - index) % indexCount", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "pivot + index_count",
+			Value: func(_ *spec.Config, x *big.Int) *big.Int {
+				if x.Sign() == 0 {
+					return new(big.Int)
+				}
+				return sub(mul(big.NewInt(2), x), one)
+			},
+			Limit: limit64, Domain: domain64,
+		}).assuming("pivot at its largest, index_count - 1").
+			reach(registryLimit, "index_count is a number of active validators [indices_in_registry]"),
+		Invariant: "index_count is at most VALIDATOR_REGISTRY_LIMIT, far below 2**63 [indices_in_registry]",
+		Note:      "the model computes this without spec.Calc: it cannot wrap for any registry the SSZ type admits",
+	},
+	{
+		ID: "compute_shuffled_index_flip_difference", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "pivot + index_count - index", Kind: Underflow, Quantities: []string{qV},
+		Label: "(pivot + indexCount - index) % indexCount", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "index < index_count (asserted), so pivot + index_count - index > pivot >= 0",
+	},
+	{
+		ID: "compute_shuffled_index_round_byte", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "uint8(current_round)", Kind: Overflow, Quantities: []string{qConfig},
+		Label: "uint8(round)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "current_round < SHUFFLE_ROUND_COUNT <= 256 [config_valid]",
+	},
+	{
+		ID: "compute_shuffled_index_position_uint32", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "uint32(position // 256)", Kind: Overflow, Quantities: []string{qV},
+		Label: "uint32(position/256)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "position // 256",
+			Value: func(_ *spec.Config, x *big.Int) *big.Int {
+				if x.Sign() == 0 {
+					return new(big.Int)
+				}
+				return quo(sub(x, one), big.NewInt(256))
+			},
+			Limit:  func(*spec.Config) *big.Int { return two32() },
+			Domain: domain64,
+		}).assuming("position at its largest, index_count - 1").
+			reach(registryLimit, "index_count is a number of active validators [indices_in_registry]"),
+		Invariant: "position < index_count <= VALIDATOR_REGISTRY_LIMIT = 2**40 on both presets, so position // 256 < 2**32: the bound is exactly tight",
+		Note:      "the model's uint32() conversion truncates silently where the spec's raises, and spec.Config.Validate does not require VALIDATOR_REGISTRY_LIMIT <= 2**40: a config with a larger limit could shuffle a registry past it differently from the spec",
+	},
+	{
+		ID: "compute_shuffled_index_source_read", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "source[(position % 256) // 8]", Kind: IndexOutOfRange, Quantities: []string{},
+		Label: "source[(position%256)/8]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "(position % 256) // 8 < 32, the length of a hash",
+	},
+	{
+		ID: "compute_shuffled_index_literal_divisors", Section: "Misc", SpecFunc: "compute_shuffled_index",
+		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
+		Expr: "position // 256;  (position % 256) // 8;  (byte >> (position % 8)) % 2", Kind: DivisionByZero, Quantities: []string{},
+		Label: "(b>>(position%8))%2", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invLiteral,
+	},
+	{
+		ID: "compute_proposer_index_modulo", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "i % total", Kind: DivisionByZero, Quantities: []string{qV},
+		Label: "i%total", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "assert len(indices) > 0 comes first, so total >= 1",
+	},
+	{
+		ID: "compute_proposer_index_candidate_read", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "indices[compute_shuffled_index(i % total, total, seed)]", Kind: IndexOutOfRange, Quantities: []string{qV},
+		Label: "indices[shuffled]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "compute_shuffled_index maps [0, total) onto itself",
+	},
+	{
+		ID: "compute_proposer_index_random_byte", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "hash(seed + uint_to_bytes(uint64(i // 32)))[i % 32]", Kind: IndexOutOfRange, Quantities: []string{},
+		Label: "random[i%32]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "i % 32 < 32, the length of a hash; 32 is a literal divisor",
+	},
+	{
+		ID: "compute_proposer_index_validator_read", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "state.validators[candidate_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, candidate)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "candidates are active validator indices [indices_in_registry]",
+	},
+	{
+		ID: "compute_proposer_index_balance_product", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "effective_balance * MAX_RANDOM_BYTE", Kind: Overflow, Quantities: []string{qEB},
+		Label: "compute_proposer_index: effective_balance * MAX_RANDOM_BYTE >= MAX_EFFECTIVE_BALANCE * random_byte", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Threshold: times("effective_balance", "the candidate's effective balance, Gwei", "effective_balance * MAX_RANDOM_BYTE", cst(255)).reach(maxEB, whyEB),
+		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
+	},
+	{
+		ID: "compute_proposer_index_random_product", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "MAX_EFFECTIVE_BALANCE * random_byte", Kind: Overflow, Quantities: []string{qConfig, qRandom},
+		Label: "compute_proposer_index: effective_balance * MAX_RANDOM_BYTE >= MAX_EFFECTIVE_BALANCE * random_byte", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Invariant: "random_byte <= 255, and MAX_EFFECTIVE_BALANCE * 255 < 2**64 on this config",
+		Requires:  []Requirement{reqRandomProduct},
+	},
+	{
+		ID: "compute_proposer_index_counter", Section: "Misc", SpecFunc: "compute_proposer_index",
+		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
+		Expr: "i += 1", Kind: Overflow, Quantities: []string{qEB},
+		Label: "compute_proposer_index: i += 1", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Threshold: plus("i", "the iteration counter i", "i + 1", cst(1)),
+		Invariant: "each iteration accepts its candidate when random_byte is 0 (probability 1/256 for a hash) whatever its balance, and with probability effective_balance / MAX_EFFECTIVE_BALANCE otherwise: 2**64 - 1 rejections in a row would take more hashes than can be computed",
+	},
+	{
+		ID: "compute_committee_start_end", Section: "Misc", SpecFunc: "compute_committee",
+		GoFunc: "ComputeCommitteeRange", File: "spec/committee_arith.go",
+		Expr: "len(indices) * index;  len(indices) * uint64(index + 1)", Kind: Overflow, Quantities: []string{qV},
+		Label: "compute_committee: start and end", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators (len(indices))", Of: "len(indices) * (index + 1)",
+			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
+				return mul(v, u64(cfg.MaxCommitteesPerSlot), slotsPerEpoch(cfg))
+			},
+			Limit: limit64, Domain: domain64,
+		}).assuming("the last committee of a full epoch: index + 1 = count = MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH").
+			reach(registryLimit, whyV),
+		Invariant: "V <= VALIDATOR_REGISTRY_LIMIT and index + 1 <= count <= MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH [indices_in_registry]",
+		Note:      "bounds.MaxV caps the committee scan at the same bound",
+	},
+	{
+		ID: "compute_committee_division", Section: "Misc", SpecFunc: "compute_committee",
+		GoFunc: "ComputeCommitteeRange", File: "spec/committee_arith.go",
+		Expr: "(...) // count", Kind: DivisionByZero, Quantities: []string{qV},
+		Label: "compute_committee: start and end", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "count = committees_per_slot * SLOTS_PER_EPOCH, with committees_per_slot >= 1 (get_committee_count_per_slot's max(1, ...)) and SLOTS_PER_EPOCH >= 1 [config_valid]",
+	},
+	{
+		ID: "compute_committee_member_read", Section: "Misc", SpecFunc: "compute_committee",
+		GoFunc: "Model.ComputeCommittee", File: "spec/misc.go",
+		Expr: "indices[compute_shuffled_index(uint64(i), uint64(len(indices)), seed)]", Kind: IndexOutOfRange, Quantities: []string{qV},
+		Label: "indices[s]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "compute_shuffled_index maps [0, len(indices)) onto itself, and i < end <= len(indices) since index + 1 <= count",
+		Note:      "the model's committee accessors read the cached whole-list shuffle (committeeFromShuffling), held equal to this plain version by a property test",
+	},
+	{
+		ID: "compute_epoch_at_slot_division", Section: "Misc", SpecFunc: "compute_epoch_at_slot",
+		GoFunc: "Config.ComputeEpochAtSlot", File: "spec/misc.go",
+		Expr: "slot // SLOTS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{qSlot},
+		Label: "uint64(slot) / c.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "compute_start_slot_at_epoch_product", Section: "Misc", SpecFunc: "compute_start_slot_at_epoch",
+		GoFunc: "Config.ComputeStartSlotAtEpoch", File: "spec/misc.go",
+		Expr: "epoch * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "compute_start_slot_at_epoch: epoch * SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: times("epoch", "the epoch", "epoch * SLOTS_PER_EPOCH", slotsPerEpoch).
+			reach(maxEpoch, "the only caller, get_block_root, passes the previous or current epoch [slot_bound]"),
+		Invariant: "epochs passed are at most the current epoch, whose start slot is at most state.slot [slot_bound]; the bound is tight: the threshold is one epoch past the last",
+	},
+	{
+		ID: "compute_activation_exit_epoch_sum", Section: "Misc", SpecFunc: "compute_activation_exit_epoch",
+		GoFunc: "Config.ComputeActivationExitEpoch", File: "spec/misc.go",
+		Expr: "epoch + 1 + MAX_SEED_LOOKAHEAD", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "compute_activation_exit_epoch: epoch + 1 + MAX_SEED_LOOKAHEAD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the epoch passed in", "epoch + 1 + MAX_SEED_LOOKAHEAD", func(cfg *spec.Config) *big.Int { return add(one, u64(cfg.MaxSeedLookahead)) }),
+		Invariant: "called with the current epoch [slot_bound]",
+	},
+
+	// Beacon state accessors
+
+	{
+		ID: "get_previous_epoch_decrement", Section: "Beacon state accessors", SpecFunc: "get_previous_epoch",
+		GoFunc: "epochBefore", File: "spec/accessors.go",
+		Expr: "current_epoch - 1", Kind: Underflow, Quantities: []string{qEpoch},
+		Label: "current - 1", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "evaluated only when current_epoch != GENESIS_EPOCH = 0",
+	},
+	{
+		ID: "get_block_root_at_slot_sum", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
+		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
+		Expr: "slot + SLOTS_PER_HISTORICAL_ROOT", Kind: Overflow, Quantities: []string{qSlot},
+		Label: "get_block_root_at_slot: slot + SLOTS_PER_HISTORICAL_ROOT", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("slot", "the slot asked for", "slot + SLOTS_PER_HISTORICAL_ROOT", func(cfg *spec.Config) *big.Int { return u64(cfg.SlotsPerHistoricalRoot) }).
+			reach(maxUint64Minus(1), "the assert's first comparison slot < state.slot <= 2**64 - 1 comes first"),
+		Invariant: "",
+		Note:      "in the last SLOTS_PER_HISTORICAL_ROOT slots of uint64 time, get_block_root of the previous epoch (justification, matching target attestations) overflows, so every epoch transition there fails. The model computes the sum before the assert's first comparison, which Python's chained comparison evaluates first: for slot >= state.slot it reports an ArithmeticError where the spec fails the assert (both invalid)",
+	},
+	{
+		ID: "get_block_root_at_slot_read", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
+		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
+		Expr: "state.block_roots[slot % SLOTS_PER_HISTORICAL_ROOT]", Kind: IndexOutOfRange, Quantities: []string{qSlot},
+		Label: "state.block_roots", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "get_block_root_at_slot_modulo", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
+		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
+		Expr: "slot % SLOTS_PER_HISTORICAL_ROOT", Kind: DivisionByZero, Quantities: []string{qSlot},
+		Label: "uint64(slot)%m.SlotsPerHistoricalRoot", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_randao_mix_read", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
+		GoFunc: "Model.GetRandaoMix", File: "spec/accessors.go",
+		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
+		Label: "state.randao_mixes", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "get_randao_mix_modulo", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
+		GoFunc: "Model.GetRandaoMix", File: "spec/accessors.go",
+		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "uint64(epoch)%m.EpochsPerHistoricalVector", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_validator_churn_limit_division", Section: "Beacon state accessors", SpecFunc: "get_validator_churn_limit",
+		GoFunc: "Model.getValidatorChurnLimit", File: "spec/accessors.go",
+		Expr: "uint64(len(active_validator_indices)) // CHURN_LIMIT_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qV},
+		Label: "active/m.ChurnLimitQuotient", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_seed_sum", Section: "Beacon state accessors", SpecFunc: "get_seed",
+		GoFunc: "Model.GetSeed", File: "spec/accessors.go",
+		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the epoch passed in", "epoch + EPOCHS_PER_HISTORICAL_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerHistoricalVector) }),
+		Invariant: "called with the epoch of a committee or of the proposer: the previous or current epoch [slot_bound]",
+	},
+	{
+		ID: "get_seed_difference", Section: "Beacon state accessors", SpecFunc: "get_seed",
+		GoFunc: "Model.GetSeed", File: "spec/accessors.go",
+		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", Kind: Underflow, Quantities: []string{qConfig},
+		Label: "get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: "EPOCHS_PER_HISTORICAL_VECTOR > MIN_SEED_LOOKAHEAD + 1 [config_valid] (the spec's \"Avoid underflow\")",
+		SpecNote:  "# Avoid underflow",
+	},
+	{
+		ID: "get_committee_count_per_slot_divisions", Section: "Beacon state accessors", SpecFunc: "get_committee_count_per_slot",
+		GoFunc: "Config.CommitteeCountPerSlot", File: "spec/committee_arith.go",
+		Expr: "uint64(len(...)) // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE", Kind: DivisionByZero, Quantities: []string{qV},
+		Label: "activeCount / c.SlotsPerEpoch / c.TargetCommitteeSize", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_beacon_committee_index_arithmetic", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
+		GoFunc: "Config.BeaconCommitteeArgs", File: "spec/committee_arith.go",
+		Expr: "(slot % SLOTS_PER_EPOCH) * committees_per_slot + index;  committees_per_slot * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qV, qConfig},
+		Label: "get_beacon_committee: committee index and count", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "committees_per_slot <= MAX_COMMITTEES_PER_SLOT and index < committees_per_slot (process_attestation asserts it before; pending attestations passed it), so both are below MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH",
+		Requires:  []Requirement{reqCommitteeCount},
+	},
+	{
+		ID: "get_beacon_committee_modulo", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
+		GoFunc: "Config.BeaconCommitteeArgs", File: "spec/committee_arith.go",
+		Expr: "slot % SLOTS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{qSlot},
+		Label: "uint64(slot)%c.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_total_balance_sum", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
+		GoFunc: "Model.GetTotalBalance", File: "spec/accessors.go",
+		Expr: "sum([state.validators[index].effective_balance for index in indices])", Kind: Overflow, Quantities: []string{qV, qEB},
+		Label: "get_total_balance: sum of effective balances", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: perV("sum of effective balances", "indices: all V active validators (get_total_active_balance)", func(cfg *spec.Config, v *big.Int) *big.Int {
+			return mul(v, maxEB(cfg))
+		}),
+		SpecNote: "Math safe up to ~10B ETH, afterwhich this overflows uint64.",
+		Note:     "exactly: the sum overflows at 2**64 Gwei, 18,446,744,073.709551616 ETH; every caller of get_total_active_balance (justification, rewards, slashings) then fails, so no epoch transition succeeds",
+	},
+	{
+		ID: "get_total_balance_validator_read", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
+		GoFunc: "Model.GetTotalBalance", File: "spec/accessors.go",
+		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, i)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "indices are active or attesting validator indices [indices_in_registry]",
+	},
+	{
+		ID: "get_attesting_indices_bit_read", Section: "Beacon state accessors", SpecFunc: "get_attesting_indices",
+		GoFunc: "Model.GetAttestingIndices", File: "spec/accessors.go",
+		Expr: "bits[i] for i, index in enumerate(committee)", Kind: BitlistRead, Quantities: []string{qV, qCommittee},
+		Label: `BitlistIndexError{Func: "get_attesting_indices"`, LabelKind: LabelError, Status: CanFailAtThreshold,
+		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators", Of: "longest committee",
+			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
+				r, err := FastAt(cfg, v.Uint64())
+				if err != nil {
+					return new(big.Int)
+				}
+				return u64(r.MaxLen)
+			},
+			Limit:  func(cfg *spec.Config) *big.Int { return u64(cfg.MaxValidatorsPerCommittee + 1) },
+			Domain: func(cfg *spec.Config) *big.Int { return u64(MaxV(cfg)) },
+			first:  committeeFirst,
+		}).assuming("bits is a Bitlist[MAX_VALIDATORS_PER_COMMITTEE]; the threshold is the committee scan's first violating V").
+			reach(registryLimit, whyV),
+		Note: "the committee-size bound of the Dafny formalisation (see the committee section). Within the transition process_attestation asserts len(aggregation_bits) == len(committee) first, and no Bitlist[MAX_VALIDATORS_PER_COMMITTEE] is that long: from the threshold on, every attestation of a longer committee is rejected, so its members can never be rewarded for attesting; the read itself is out of range wherever get_attesting_indices is given such a committee (the model's BitlistIndexError, and in checked mode its precondition committee_fits_bits)",
+	},
+
+	// Beacon state mutators
+
+	{
+		ID: "increase_balance_read", Section: "Beacon state mutators", SpecFunc: "increase_balance",
+		GoFunc: "increaseBalance", File: "spec/mutators.go",
+		Expr: "state.balances[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "state.balances", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: "callers pass validator indices (the rewards loop, a deposit's matching validator, the proposer and whistleblower), and balances has one entry per validator [vector_lengths] [indices_in_registry]",
+	},
+	{
+		ID: "increase_balance_sum", Section: "Beacon state mutators", SpecFunc: "increase_balance",
+		GoFunc: "increaseBalance", File: "spec/mutators.go",
+		Expr: "state.balances[index] += delta", Kind: Overflow, Quantities: []string{qBalance, qDeposits},
+		Label: "increase_balance: state.balances[index] + delta", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("balance", "the balance before the increase, Gwei", "balance + delta", maxEB).
+			assuming("delta = MAX_EFFECTIVE_BALANCE, a top-up deposit of 32 ETH").
+			reach(domain64, "balances have no cap: deposits top a balance up without limit"),
+		Note: "a balance near 2**64 Gwei (18.4 billion ETH) is far beyond the Ether supply, but nothing in the spec bounds it",
+	},
+	{
+		ID: "decrease_balance_read", Section: "Beacon state mutators", SpecFunc: "decrease_balance",
+		GoFunc: "decreaseBalance", File: "spec/mutators.go",
+		Expr: "state.balances[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "state.balances", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: "callers pass validator indices (the rewards loop, a slashed validator, process_slashings' loop) [vector_lengths] [indices_in_registry]",
+	},
+	{
+		ID: "decrease_balance_difference", Section: "Beacon state mutators", SpecFunc: "decrease_balance",
+		GoFunc: "decreaseBalance", File: "spec/mutators.go",
+		Expr: "state.balances[index] - delta", Kind: Underflow, Quantities: []string{qBalance},
+		Label: "state.Balances[index] -= delta", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "evaluated only when delta <= state.balances[index] (the spec's underflow protection)",
+	},
+	{
+		ID: "initiate_validator_exit_read", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
+		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
+		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "callers pass an index they have read already (process_voluntary_exit, slash_validator's callers) or the registry loop's [indices_in_registry]",
+	},
+	{
+		ID: "initiate_validator_exit_queue_increment", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
+		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
+		Expr: "exit_queue_epoch += Epoch(1)", Kind: Overflow, Quantities: []string{qEpoch, qExits},
+		Label: "initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("exit_queue_epoch", "the exit queue epoch", "exit_queue_epoch + 1", cst(1)).
+			reach(func(cfg *spec.Config) *big.Int {
+				return add(maxEpoch(cfg), one, u64(cfg.MaxSeedLookahead), registryLimit(cfg))
+			}, "[slot_bound]: exit epochs start at compute_activation_exit_epoch(current epoch) and each exit raises the queue by at most one"),
+		Invariant: "the exit queue epoch is at most the current epoch + 1 + MAX_SEED_LOOKAHEAD plus one per validator [slot_bound]",
+	},
+	{
+		ID: "initiate_validator_exit_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
+		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
+		Expr: "validator.exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", Kind: Overflow, Quantities: []string{qEpoch, qExits},
+		Label: "initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("exit_epoch", "the exit epoch", "exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", func(cfg *spec.Config) *big.Int {
+			return u64(cfg.MinValidatorWithdrawabilityDelay)
+		}).reach(func(cfg *spec.Config) *big.Int {
+			return add(maxEpoch(cfg), big.NewInt(2), u64(cfg.MaxSeedLookahead), registryLimit(cfg))
+		}, "[slot_bound]: the exit queue epoch, plus one"),
+		Invariant: "as for the exit queue epoch [slot_bound]",
+	},
+	{
+		ID: "slash_validator_validator_read", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "state.validators[slashed_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "&state.Validators[slashedIndex]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "initiate_validator_exit has just read the same index",
+	},
+	{
+		ID: "slash_validator_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "slash_validator: epoch + EPOCHS_PER_SLASHINGS_VECTOR", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector) }),
+		Invariant: "epoch is the current epoch [slot_bound]",
+	},
+	{
+		ID: "slash_validator_slashings_read", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
+		Label: "state.slashings", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "slash_validator_slashings_modulo", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "epoch % EPOCHS_PER_SLASHINGS_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "uint64(epoch) % m.EpochsPerSlashingsVector", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "slash_validator_slashings_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] += validator.effective_balance", Kind: Overflow, Quantities: []string{qSlashed},
+		Label: "slash_validator: state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] + effective_balance", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: times("slashed", "validators slashed in one epoch", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", maxEB).
+			assuming("each at MAX_EFFECTIVE_BALANCE").
+			reach(maxSlashedPerEpoch, "the entry is reset at the end of the epoch before (process_final_updates), and one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators [one_block_per_slot]"),
+		Invariant: "an entry holds one epoch's slashings, at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) effective balances [effective_balance_cap] [one_block_per_slot]",
+	},
+	{
+		ID: "slash_validator_penalty_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "validator.effective_balance // MIN_SLASHING_PENALTY_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "slash_validator_whistleblower_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "validator.effective_balance // WHISTLEBLOWER_REWARD_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "validator.EffectiveBalance / Gwei(m.WhistleblowerRewardQuotient)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "slash_validator_proposer_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "whistleblower_reward // PROPOSER_REWARD_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "whistleblowerReward / Gwei(m.ProposerRewardQuotient)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "slash_validator_reward_difference", Section: "Beacon state mutators", SpecFunc: "slash_validator",
+		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
+		Expr: "whistleblower_reward - proposer_reward", Kind: Underflow, Quantities: []string{qEB},
+		Label: "whistleblowerReward-proposerReward", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "proposer_reward = whistleblower_reward // PROPOSER_REWARD_QUOTIENT <= whistleblower_reward",
+	},
+
+	// Genesis
+
+	{
+		ID: "initialize_genesis_time_sum", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
+		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
+		Expr: "eth1_timestamp + GENESIS_DELAY", Kind: Overflow, Quantities: []string{qTime},
+		Label: "initialize_beacon_state_from_eth1: eth1_timestamp + GENESIS_DELAY", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("eth1_timestamp", "the Eth1 block's timestamp, seconds", "eth1_timestamp + GENESIS_DELAY", func(cfg *spec.Config) *big.Int { return u64(cfg.GenesisDelay) }).
+			reach(domain64, whyAny),
+		Note: "an Eth1 timestamp within GENESIS_DELAY seconds of 2**64 (some 585 billion years away) has no genesis state",
+	},
+	{
+		ID: "initialize_deposit_list_limit", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
+		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
+		Expr: "List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH](*leaves[:index + 1])", Kind: ListAppendBeyondLimit, Quantities: []string{qDeposits},
+		Label: "tree.Push(leaf)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Threshold: length("deposits", "deposits up to the Eth1 block", "len(deposit_data_list)", func(*spec.Config) *big.Int {
+			return new(big.Int).Lsh(one, uint(spec.DepositContractTreeDepth))
+		}).reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
+		Invariant: "the deposit contract takes at most 2**32 - 1 deposits [deposit_contract]",
+		Note:      "the model's merkle.DepositTree refuses the 2**32-th leaf (MAX_DEPOSIT_COUNT = 2**32 - 1, the contract's limit), one earlier than the spec's List limit; no deposit contract can produce it",
+	},
+	{
+		ID: "initialize_balance_read", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
+		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
+		Expr: "state.balances[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "balance := state.Balances[index]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "process_deposit appends a balance with every validator [vector_lengths]",
+	},
+	{
+		ID: "initialize_effective_balance_modulo", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
+		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
+		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "balance-balance%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "initialize_effective_balance_difference", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
+		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
+		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Kind: Underflow, Quantities: []string{qBalance},
+		Label: "balance-balance%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "balance % EFFECTIVE_BALANCE_INCREMENT <= balance",
+	},
+
+	// Beacon chain state transition function
+
+	{
+		ID: "verify_block_signature_proposer_read", Section: "Beacon chain state transition function", SpecFunc: "verify_block_signature",
+		GoFunc: "Model.VerifyBlockSignature", File: "spec/transition.go",
+		Expr: "state.validators[signed_block.message.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
+		Label: "validatorAt(state, signedBlock.Message.ProposerIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Invariant: "fails when the block names a proposer beyond the registry: the block is invalid (state_transition verifies the signature before process_block_header checks the proposer)",
+	},
+	{
+		ID: "process_slots_next_slot", Section: "Beacon chain state transition function", SpecFunc: "process_slots",
+		GoFunc: "Model.processSlots", File: "spec/transition.go",
+		Expr: "(state.slot + 1) % SLOTS_PER_EPOCH;  state.slot = Slot(state.slot + 1)", Kind: Overflow, Quantities: []string{qSlot},
+		Label: "state.Slot++", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Threshold: plus("state.slot", "the state's slot", "state.slot + 1", cst(1)).
+			reach(maxUint64Minus(1), "inside the loop state.slot < slot <= 2**64 - 1"),
+		Invariant: "inside the loop state.slot < slot <= 2**64 - 1",
+		Note:      "the model computes both without spec.Calc, relying on the loop condition",
+	},
+	{
+		ID: "process_slots_modulo", Section: "Beacon chain state transition function", SpecFunc: "process_slots",
+		GoFunc: "Model.processSlots", File: "spec/transition.go",
+		Expr: "(state.slot + 1) % SLOTS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{qSlot},
+		Label: "%m.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_slot_state_roots_write", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
+		GoFunc: "Model.ProcessSlot", File: "spec/transition.go",
+		Expr: "state.state_roots[state.slot % SLOTS_PER_HISTORICAL_ROOT]", Kind: IndexOutOfRange, Quantities: []string{qSlot},
+		Label: "state.state_roots", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "process_slot_block_roots_write", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
+		GoFunc: "Model.ProcessSlot", File: "spec/transition.go",
+		Expr: "state.block_roots[state.slot % SLOTS_PER_HISTORICAL_ROOT]", Kind: IndexOutOfRange, Quantities: []string{qSlot},
+		Label: "state.BlockRoots[i] = previousBlockRoot", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "process_slot_modulo", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
+		GoFunc: "Model.ProcessSlot", File: "spec/transition.go",
+		Expr: "state.slot % SLOTS_PER_HISTORICAL_ROOT", Kind: DivisionByZero, Quantities: []string{qSlot},
+		Label: "uint64(state.Slot) % m.SlotsPerHistoricalRoot", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+
+	// Epoch processing, helper functions
+
+	{
+		ID: "get_unslashed_attesting_indices_read", Section: "Epoch processing, helper functions", SpecFunc: "get_unslashed_attesting_indices",
+		GoFunc: "Model.GetUnslashedAttestingIndices", File: "spec/epoch.go",
+		Expr: "state.validators[index].slashed", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "indices are committee members [indices_in_registry]",
+	},
+
+	// Justification and finalization
+
+	{
+		ID: "justification_attesting_balance_times_3", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
+		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
+		Expr: "get_attesting_balance(state, matching_target_attestations) * 3", Kind: Overflow, Quantities: []string{qV, qTotal},
+		Label: "process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: perV("attesting_balance * 3", "all V attest to the target", func(cfg *spec.Config, v *big.Int) *big.Int {
+			return mul(v, maxEB(cfg), big.NewInt(3))
+		}),
+		Note: "evaluated first, so it fails before total_active_balance * 2 whenever more than 2/3 of the balance attests",
+	},
+	{
+		ID: "justification_total_balance_times_2", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
+		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
+		Expr: "get_total_active_balance(state) * 2", Kind: Overflow, Quantities: []string{qV, qTotal},
+		Label: "process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: perV("total_active_balance * 2", "whatever attests (with less than 2/3 attesting, the left side fits)", func(cfg *spec.Config, v *big.Int) *big.Int {
+			return mul(v, maxEB(cfg), big.NewInt(2))
+		}),
+	},
+	{
+		ID: "justification_checkpoint_distance", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
+		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
+		Expr: "old_previous_justified_checkpoint.epoch + 3 (and + 2, and old_current_justified_checkpoint.epoch + 2, + 1)", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "process_justification_and_finalization: justified checkpoint epoch + distance", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("checkpoint_epoch", "a justified checkpoint's epoch", "checkpoint.epoch + 3", cst(3)),
+		Invariant: "justified checkpoints are at most the current epoch [slot_bound]",
+	},
+
+	// Rewards and penalties
+
+	{
+		ID: "get_base_reward_product", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
+		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
+		Expr: "effective_balance * BASE_REWARD_FACTOR", Kind: Overflow, Quantities: []string{qEB},
+		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Threshold: times("effective_balance", "the validator's effective balance, Gwei", "effective_balance * BASE_REWARD_FACTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.BaseRewardFactor) }).reach(maxEB, whyEB),
+		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
+	},
+	{
+		ID: "get_base_reward_sqrt_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
+		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
+		Expr: "// integer_squareroot(total_balance)", Kind: DivisionByZero, Quantities: []string{qTotal},
+		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1, whose square root is at least 1",
+		SpecNote:  "``EFFECTIVE_BALANCE_INCREMENT`` Gwei minimum to avoid divisions by zero.",
+	},
+	{
+		ID: "get_base_reward_constant_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
+		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
+		Expr: "// BASE_REWARDS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{},
+		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
+		Status: CannotFail, Invariant: "BASE_REWARDS_PER_EPOCH = 4 is a constant of the spec",
+	},
+	{
+		ID: "get_base_reward_validator_read", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
+		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
+		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "callers pass eligible or attesting validator indices [indices_in_registry]",
+	},
+	{
+		ID: "get_proposer_reward_division", Section: "Rewards and penalties", SpecFunc: "get_proposer_reward",
+		GoFunc: "Model.GetProposerReward", File: "spec/rewards.go",
+		Expr: "get_base_reward(state, attesting_index) // PROPOSER_REWARD_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "base / Gwei(m.ProposerRewardQuotient)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_finality_delay_difference", Section: "Rewards and penalties", SpecFunc: "get_finality_delay",
+		GoFunc: "Model.GetFinalityDelay", File: "spec/rewards.go",
+		Expr: "get_previous_epoch(state) - state.finalized_checkpoint.epoch", Kind: Underflow, Quantities: []string{qEpoch, qDelay},
+		Label: "get_finality_delay: previous_epoch - finalized_checkpoint.epoch", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "the finalized epoch is at most the previous epoch: finalization takes a justified checkpoint whose epoch + 1, 2 or 3 is the current epoch, and at genesis both are 0",
+	},
+	{
+		ID: "get_eligible_validator_indices_next_epoch", Section: "Rewards and penalties", SpecFunc: "get_eligible_validator_indices",
+		GoFunc: "Model.GetEligibleValidatorIndices", File: "spec/rewards.go",
+		Expr: "previous_epoch + 1", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "get_eligible_validator_indices: previous_epoch + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("previous_epoch", "the previous epoch", "previous_epoch + 1", cst(1)),
+		Invariant: "the previous epoch is below the largest current epoch [slot_bound]",
+	},
+	{
+		ID: "get_attestation_component_deltas_increment_divisions", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
+		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
+		Expr: "attesting_balance // increment;  total_balance // increment", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "uint64(attestingBalance)/increment", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor + " (EFFECTIVE_BALANCE_INCREMENT)",
+	},
+	{
+		ID: "get_attestation_component_deltas_numerator", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
+		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
+		Expr: "get_base_reward(state, index) * (attesting_balance // increment)", Kind: Overflow, Quantities: []string{qV, qTotal, qEB},
+		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Invariant: "base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR / (4 * isqrt(total_balance)) and attesting_balance <= total_balance T, so the product is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR * (T / isqrt(T)) / (4 * increment), and T / isqrt(T) < 2**32 + 2 for any uint64 T: the product grows like the square root of the total and stays far below 2**64 [effective_balance_cap]",
+		Requires:  []Requirement{reqComponentNumerator},
+		SpecNote:  "# Factored out from balance totals to avoid uint64 overflow",
+	},
+	{
+		ID: "get_attestation_component_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
+		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
+		Expr: "reward_numerator // (total_balance // increment)", Kind: DivisionByZero, Quantities: []string{qTotal},
+		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT, so total_balance // increment >= 1",
+	},
+	{
+		ID: "get_attestation_component_deltas_accumulate", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
+		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
+		Expr: "rewards[index] += ...;  penalties[index] += get_base_reward(state, index)", Kind: Overflow, Quantities: []string{qEB},
+		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Status:    CannotFail,
+		Invariant: "each entry of the fresh zero lists receives one addition (eligible indices are distinct)",
+	},
+	{
+		ID: "get_attestation_component_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
+		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
+		Expr: "rewards[index];  penalties[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "d.Penalties[index]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "the lists have len(state.validators) entries and eligible indices are validator indices [indices_in_registry]",
+	},
+	{
+		ID: "get_inclusion_delay_deltas_min", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "min([a for a in matching_source_attestations if index in get_attesting_indices(...)], key=...)", Kind: IndexOutOfRange, Quantities: []string{qPending},
+		Label: "matching[best[index]]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "index is an attester of one of these attestations, so the list min() reads is never empty (min of an empty list raises)",
+	},
+	{
+		ID: "get_inclusion_delay_deltas_proposer_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "rewards[attestation.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: `List: "rewards"`, LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: "a pending attestation's proposer_index is get_beacon_proposer_index at its inclusion, a validator then, and the registry never shrinks [indices_in_registry]",
+	},
+	{
+		ID: "get_inclusion_delay_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "rewards[attestation.proposer_index] += get_proposer_reward(state, index);  rewards[index] += Gwei(max_attester_reward // attestation.inclusion_delay)", Kind: Overflow, Quantities: []string{qV, qTotal},
+		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "a proposer collects at most the sum of all base rewards, sum(effective_balance) * BASE_REWARD_FACTOR / (4 * isqrt(T)) < BASE_REWARD_FACTOR * (2**32 + 2) / 4, plus its own base reward [effective_balance_cap]",
+		Requires:  []Requirement{reqInclusionRewards},
+	},
+	{
+		ID: "get_inclusion_delay_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "get_base_reward(state, index) - get_proposer_reward(state, index)", Kind: Underflow, Quantities: []string{qEB},
+		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: "get_proposer_reward = get_base_reward // PROPOSER_REWARD_QUOTIENT <= get_base_reward",
+	},
+	{
+		ID: "get_inclusion_delay_deltas_delay_division", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "max_attester_reward // attestation.inclusion_delay", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "process_attestation asserts data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot, so inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY >= 1",
+		Requires:  []Requirement{reqInclusionDelay},
+		Note:      "with MIN_ATTESTATION_INCLUSION_DELAY = 0, which spec.Config.Validate accepts, an attestation included in its own slot has inclusion_delay 0, and the next epoch transition divides by zero",
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_base_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "BASE_REWARDS_PER_EPOCH * base_reward", Kind: Overflow, Quantities: []string{qEB},
+		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "base_reward <= effective_balance * BASE_REWARD_FACTOR // 4, so the product is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR [effective_balance_cap]",
+		Requires:  []Requirement{reqBaseRewardProduct},
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "BASE_REWARDS_PER_EPOCH * base_reward - get_proposer_reward(state, index)", Kind: Underflow, Quantities: []string{qEB},
+		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: "get_proposer_reward <= base_reward <= 4 * base_reward",
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_leak_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "effective_balance * get_finality_delay(state)", Kind: Overflow, Quantities: []string{qEB, qDelay},
+		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: times("finality_delay", "finality delay, epochs (previous epoch - finalized epoch)", "effective_balance * finality_delay", maxEB).
+			assuming("an eligible validator at MAX_EFFECTIVE_BALANCE that missed the target in a leak").
+			reach(maxEpoch, "[slot_bound]: the finality delay is at most the previous epoch"),
+		Note: "the quadratic leak drains a validator that keeps missing the target long before (it is ejected after some thousands of epochs), but one that attests keeps its balance and is caught at its first miss: at that delay, in epochs of 6.4 minutes, about 7,000 years without finality",
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "// INACTIVITY_PENALTY_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_sum", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "penalties[index] += Gwei(effective_balance * get_finality_delay(state) // INACTIVITY_PENALTY_QUOTIENT)", Kind: Overflow, Quantities: []string{qEB, qDelay},
+		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "whenever the product before it fits, the sum is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT [effective_balance_cap]",
+		Requires:  []Requirement{reqInactivitySum},
+	},
+	{
+		ID: "get_inactivity_penalty_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
+		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
+		Expr: "penalties[index];  state.validators[index].effective_balance", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "state.Validators[index].EffectiveBalance", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "eligible indices are validator indices [indices_in_registry]",
+	},
+	{
+		ID: "get_attestation_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
+		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
+		Expr: "source_rewards[i] + target_rewards[i] + head_rewards[i] + inclusion_delay_rewards[i]", Kind: Overflow, Quantities: []string{qEB, qTotal},
+		Label: "get_attestation_deltas: sum of component rewards or penalties", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "three component rewards of at most a base reward each, and an inclusion reward bounded as in get_inclusion_delay_deltas_rewards_sum [effective_balance_cap]",
+		Requires:  []Requirement{reqDeltasRewards},
+	},
+	{
+		ID: "get_attestation_deltas_penalties_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
+		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
+		Expr: "source_penalties[i] + target_penalties[i] + head_penalties[i] + inactivity_penalties[i]", Kind: Overflow, Quantities: []string{qEB, qDelay},
+		Label: "get_attestation_deltas: sum of component rewards or penalties", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "three component penalties of at most a base reward each, and an inactivity penalty of at most 4 base rewards + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT once its product fits [effective_balance_cap]",
+		Requires:  []Requirement{reqDeltasPenalties},
+	},
+	{
+		ID: "get_attestation_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
+		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
+		Expr: "source_rewards[i], ... for i in range(len(state.validators))", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "source.Rewards[i]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "every component list has len(state.validators) entries",
+	},
+	{
+		ID: "process_rewards_and_penalties_reads", Section: "Rewards and penalties", SpecFunc: "process_rewards_and_penalties",
+		GoFunc: "Model.ProcessRewardsAndPenalties", File: "spec/rewards.go",
+		Expr: "rewards[index];  penalties[index] for index in range(len(state.validators))", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "d.Rewards[index]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "the delta lists have len(state.validators) entries",
+	},
+
+	// Registry updates
+
+	{
+		ID: "process_registry_updates_eligibility_epoch", Section: "Registry updates", SpecFunc: "process_registry_updates",
+		GoFunc: "Model.ProcessRegistryUpdates", File: "spec/registry.go",
+		Expr: "get_current_epoch(state) + 1", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "process_registry_updates: get_current_epoch(state) + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
+		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
+	},
+	{
+		ID: "process_registry_updates_queue_reads", Section: "Registry updates", SpecFunc: "process_registry_updates",
+		GoFunc: "Model.ProcessRegistryUpdates", File: "spec/registry.go",
+		Expr: "state.validators[index] for index in activation_queue", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "state.Validators[index].ActivationEpoch = activation", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "the queue holds indices from enumerate(state.validators)",
+	},
+
+	// Slashings
+
+	{
+		ID: "process_slashings_sum", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "sum(state.slashings)", Kind: Overflow, Quantities: []string{qSlashed},
+		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
+		Status: CanFailAtThreshold,
+		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings)", maxEB).
+			assuming("each at MAX_EFFECTIVE_BALANCE").
+			reach(maxSlashedInWindow, "one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators, over EPOCHS_PER_SLASHINGS_VECTOR epochs, and no more than the registry [one_block_per_slot]"),
+		Note: "reachable on mainnet, where 8,192 epochs of full blocks can slash over a billion validators; not on minimal (64 epochs, 2,105,344 validators)",
+	},
+	{
+		ID: "process_slashings_multiplier", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", Kind: Overflow, Quantities: []string{qSlashed},
+		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
+		Status: CanFailAtThreshold,
+		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", func(cfg *spec.Config) *big.Int {
+			return mul(maxEB(cfg), u64(cfg.ProportionalSlashingMultiplier))
+		}).assuming("each at MAX_EFFECTIVE_BALANCE").
+			reach(maxSlashedInWindow, "as for the sum [one_block_per_slot]"),
+		Note: "with PROPORTIONAL_SLASHING_MULTIPLIER = 1 (mainnet) the threshold is the sum's, which fails first",
+	},
+	{
+		ID: "process_slashings_withdrawable_target", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector / 2) }),
+		Invariant: "epoch is the current epoch [slot_bound]",
+		Note:      "the spec evaluates it per slashed validator (after `validator.slashed and`); the model once before the loop, which differs only where it cannot overflow",
+	},
+	{
+		ID: "process_slashings_half_vector", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "EPOCHS_PER_SLASHINGS_VECTOR // 2", Kind: DivisionByZero, Quantities: []string{},
+		Label: "m.EpochsPerSlashingsVector/2", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invLiteral,
+	},
+	{
+		ID: "process_slashings_increment_division", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "validator.effective_balance // increment", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "uint64(validator.EffectiveBalance)/increment", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor + " (EFFECTIVE_BALANCE_INCREMENT)",
+	},
+	{
+		ID: "process_slashings_penalty_numerator", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "validator.effective_balance // increment * adjusted_total_slashing_balance", Kind: Overflow, Quantities: []string{qV, qTotal, qSlashed},
+		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
+		Status: CanFailAtThreshold,
+		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators, each at MAX_EFFECTIVE_BALANCE", Of: "penalty_numerator",
+			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
+				return mul(quo(maxEB(cfg), u64(uint64(cfg.EffectiveBalanceIncrement))), v, maxEB(cfg))
+			},
+			Limit: limit64, Domain: domain64,
+		}).assuming("a slashed validator at MAX_EFFECTIVE_BALANCE, and adjusted_total_slashing_balance at its cap total_balance (sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER >= total_balance)").
+			reach(func(cfg *spec.Config) *big.Int {
+				return minBig(mul(maxSlashedInWindow(cfg), u64(cfg.ProportionalSlashingMultiplier)), registryLimit(cfg))
+			}, "the adjusted slashing balance reaches the total only while V <= (validators the window can hold slashed) * PROPORTIONAL_SLASHING_MULTIPLIER [one_block_per_slot]"),
+		SpecNote: "# Factored out from penalty numerator to avoid uint64 overflow",
+		Note:     "the factoring keeps the numerator to MAX_EFFECTIVE_BALANCE // EFFECTIVE_BALANCE_INCREMENT = 32 times the adjusted balance: it overflows once 32 * total_balance >= 2**64, on mainnet with about 18 million validators and their whole balance slashed; on minimal the slashings window cannot hold that much",
+	},
+	{
+		ID: "process_slashings_penalty_division", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "penalty_numerator // total_balance", Kind: DivisionByZero, Quantities: []string{qTotal},
+		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
+		Status:    CannotFailUnderInvariants,
+		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1",
+	},
+	{
+		ID: "process_slashings_penalty_increment", Section: "Slashings", SpecFunc: "process_slashings",
+		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
+		Expr: "penalty_numerator // total_balance * increment", Kind: Overflow, Quantities: []string{qEB},
+		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
+		Status:    CannotFail,
+		Invariant: "adjusted_total_slashing_balance <= total_balance, so penalty_numerator // total_balance <= effective_balance // increment, and times increment at most the effective balance",
+	},
+
+	// Final updates
+
+	{
+		ID: "process_final_updates_next_epoch", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "current_epoch + 1", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "process_final_updates: current_epoch + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
+		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
+	},
+	{
+		ID: "process_final_updates_eth1_period_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "next_epoch % EPOCHS_PER_ETH1_VOTING_PERIOD", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "nextEpoch%m.EpochsPerEth1VotingPeriod", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_final_updates_balance_read", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "state.balances[index] for index, validator in enumerate(state.validators)", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "state.balances", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: "balances has one entry per validator [vector_lengths]",
+	},
+	{
+		ID: "process_final_updates_hysteresis_division", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "EFFECTIVE_BALANCE_INCREMENT // HYSTERESIS_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "uint64(m.EffectiveBalanceIncrement) / m.HysteresisQuotient", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_final_updates_hysteresis_thresholds", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER;  HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER", Kind: Overflow, Quantities: []string{qConfig},
+		Label: "process_final_updates: HYSTERESIS_INCREMENT * multiplier", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "products of config values, below 2**64 on this config",
+		Requires:  []Requirement{reqHysteresis},
+	},
+	{
+		ID: "process_final_updates_downward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "balance + DOWNWARD_THRESHOLD", Kind: Overflow, Quantities: []string{qBalance},
+		Label: "process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("balance", "a validator's balance, Gwei", "balance + DOWNWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
+			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisDownwardMultiplier))
+		}).reach(domain64, "balances have no cap: deposits top a balance up without limit"),
+		Note: "a balance that increase_balance let through (below 2**64) but within DOWNWARD_THRESHOLD of it halts every later epoch transition",
+	},
+	{
+		ID: "process_final_updates_upward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "validator.effective_balance + UPWARD_THRESHOLD", Kind: Overflow, Quantities: []string{qEB},
+		Label: "process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("effective_balance", "a validator's effective balance, Gwei", "effective_balance + UPWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
+			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisUpwardMultiplier))
+		}).reach(maxEB, whyEB),
+		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
+	},
+	{
+		ID: "process_final_updates_effective_balance_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "balance-balance%uint64(m.EffectiveBalanceIncrement)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_final_updates_effective_balance_difference", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Kind: Underflow, Quantities: []string{qBalance},
+		Label: "balance-balance%uint64(m.EffectiveBalanceIncrement)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "balance % EFFECTIVE_BALANCE_INCREMENT <= balance",
+	},
+	{
+		ID: "process_final_updates_slashings_write", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "state.slashings[next_epoch % EPOCHS_PER_SLASHINGS_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
+		Label: "state.slashings", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "process_final_updates_slashings_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "next_epoch % EPOCHS_PER_SLASHINGS_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "nextEpoch % m.EpochsPerSlashingsVector", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_final_updates_randao_write", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "state.randao_mixes[next_epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
+		Label: "state.randao_mixes", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Invariant: invVector,
+	},
+	{
+		ID: "process_final_updates_randao_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "next_epoch % EPOCHS_PER_HISTORICAL_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "nextEpoch % m.EpochsPerHistoricalVector", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_final_updates_historical_period", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "next_epoch % (SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH)", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch)", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "SLOTS_PER_EPOCH >= 1 and SLOTS_PER_HISTORICAL_ROOT >= SLOTS_PER_EPOCH, so the quotient is at least 1 [config_valid]",
+	},
+	{
+		ID: "process_final_updates_historical_roots_append", Section: "Final updates", SpecFunc: "process_final_updates",
+		GoFunc: "Model.ProcessFinalUpdates", File: "spec/final_updates.go",
+		Expr: "state.historical_roots.append(hash_tree_root(historical_batch))", Kind: ListAppendBeyondLimit, Quantities: []string{qEpoch},
+		Label: "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", LabelKind: LabelError, Status: CanFailAtThreshold,
+		Threshold: (&SiteThreshold{Symbol: "epoch", Quantity: "the current epoch", Of: "len(state.historical_roots)",
+			Value: func(cfg *spec.Config, e *big.Int) *big.Int {
+				return quo(add(e, one), u64(cfg.SlotsPerHistoricalRoot/cfg.SlotsPerEpoch))
+			},
+			Limit:  func(cfg *spec.Config) *big.Int { return add(u64(cfg.HistoricalRootsLimit), one) },
+			Domain: domain64,
+		}).assuming("the chain started at GENESIS_EPOCH with no historical roots; one root is appended every SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH epochs").
+			reach(maxEpoch, whyEpoch),
+		Note: "HISTORICAL_ROOTS_LIMIT runs out after HISTORICAL_ROOTS_LIMIT * SLOTS_PER_HISTORICAL_ROOT slots: on mainnet 2**37 slots of 12 seconds, about 52,000 years",
+	},
+
+	// Block processing
+
+	{
+		ID: "process_block_header_proposer_read", Section: "Block header", SpecFunc: "process_block_header",
+		GoFunc: "Model.ProcessBlockHeader", File: "spec/block.go",
+		Expr: "state.validators[block.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, block.ProposerIndex)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "the header asserted block.proposer_index == get_beacon_proposer_index(state), an active validator [indices_in_registry]",
+	},
+	{
+		ID: "process_randao_proposer_read", Section: "RANDAO", SpecFunc: "process_randao",
+		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
+		Expr: "state.validators[get_beacon_proposer_index(state)]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, proposerIndex)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "the proposer is an active validator [indices_in_registry]",
+	},
+	{
+		ID: "process_randao_mix_write", Section: "RANDAO", SpecFunc: "process_randao",
+		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
+		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
+		Label: "state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: invVector + " (get_randao_mix has just read the same entry)",
+	},
+	{
+		ID: "process_randao_modulo", Section: "RANDAO", SpecFunc: "process_randao",
+		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
+		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
+		Label: "state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector]", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "process_eth1_data_votes_append", Section: "Eth1 data", SpecFunc: "process_eth1_data",
+		GoFunc: "Model.ProcessEth1Data", File: "spec/block.go",
+		Expr: "state.eth1_data_votes.append(body.eth1_data)", Kind: ListAppendBeyondLimit, Quantities: []string{qVotes, qSlot},
+		Label: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Threshold: length("votes", "votes in the voting period, after the append", "len(state.eth1_data_votes)", func(cfg *spec.Config) *big.Int {
+			return mul(u64(cfg.EpochsPerEth1VotingPeriod), slotsPerEpoch(cfg))
+		}).reach(func(cfg *spec.Config) *big.Int {
+			return mul(u64(cfg.EpochsPerEth1VotingPeriod), slotsPerEpoch(cfg))
+		}, "the votes are reset at the end of every period of EPOCHS_PER_ETH1_VOTING_PERIOD epochs, whose slots hold one block each [one_block_per_slot]"),
+		Invariant: "a voting period has EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH slots, at most one block each, and the list is emptied between periods [one_block_per_slot]",
+	},
+	{
+		ID: "process_eth1_data_votes_limit", Section: "Eth1 data", SpecFunc: "process_eth1_data",
+		GoFunc: "Model.ProcessEth1Data", File: "spec/block.go",
+		Expr: "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qConfig},
+		Label: "m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "a product of config values (the list's SSZ limit), below 2**64 on this config",
+		Requires:  []Requirement{reqEth1Votes},
+		Note:      "the model multiplies without spec.Calc",
+	},
+	{
+		ID: "process_eth1_data_majority", Section: "Eth1 data", SpecFunc: "process_eth1_data",
+		GoFunc: "Model.ProcessEth1Data", File: "spec/block.go",
+		Expr: "state.eth1_data_votes.count(body.eth1_data) * 2", Kind: Overflow, Quantities: []string{qVotes},
+		Label: "count*2 > limit", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "the count is at most the list's limit, EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH, and twice that is below 2**64 on this config",
+		Requires:  []Requirement{reqEth1Votes},
+		Note:      "the model multiplies without spec.Calc",
+	},
+	{
+		ID: "process_operations_outstanding_deposits", Section: "Operations", SpecFunc: "process_operations",
+		GoFunc: "Model.ProcessOperations", File: "spec/block.go",
+		Expr: "state.eth1_data.deposit_count - state.eth1_deposit_index", Kind: Underflow, Quantities: []string{qDeposits, qVotes},
+		Label: "process_operations: eth1_data.deposit_count - eth1_deposit_index", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Invariant: "an honest majority of Eth1 votes never installs a deposit count below the deposits already processed [deposit_contract]",
+		Note:      "this rests on the honest-majority assumption of Eth1 voting, not on the state transition: a winning vote with a smaller deposit_count would make every later block fail here",
+	},
+	{
+		ID: "process_proposer_slashing_proposer_read", Section: "Proposer slashings", SpecFunc: "process_proposer_slashing",
+		GoFunc: "Model.ProcessProposerSlashing", File: "spec/proposer_slashing.go",
+		Expr: "state.validators[header_1.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
+		Label: "validatorAt(state, header1.ProposerIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Invariant: "fails when the slashing names a proposer beyond the registry: the block is invalid",
+	},
+	{
+		ID: "process_attester_slashing_validator_read", Section: "Attester slashings", SpecFunc: "process_attester_slashing",
+		GoFunc: "Model.ProcessAttesterSlashing", File: "spec/attester_slashing.go",
+		Expr: "state.validators[index] for index in sorted(indices)", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "is_valid_indexed_attestation has read every index of both attestations (an index beyond the registry fails there)",
+	},
+	{
+		ID: "process_attestation_earliest_sum", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", Kind: Overflow, Quantities: []string{qSlot, qBlock},
+		Label: "process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("data.slot", "the attestation's slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", func(cfg *spec.Config) *big.Int {
+			return u64(cfg.MinAttestationInclusionDelay)
+		}).reach(domain64, "data.slot lies in the previous or current epoch, up to the last slot 2**64 - 1"),
+		Note: "an attestation that overflows here is one the inclusion-window assert would reject anyway (its slot is later than state.slot - MIN_ATTESTATION_INCLUSION_DELAY): the block is invalid either way",
+	},
+	{
+		ID: "process_attestation_latest_sum", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "data.slot + SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qSlot},
+		Label: "process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Threshold: plus("data.slot", "the attestation's slot", "data.slot + SLOTS_PER_EPOCH", slotsPerEpoch).
+			reach(func(cfg *spec.Config) *big.Int { return sub(maxUint64(), u64(cfg.MinAttestationInclusionDelay)) },
+				"evaluated once data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= 2**64 - 1"),
+		Note: "attestations of the last epoch of uint64 time cannot be included, valid or not. The model computes both sums before the comparisons, where Python's chained comparison evaluates this one only after the first holds (the same transitions are invalid, with a different error)",
+	},
+	{
+		ID: "process_attestation_inclusion_delay", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "state.slot - data.slot", Kind: Underflow, Quantities: []string{qSlot},
+		Label: "state.Slot - data.Slot", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "the inclusion-window assert before it requires data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot",
+	},
+	{
+		ID: "process_attestation_list_limit", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "MAX_ATTESTATIONS * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qConfig},
+		Label: "m.MaxAttestations * m.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "a product of config values (the lists' SSZ limit), below 2**64 on this config",
+		Requires:  []Requirement{reqAttestationLimit},
+		Note:      "the model multiplies without spec.Calc",
+	},
+	{
+		ID: "process_attestation_current_append", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "state.current_epoch_attestations.append(pending_attestation)", Kind: ListAppendBeyondLimit, Quantities: []string{qPending},
+		Label: "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Threshold: length("pending", "pending attestations of the current epoch, after the append", "len(state.current_epoch_attestations)", func(cfg *spec.Config) *big.Int {
+			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
+		}).reach(func(cfg *spec.Config) *big.Int { return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg)) },
+			"the list starts empty each epoch and only this epoch's SLOTS_PER_EPOCH blocks of MAX_ATTESTATIONS attestations append to it [one_block_per_slot]"),
+		Invariant: "only the current epoch's blocks append to it, at most MAX_ATTESTATIONS each [one_block_per_slot]",
+	},
+	{
+		ID: "process_attestation_previous_append", Section: "Attestations", SpecFunc: "process_attestation",
+		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
+		Expr: "state.previous_epoch_attestations.append(pending_attestation)", Kind: ListAppendBeyondLimit, Quantities: []string{qPending},
+		Label: "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CanFailAtThreshold,
+		Threshold: length("pending", "pending attestations of the previous epoch, after the append", "len(state.previous_epoch_attestations)", func(cfg *spec.Config) *big.Int {
+			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
+		}).assuming("blocks of the previous epoch included attestations of their own epoch, and this epoch's blocks add more for it").
+			reach(func(cfg *spec.Config) *big.Int {
+				return mul(big.NewInt(2), u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
+			},
+				"the list is the previous epoch's current list (up to MAX_ATTESTATIONS * SLOTS_PER_EPOCH) and takes that many again from this epoch's blocks [one_block_per_slot]"),
+		Note: "a real limit of Phase 0: two epochs of full blocks can hold twice the list's limit of attestations for one target epoch, and the append beyond it makes the block invalid (noted by client teams, e.g. status-im/nimbus-eth2#6508; Altair replaced the lists)",
+	},
+	{
+		ID: "get_validator_from_deposit_modulo", Section: "Deposits", SpecFunc: "get_validator_from_deposit",
+		GoFunc: "Model.GetValidatorFromDeposit", File: "spec/deposit.go",
+		Expr: "amount % EFFECTIVE_BALANCE_INCREMENT", Kind: DivisionByZero, Quantities: []string{qConfig},
+		Label: "amount-amount%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: invConfigDivisor,
+	},
+	{
+		ID: "get_validator_from_deposit_difference", Section: "Deposits", SpecFunc: "get_validator_from_deposit",
+		GoFunc: "Model.GetValidatorFromDeposit", File: "spec/deposit.go",
+		Expr: "amount - amount % EFFECTIVE_BALANCE_INCREMENT", Kind: Underflow, Quantities: []string{qDeposits},
+		Label: "amount-amount%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Invariant: "amount % EFFECTIVE_BALANCE_INCREMENT <= amount",
+	},
+	{
+		ID: "process_deposit_index_increment", Section: "Deposits", SpecFunc: "process_deposit",
+		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
+		Expr: "state.eth1_deposit_index += 1", Kind: Overflow, Quantities: []string{qDeposits},
+		Label: "process_deposit: eth1_deposit_index + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("eth1_deposit_index", "deposits processed so far", "eth1_deposit_index + 1", cst(1)).
+			reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
+		Invariant: "eth1_deposit_index <= eth1_data.deposit_count <= 2**32 - 1 [deposit_contract]",
+	},
+	{
+		ID: "process_deposit_validators_append", Section: "Deposits", SpecFunc: "process_deposit",
+		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
+		Expr: "state.validators.append(get_validator_from_deposit(state, deposit))", Kind: ListAppendBeyondLimit, Quantities: []string{qRegistry, qDeposits},
+		Label: "state.validators (append beyond VALIDATOR_REGISTRY_LIMIT)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Threshold: length("validators", "validators in the registry, after the append", "len(state.validators)", registryLimit).
+			reach(maxDeposits, "every validator comes from a deposit [deposit_contract]"),
+		Invariant: "every validator comes from one of at most 2**32 - 1 deposits, below VALIDATOR_REGISTRY_LIMIT [deposit_contract]",
+	},
+	{
+		ID: "process_deposit_balances_append", Section: "Deposits", SpecFunc: "process_deposit",
+		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
+		Expr: "state.balances.append(amount)", Kind: ListAppendBeyondLimit, Quantities: []string{qRegistry, qDeposits},
+		Label: "state.Balances = append(state.Balances, amount)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Threshold: length("validators", "balances in the registry, after the append", "len(state.balances)", registryLimit).
+			reach(maxDeposits, "every balance comes from a deposit [deposit_contract]"),
+		Invariant: "balances has as many entries as validators, whose append has just passed [vector_lengths] [deposit_contract]",
+	},
+	{
+		ID: "process_voluntary_exit_validator_read", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
+		GoFunc: "Model.ProcessVoluntaryExit", File: "spec/voluntary_exit.go",
+		Expr: "state.validators[voluntary_exit.validator_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
+		Label: "validatorAt(state, exit.ValidatorIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Invariant: "fails when the exit names a validator beyond the registry: the block is invalid",
+	},
+	{
+		ID: "process_voluntary_exit_shard_period_sum", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
+		GoFunc: "Model.ProcessVoluntaryExit", File: "spec/voluntary_exit.go",
+		Expr: "validator.activation_epoch + SHARD_COMMITTEE_PERIOD", Kind: Overflow, Quantities: []string{qEpoch},
+		Label: "process_voluntary_exit: activation_epoch + SHARD_COMMITTEE_PERIOD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Threshold: plus("activation_epoch", "the validator's activation epoch", "activation_epoch + SHARD_COMMITTEE_PERIOD", func(cfg *spec.Config) *big.Int {
+			return u64(cfg.ShardCommitteePeriod)
+		}).reach(maxEpoch, "the validator was asserted active, so activation_epoch <= current epoch [slot_bound]"),
+		Invariant: "the assert is_active_validator before it gives activation_epoch <= current epoch [slot_bound]",
+	},
+}
