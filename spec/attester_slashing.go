@@ -25,7 +25,7 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 	}
 	const fn = "process_attester_slashing"
 	a1, a2 := &as.Attestation1, &as.Attestation2
-	if !IsSlashableAttestationData(&a1.Data, &a2.Data) {
+	if !m.IsSlashableAttestationData(&a1.Data, &a2.Data) {
 		return assertf(fn, CheckSlashableData, "neither a double vote nor a surround vote")
 	}
 	for i, a := range []*IndexedAttestation{a1, a2} {
@@ -58,7 +58,7 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 		if err != nil {
 			return err
 		}
-		if IsSlashableValidator(v, m.GetCurrentEpoch(state)) {
+		if m.IsSlashableValidator(v, m.GetCurrentEpoch(state)) {
 			if err := m.SlashValidator(state, index, nil); err != nil {
 				return err
 			}

@@ -43,7 +43,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 		}
 		before := state.Copy()
 		defer m.ensures(processBlockHeaderContract, &err, func(c *checker) {
-			bodyRoot, _ := HashTreeRoot(m.Config, &block.Body)
+			bodyRoot, _ := m.HashTreeRoot(&block.Body)
 			want := BeaconBlockHeader{Slot: block.Slot, ProposerIndex: block.ProposerIndex, ParentRoot: block.ParentRoot, BodyRoot: bodyRoot}
 			c.that("header_cached", state.LatestBlockHeader == want, "latest_block_header %+v, want %+v", state.LatestBlockHeader, want)
 			c.that("slot_advanced", state.LatestBlockHeader.Slot > before.LatestBlockHeader.Slot, "header slot did not advance")
@@ -68,7 +68,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 		return assertf(fn, CheckHeaderProposerIndex, "block proposer %d, expected %d", block.ProposerIndex, proposerIndex)
 	}
 	// Verify that the parent matches
-	parent, err := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+	parent, err := m.HashTreeRoot(&state.LatestBlockHeader)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 		return assertf(fn, CheckHeaderParentRoot, "block parent %x, latest header root %x", block.ParentRoot, parent)
 	}
 	// Cache current block as the new latest block
-	bodyRoot, err := HashTreeRoot(m.Config, &block.Body)
+	bodyRoot, err := m.HashTreeRoot(&block.Body)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 		before := state.Copy()
 		defer m.ensures(processRandaoContract, &err, func(c *checker) {
 			i := uint64(m.GetCurrentEpoch(state)) % m.EpochsPerHistoricalVector
-			want := Xor(before.RandaoMixes[i], Hash(body.RandaoReveal[:]))
+			want := m.Xor(before.RandaoMixes[i], m.Hash(body.RandaoReveal[:]))
 			c.that("mix_updated", state.RandaoMixes[i] == want, "randao_mixes[%d] is not the old mix xor hash(reveal)", i)
 			c.frame(frame{fields: []string{"randao_mixes"}}, before, state)
 		})
@@ -135,7 +135,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector] = Xor(current, Hash(body.RandaoReveal[:]))
+	state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector] = m.Xor(current, m.Hash(body.RandaoReveal[:]))
 	return nil
 }
 

@@ -148,7 +148,19 @@ func (m *Model) requires(contract *Contract, check func(c *checker)) error {
 // ensures evaluates a postcondition, replacing *err when it is nil and a clause fails.
 // Postconditions are checked on success only: a failed call's guarantee (for the atomic
 // entry points, an unchanged state) is a clause of its own where it applies.
+//
+// ensures is always deferred, so it also recovers the *ContractViolation panics by which
+// spec functions without an error result (predicates, small accessors) report a breach, and
+// returns them as the error of the enclosing call.
 func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) {
+	if r := recover(); r != nil {
+		cv, ok := r.(*ContractViolation)
+		if !ok {
+			panic(r)
+		}
+		*err = cv
+		return
+	}
 	if *err != nil {
 		return
 	}
@@ -162,6 +174,14 @@ func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) 
 // ensuresAtomic is ensures for the atomic entry points: on success it evaluates check; on
 // failure it evaluates the clause "unchanged_on_error" (the state equals before).
 func (m *Model) ensuresAtomic(contract *Contract, err *error, before, state *BeaconState, check func(c *checker)) {
+	if r := recover(); r != nil {
+		cv, ok := r.(*ContractViolation)
+		if !ok {
+			panic(r)
+		}
+		*err = cv
+		return
+	}
 	if *err == nil {
 		m.ensures(contract, err, check)
 		return

@@ -54,11 +54,11 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 		})
 	}
 	// Verify the Merkle branch
-	leaf, err := HashTreeRoot(m.Config, &deposit.Data)
+	leaf, err := m.HashTreeRoot(&deposit.Data)
 	if err != nil {
 		return err
 	}
-	if !IsValidMerkleBranch(leaf, deposit.Proof, DepositContractTreeDepth+1, state.Eth1DepositIndex, state.Eth1Data.DepositRoot) {
+	if !m.IsValidMerkleBranch(leaf, deposit.Proof, DepositContractTreeDepth+1, state.Eth1DepositIndex, state.Eth1Data.DepositRoot) {
 		return assertf("process_deposit", CheckDepositProof, "proof of deposit %d does not lead to deposit root %x", state.Eth1DepositIndex, state.Eth1Data.DepositRoot)
 	}
 	// Deposits must be processed in order

@@ -8,3 +8,5 @@
 // transition. It may import ssz, merkle and spec/bls; the analysis packages (bounds,
 // proofs, properties, conformance) import it, never the reverse.
 package spec
+
+//go:generate go run ../internal/gendocs contracts ../docs/contracts.md

@@ -87,7 +87,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	// Set historical root accumulator
 	if nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {
 		batch := &HistoricalBatch{BlockRoots: state.BlockRoots, StateRoots: state.StateRoots}
-		root, err := HashTreeRoot(m.Config, batch)
+		root, err := m.HashTreeRoot(batch)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 			c.that("deposits_consumed", state.Eth1DepositIndex == uint64(len(deposits)) && state.Eth1Data.DepositCount == uint64(len(deposits)),
 				"%d deposits, deposit index %d", len(deposits), state.Eth1DepositIndex)
 			c.that("at_most_one_validator_per_deposit", len(state.Validators) <= len(deposits), "%d validators from %d deposits", len(state.Validators), len(deposits))
-			root, _ := HashTreeRoot(m.Config, validatorList{&state.Validators})
+			root, _ := m.HashTreeRoot(validatorList{&state.Validators})
 			c.that("validators_root", state.GenesisValidatorsRoot == root, "genesis_validators_root is not hash_tree_root(validators)")
 			ok := true
 			for i := range state.Validators {
@@ -41,7 +41,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	if err := k.Err("initialize_beacon_state_from_eth1: eth1_timestamp + GENESIS_DELAY"); err != nil {
 		return nil, err
 	}
-	emptyBodyRoot, err := HashTreeRoot(m.Config, &BeaconBlockBody{})
+	emptyBodyRoot, err := m.HashTreeRoot(&BeaconBlockBody{})
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	// deposits' data, List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH].
 	var tree merkle.DepositTree
 	for i := range deposits {
-		leaf, err := HashTreeRoot(m.Config, &deposits[i].Data)
+		leaf, err := m.HashTreeRoot(&deposits[i].Data)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	}
 
 	// Set genesis validators root for domain separation and chain versioning
-	validatorsRoot, err := HashTreeRoot(m.Config, validatorList{&state.Validators})
+	validatorsRoot, err := m.HashTreeRoot(validatorList{&state.Validators})
 	if err != nil {
 		return nil, err
 	}

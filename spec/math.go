@@ -167,9 +167,9 @@ func allZero(b []byte) bool {
 	return true
 }
 
-// HashTreeRoot is hash_tree_root ("Crypto") under the model's configuration,
-// HashTreeRoot(m.Config, obj), evaluated with its contract. (The package function
-// HashTreeRoot is the one whose doc claims the spec's name, for the contract index.)
+// HashTreeRoot is the spec's hash_tree_root ("Crypto") under the model's configuration,
+// evaluated with its contract; the package function HashTreeRoot(cfg, obj) computes it
+// without a Model.
 func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
 	if m.Checked != nil {
 		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {

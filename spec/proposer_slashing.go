@@ -32,7 +32,7 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 	if err != nil {
 		return err
 	}
-	if !IsSlashableValidator(proposer, m.GetCurrentEpoch(state)) {
+	if !m.IsSlashableValidator(proposer, m.GetCurrentEpoch(state)) {
 		return assertf(fn, CheckProposerSlashable, "proposer %d is not slashable at epoch %d", header1.ProposerIndex, m.GetCurrentEpoch(state))
 	}
 	// Verify signatures

@@ -45,7 +45,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 			}
 			validator.ActivationEligibilityEpoch = Epoch(e)
 		}
-		if IsActiveValidator(validator, currentEpoch) && validator.EffectiveBalance <= m.EjectionBalance {
+		if m.IsActiveValidator(validator, currentEpoch) && validator.EffectiveBalance <= m.EjectionBalance {
 			if err := m.InitiateValidatorExit(state, ValidatorIndex(index)); err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 	// ordered by the sequence of activation_eligibility_epoch setting and then index.
 	var queue []ValidatorIndex
 	for index := range state.Validators {
-		if IsEligibleForActivation(state, &state.Validators[index]) {
+		if m.IsEligibleForActivation(state, &state.Validators[index]) {
 			queue = append(queue, ValidatorIndex(index))
 		}
 	}

@@ -24,7 +24,8 @@ func Marshal(cfg *Config, obj ssz.Object) ([]byte, error) { return ssz.Marshal(c
 // Unmarshal decodes SSZ bytes into a container with the sizes of cfg.
 func Unmarshal(cfg *Config, data []byte, obj ssz.Object) error { return ssz.Unmarshal(cfg, data, obj) }
 
-// HashTreeRoot is the spec's hash_tree_root ("Crypto") for a container sized by cfg.
+// HashTreeRoot computes hash_tree_root for a container sized by cfg, without a Model;
+// Model.HashTreeRoot is the spec function, with its contract.
 func HashTreeRoot(cfg *Config, obj ssz.Object) (Root, error) {
 	r, err := ssz.HashTreeRoot(cfg, obj)
 	return Root(r), err

@@ -47,7 +47,7 @@ func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlo
 		}
 		// Verify state root
 		if validateResult {
-			root, err := HashTreeRoot(m.Config, state)
+			root, err := m.HashTreeRoot(state)
 			if err != nil {
 				return err
 			}
@@ -116,13 +116,13 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 			return err
 		}
 		before := state.Copy()
-		beforeRoot, _ := HashTreeRoot(m.Config, before)
+		beforeRoot, _ := m.HashTreeRoot(before)
 		defer m.ensures(processSlotsContract, &err, func(c *checker) {
 			c.that("at_slot", state.Slot == slot, "state slot %d, want %d", state.Slot, slot)
 			c.wellFormed(m, state)
 			c.that("first_state_root_recorded", state.StateRoots[uint64(before.Slot)%m.SlotsPerHistoricalRoot] == beforeRoot || uint64(slot-before.Slot) > m.SlotsPerHistoricalRoot,
 				"state_roots[%d] is not the root of the state at slot %d", uint64(before.Slot)%m.SlotsPerHistoricalRoot, before.Slot)
-			headerRoot, _ := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+			headerRoot, _ := m.HashTreeRoot(&state.LatestBlockHeader)
 			written := true
 			for s := before.Slot; s < slot && uint64(s-before.Slot) < m.SlotsPerHistoricalRoot; s++ {
 				if state.BlockRoots[uint64(s)%m.SlotsPerHistoricalRoot] != headerRoot {
@@ -176,18 +176,18 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 			return err
 		}
 		before := state.Copy()
-		beforeRoot, _ := HashTreeRoot(m.Config, before)
+		beforeRoot, _ := m.HashTreeRoot(before)
 		defer m.ensures(processSlotContract, &err, func(c *checker) {
 			i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
 			c.that("state_root_recorded", state.StateRoots[i] == beforeRoot, "state_roots[%d] is not the pre-state's root", i)
-			headerRoot, _ := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+			headerRoot, _ := m.HashTreeRoot(&state.LatestBlockHeader)
 			c.that("block_root_recorded", state.BlockRoots[i] == headerRoot, "block_roots[%d] is not the latest header's root", i)
 			c.that("header_state_root_filled", state.LatestBlockHeader.StateRoot != (Root{}), "latest_block_header.state_root is still zero")
 			c.frame(frame{fields: []string{"state_roots", "block_roots", "latest_block_header"}}, before, state)
 		})
 	}
 	// Cache state root
-	previousStateRoot, err := HashTreeRoot(m.Config, state)
+	previousStateRoot, err := m.HashTreeRoot(state)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 		state.LatestBlockHeader.StateRoot = previousStateRoot
 	}
 	// Cache block root
-	previousBlockRoot, err := HashTreeRoot(m.Config, &state.LatestBlockHeader)
+	previousBlockRoot, err := m.HashTreeRoot(&state.LatestBlockHeader)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 	}
 	current := m.GetCurrentEpoch(state)
 	// Verify the validator is active
-	if !IsActiveValidator(validator, current) {
+	if !m.IsActiveValidator(validator, current) {
 		return assertf(fn, CheckExitActive, "validator %d is not active at epoch %d", exit.ValidatorIndex, current)
 	}
 	// Verify exit has not been initiated
