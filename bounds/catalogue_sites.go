@@ -128,15 +128,17 @@ var (
 	reqBaseRewardProduct = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR < 2**64", func(cfg *spec.Config) *big.Int {
 		return mul(maxEB(cfg), u64(cfg.BaseRewardFactor))
 	})
-	// base_reward * (attesting_balance // increment) <= MAX_EB * BRF / (4 * isqrt(T)) * T / increment,
-	// and T / isqrt(T) < 2**32 + 2 for T < 2**64.
-	reqComponentNumerator = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR * (2**32 + 2) // (4 * EFFECTIVE_BALANCE_INCREMENT) < 2**64", func(cfg *spec.Config) *big.Int {
-		return quo(mul(maxEB(cfg), u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2))), mul(big.NewInt(4), u64(uint64(cfg.EffectiveBalanceIncrement))))
+	// base_reward <= MAX_EB * BRF // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) (the total is at
+	// least EFFECTIVE_BALANCE_INCREMENT), and attesting_balance // increment < 2**64 // increment.
+	reqComponentNumerator = below64("baseRewardMax * ((2**64 - 1) // EFFECTIVE_BALANCE_INCREMENT) < 2**64, baseRewardMax = MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT))", func(cfg *spec.Config) *big.Int {
+		return componentNumeratorMax(cfg)
 	})
-	// The proposer rewards a validator collects are at most the sum of all base rewards,
-	// sum(EB_i) * BRF / (4 * isqrt(T)) < BRF * (2**32 + 2) / 4, plus its own base reward.
-	reqInclusionRewards = below64("BASE_REWARD_FACTOR * (2**32 + 2 + MAX_EFFECTIVE_BALANCE) // 4 < 2**64", func(cfg *spec.Config) *big.Int {
-		return quo(mul(u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2), maxEB(cfg))), big.NewInt(4))
+	// A proposer collects at most sum(base_reward_i) over the attesters, at most
+	// attesting_balance * BRF // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) with attesting_balance
+	// < 2**64 (its sum was taken, without overflow, by the source deltas), plus its own base
+	// reward.
+	reqInclusionRewards = below64("(2**64 - 1) * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) + MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // 4 < 2**64", func(cfg *spec.Config) *big.Int {
+		return inclusionRewardMax(cfg)
 	})
 	reqInclusionDelay = Requirement{Doc: "MIN_ATTESTATION_INCLUSION_DELAY >= 1 (spec.Config.Validate does not require it)", Holds: func(cfg *spec.Config) (bool, string) {
 		return cfg.MinAttestationInclusionDelay >= 1, fmt.Sprintf("MIN_ATTESTATION_INCLUSION_DELAY = %d", cfg.MinAttestationInclusionDelay)
@@ -144,8 +146,8 @@ var (
 	reqInactivitySum = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT < 2**64", func(cfg *spec.Config) *big.Int {
 		return add(mul(maxEB(cfg), u64(cfg.BaseRewardFactor)), quo(maxUint64(), u64(cfg.InactivityPenaltyQuotient)))
 	})
-	reqDeltasRewards = below64("BASE_REWARD_FACTOR * (2**32 + 2 + 4 * MAX_EFFECTIVE_BALANCE) // 4 < 2**64", func(cfg *spec.Config) *big.Int {
-		return quo(mul(u64(cfg.BaseRewardFactor), add(two32(), big.NewInt(2), mul(big.NewInt(4), maxEB(cfg)))), big.NewInt(4))
+	reqDeltasRewards = below64("3 * baseRewardMax * ((2**64 - 1) // EFFECTIVE_BALANCE_INCREMENT) + the inclusion reward's bound < 2**64", func(cfg *spec.Config) *big.Int {
+		return add(mul(big.NewInt(3), componentNumeratorMax(cfg)), inclusionRewardMax(cfg))
 	})
 	reqDeltasPenalties = below64("7 * MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // 4 + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT < 2**64", func(cfg *spec.Config) *big.Int {
 		return add(quo(mul(big.NewInt(7), maxEB(cfg), u64(cfg.BaseRewardFactor)), big.NewInt(4)), quo(maxUint64(), u64(cfg.InactivityPenaltyQuotient)))
@@ -162,6 +164,27 @@ var (
 )
 
 func two32() *big.Int { return new(big.Int).Lsh(one, 32) }
+
+// baseRewardMax bounds get_base_reward: the effective balance is at most
+// MAX_EFFECTIVE_BALANCE and the total balance at least EFFECTIVE_BALANCE_INCREMENT.
+func baseRewardMax(cfg *spec.Config) *big.Int {
+	isq := new(big.Int).Sqrt(u64(uint64(cfg.EffectiveBalanceIncrement)))
+	return quo(mul(maxEB(cfg), u64(cfg.BaseRewardFactor)), mul(big.NewInt(4), isq))
+}
+
+// componentNumeratorMax bounds base_reward * (attesting_balance // increment), and so each
+// component reward (the numerator divided by at least 1).
+func componentNumeratorMax(cfg *spec.Config) *big.Int {
+	return mul(baseRewardMax(cfg), quo(maxUint64(), u64(uint64(cfg.EffectiveBalanceIncrement))))
+}
+
+// inclusionRewardMax bounds a validator's inclusion delay reward: the proposer rewards of
+// every attester it included, at most the sum of their base rewards, plus its own.
+func inclusionRewardMax(cfg *spec.Config) *big.Int {
+	isq := new(big.Int).Sqrt(u64(uint64(cfg.EffectiveBalanceIncrement)))
+	attesters := quo(mul(maxUint64(), u64(cfg.BaseRewardFactor)), mul(big.NewInt(4), isq))
+	return add(attesters, quo(mul(maxEB(cfg), u64(cfg.BaseRewardFactor)), big.NewInt(4)))
+}
 
 // Invariant texts shared by many sites.
 const (
@@ -429,7 +452,7 @@ var catalogue = []Site{
 		Threshold: plus("slot", "the slot asked for", "slot + SLOTS_PER_HISTORICAL_ROOT", func(cfg *spec.Config) *big.Int { return u64(cfg.SlotsPerHistoricalRoot) }).
 			reach(maxUint64Minus(1), "the assert's first comparison slot < state.slot <= 2**64 - 1 comes first"),
 		Invariant: "",
-		Note:      "in the last SLOTS_PER_HISTORICAL_ROOT slots of uint64 time, get_block_root of the previous epoch (justification, matching target attestations) overflows, so every epoch transition there fails. The model computes the sum before the assert's first comparison, which Python's chained comparison evaluates first: for slot >= state.slot it reports an ArithmeticError where the spec fails the assert (both invalid)",
+		Note:      "in the last SLOTS_PER_HISTORICAL_ROOT slots of uint64 time, get_block_root of the previous or current epoch overflows, so an epoch transition there fails as soon as it looks one up (a matching target attestation, a justification). The model computes the sum before the assert's first comparison, which Python's chained comparison evaluates first: for slot >= state.slot it reports an ArithmeticError where the spec fails the assert (both invalid)",
 	},
 	{
 		ID: "get_block_root_at_slot_read", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
@@ -875,7 +898,7 @@ var catalogue = []Site{
 		Expr: "get_base_reward(state, index) * (attesting_balance // increment)", Kind: Overflow, Quantities: []string{qV, qTotal, qEB},
 		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
-		Invariant: "base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR / (4 * isqrt(total_balance)) and attesting_balance <= total_balance T, so the product is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR * (T / isqrt(T)) / (4 * increment), and T / isqrt(T) < 2**32 + 2 for any uint64 T: the product grows like the square root of the total and stays far below 2**64 [effective_balance_cap]",
+		Invariant: "the total balance is at least EFFECTIVE_BALANCE_INCREMENT, so base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) [effective_balance_cap], and attesting_balance // increment < 2**64 // increment: the product of the two bounds is below 2**64 on this config (the requirement), whatever the attesting and total balances",
 		Requires:  []Requirement{reqComponentNumerator},
 		SpecNote:  "# Factored out from balance totals to avoid uint64 overflow",
 	},
@@ -921,7 +944,7 @@ var catalogue = []Site{
 		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
 		Expr: "rewards[attestation.proposer_index] += get_proposer_reward(state, index);  rewards[index] += Gwei(max_attester_reward // attestation.inclusion_delay)", Kind: Overflow, Quantities: []string{qV, qTotal},
 		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
-		Invariant: "a proposer collects at most the sum of all base rewards, sum(effective_balance) * BASE_REWARD_FACTOR / (4 * isqrt(T)) < BASE_REWARD_FACTOR * (2**32 + 2) / 4, plus its own base reward [effective_balance_cap]",
+		Invariant: "a proposer collects at most the base rewards of the attesters it included, whose effective balances sum to an attesting balance below 2**64 (the source deltas summed it): at most (2**64 - 1) * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)), plus its own base reward [effective_balance_cap]",
 		Requires:  []Requirement{reqInclusionRewards},
 	},
 	{
@@ -992,7 +1015,7 @@ var catalogue = []Site{
 		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
 		Expr: "source_rewards[i] + target_rewards[i] + head_rewards[i] + inclusion_delay_rewards[i]", Kind: Overflow, Quantities: []string{qEB, qTotal},
 		Label: "get_attestation_deltas: sum of component rewards or penalties", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
-		Invariant: "three component rewards of at most a base reward each, and an inclusion reward bounded as in get_inclusion_delay_deltas_rewards_sum [effective_balance_cap]",
+		Invariant: "three component rewards, each at most its numerator (bounded as in get_attestation_component_deltas_numerator), and an inclusion reward bounded as in get_inclusion_delay_deltas_rewards_sum [effective_balance_cap]",
 		Requires:  []Requirement{reqDeltasRewards},
 	},
 	{
