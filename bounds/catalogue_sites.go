@@ -140,7 +140,7 @@ var (
 	reqInclusionRewards = below64("(2**64 - 1) * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) + MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // 4 < 2**64", func(cfg *spec.Config) *big.Int {
 		return inclusionRewardMax(cfg)
 	})
-	reqInclusionDelay = Requirement{Doc: "MIN_ATTESTATION_INCLUSION_DELAY >= 1 (spec.Config.Validate does not require it)", Holds: func(cfg *spec.Config) (bool, string) {
+	reqInclusionDelay = Requirement{Doc: "MIN_ATTESTATION_INCLUSION_DELAY >= 1 (spec.Config.Validate requires it: the delay is a divisor)", Holds: func(cfg *spec.Config) (bool, string) {
 		return cfg.MinAttestationInclusionDelay >= 1, fmt.Sprintf("MIN_ATTESTATION_INCLUSION_DELAY = %d", cfg.MinAttestationInclusionDelay)
 	}}
 	reqInactivitySum = below64("MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT < 2**64", func(cfg *spec.Config) *big.Int {
@@ -310,7 +310,7 @@ var catalogue = []Site{
 		}).assuming("position at its largest, index_count - 1").
 			reach(registryLimit, "index_count is a number of active validators [indices_in_registry]"),
 		Invariant: "position < index_count <= VALIDATOR_REGISTRY_LIMIT = 2**40 on both presets, so position // 256 < 2**32: the bound is exactly tight",
-		Note:      "the model's uint32() conversion truncates silently where the spec's raises, and spec.Config.Validate does not require VALIDATOR_REGISTRY_LIMIT <= 2**40: a config with a larger limit could shuffle a registry past it differently from the spec",
+		Note:      "the model's uint32() conversion would truncate where the spec's raises, so spec.Config.Validate requires VALIDATOR_REGISTRY_LIMIT <= 2**40: no loadable config reaches the bound",
 	},
 	{
 		ID: "compute_shuffled_index_source_read", Section: "Misc", SpecFunc: "compute_shuffled_index",
@@ -961,7 +961,7 @@ var catalogue = []Site{
 		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "process_attestation asserts data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot, so inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY >= 1",
 		Requires:  []Requirement{reqInclusionDelay},
-		Note:      "with MIN_ATTESTATION_INCLUSION_DELAY = 0, which spec.Config.Validate accepts, an attestation included in its own slot has inclusion_delay 0, and the next epoch transition divides by zero",
+		Note:      "with MIN_ATTESTATION_INCLUSION_DELAY = 0 an attestation included in its own slot would have inclusion_delay 0 and the next epoch transition would divide by zero; spec.Config.Validate rejects such a config",
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_base_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
@@ -1316,7 +1316,7 @@ var catalogue = []Site{
 		Label: "m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Invariant: "a product of config values (the list's SSZ limit), below 2**64 on this config",
 		Requires:  []Requirement{reqEth1Votes},
-		Note:      "the model multiplies without spec.Calc",
+		Note:      "the model multiplies without spec.Calc; spec.Config.Validate rejects a config whose product (doubled) does not fit a uint64",
 	},
 	{
 		ID: "process_eth1_data_majority", Section: "Eth1 data", SpecFunc: "process_eth1_data",
@@ -1383,7 +1383,7 @@ var catalogue = []Site{
 		Label: "m.MaxAttestations * m.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Invariant: "a product of config values (the lists' SSZ limit), below 2**64 on this config",
 		Requires:  []Requirement{reqAttestationLimit},
-		Note:      "the model multiplies without spec.Calc",
+		Note:      "the model multiplies without spec.Calc; spec.Config.Validate rejects a config whose product does not fit a uint64",
 	},
 	{
 		ID: "process_attestation_current_append", Section: "Attestations", SpecFunc: "process_attestation",

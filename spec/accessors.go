@@ -121,13 +121,17 @@ func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, er
 			c.that("root_from_history", root == state.BlockRoots[i], "root %x is not block_roots[%d]", root, i)
 		})
 	}
-	// assert slot < state.slot <= slot + SLOTS_PER_HISTORICAL_ROOT
+	// assert slot < state.slot <= slot + SLOTS_PER_HISTORICAL_ROOT, evaluated as Python's
+	// chained comparison is: the sum only when the first comparison holds.
+	if !(slot < state.Slot) {
+		return Root{}, assertf("get_block_root_at_slot", CheckBlockRootRange, "slot %d, state slot %d", slot, state.Slot)
+	}
 	var k Calc
 	upper := k.Add(uint64(slot), m.SlotsPerHistoricalRoot)
 	if err := k.Err("get_block_root_at_slot: slot + SLOTS_PER_HISTORICAL_ROOT"); err != nil {
 		return Root{}, err
 	}
-	if !(slot < state.Slot && uint64(state.Slot) <= upper) {
+	if !(uint64(state.Slot) <= upper) {
 		return Root{}, assertf("get_block_root_at_slot", CheckBlockRootRange, "slot %d, state slot %d", slot, state.Slot)
 	}
 	return rootAt(state.BlockRoots, "state.block_roots", uint64(slot)%m.SlotsPerHistoricalRoot)

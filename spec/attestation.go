@@ -38,15 +38,23 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 	if data.Target.Epoch != m.ComputeEpochAtSlot(data.Slot) {
 		return assertf(fn, CheckTargetEpochSlot, "target epoch %d, slot %d is in epoch %d", data.Target.Epoch, data.Slot, m.ComputeEpochAtSlot(data.Slot))
 	}
-	// assert data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= data.slot + SLOTS_PER_EPOCH
+	// assert data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= data.slot + SLOTS_PER_EPOCH,
+	// evaluated as Python's chained comparison is: the second sum only when the first
+	// comparison holds.
 	var k Calc
 	earliest := k.Add(uint64(data.Slot), m.MinAttestationInclusionDelay)
+	if err := k.Err("process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH"); err != nil {
+		return err
+	}
+	if !(earliest <= uint64(state.Slot)) {
+		return assertf(fn, CheckInclusionWindow, "attestation slot %d included at slot %d, before slot %d", data.Slot, state.Slot, earliest)
+	}
 	latest := k.Add(uint64(data.Slot), m.SlotsPerEpoch)
 	if err := k.Err("process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH"); err != nil {
 		return err
 	}
-	if !(earliest <= uint64(state.Slot) && uint64(state.Slot) <= latest) {
-		return assertf(fn, CheckInclusionWindow, "attestation slot %d included at slot %d (window %d..%d)", data.Slot, state.Slot, earliest, latest)
+	if !(uint64(state.Slot) <= latest) {
+		return assertf(fn, CheckInclusionWindow, "attestation slot %d included at slot %d, after slot %d", data.Slot, state.Slot, latest)
 	}
 	if count := m.GetCommitteeCountPerSlot(state, data.Target.Epoch); !(uint64(data.Index) < count) {
 		return assertf(fn, CheckCommitteeIndex, "committee index %d, %d committees per slot", data.Index, count)

@@ -192,7 +192,8 @@ var configKeys = []configKey{
 	u("GENESIS_DELAY", ruleAny, func(c *Config) *uint64 { return &c.GenesisDelay }),
 	u("SECONDS_PER_SLOT", ruleNonZero, func(c *Config) *uint64 { return &c.SecondsPerSlot }),
 	u("SECONDS_PER_ETH1_BLOCK", ruleNonZero, func(c *Config) *uint64 { return &c.SecondsPerEth1Block }),
-	u("MIN_ATTESTATION_INCLUSION_DELAY", ruleAny, func(c *Config) *uint64 { return &c.MinAttestationInclusionDelay }),
+	// A divisor: get_inclusion_delay_deltas divides by inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY.
+	u("MIN_ATTESTATION_INCLUSION_DELAY", ruleNonZero, func(c *Config) *uint64 { return &c.MinAttestationInclusionDelay }),
 	u("SLOTS_PER_EPOCH", rulePowerOf2, func(c *Config) *uint64 { return &c.SlotsPerEpoch }),
 	u("MIN_SEED_LOOKAHEAD", ruleAny, func(c *Config) *uint64 { return &c.MinSeedLookahead }),
 	u("MAX_SEED_LOOKAHEAD", ruleAny, func(c *Config) *uint64 { return &c.MaxSeedLookahead }),
@@ -472,6 +473,12 @@ func (c *Config) Validate() error {
 			"must exceed MIN_SEED_LOOKAHEAD + 1 (get_seed reads the mix EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1 epochs back)"},
 		{c.MaxEffectiveBalance >= c.EffectiveBalanceIncrement, "MAX_EFFECTIVE_BALANCE", "must be at least EFFECTIVE_BALANCE_INCREMENT"},
 		{c.MaxValidatorsPerCommittee <= 1<<32, "MAX_VALIDATORS_PER_COMMITTEE", "must be at most 2**32 (bitlists are sized with it)"},
+		{c.ValidatorRegistryLimit <= 1<<40, "VALIDATOR_REGISTRY_LIMIT",
+			"must be at most 2**40 (compute_shuffled_index hashes position // 256 as a uint32, which a larger registry overflows)"},
+		{productFits(c.EpochsPerEth1VotingPeriod, c.SlotsPerEpoch, 2), "EPOCHS_PER_ETH1_VOTING_PERIOD",
+			"times SLOTS_PER_EPOCH (the eth1_data_votes limit), doubled by process_eth1_data's majority test, must fit a uint64"},
+		{productFits(c.MaxAttestations, c.SlotsPerEpoch, 1), "MAX_ATTESTATIONS",
+			"times SLOTS_PER_EPOCH (the pending attestation list limit) must fit a uint64"},
 	}
 	for _, r := range rel {
 		if !r.ok {
@@ -520,4 +527,11 @@ func ResolveConfig(preset string, files []string) (*Config, error) {
 		preset = "mainnet"
 	}
 	return Preset(preset)
+}
+
+// productFits tells whether a * b * c fits a uint64.
+func productFits(a, b, c uint64) bool {
+	var k Calc
+	k.Mul(k.Mul(a, b), c)
+	return k.failed == nil
 }

@@ -87,6 +87,9 @@ func TestBadConfigsAreRejectedNamingTheKey(t *testing.T) {
 		{"shuffle rounds over a byte", "SHUFFLE_ROUND_COUNT", "SHUFFLE_ROUND_COUNT: 300", "SHUFFLE_ROUND_COUNT", "at most 256"},
 		{"seed lookahead inverted", "MIN_SEED_LOOKAHEAD", "MIN_SEED_LOOKAHEAD: 5", "MIN_SEED_LOOKAHEAD", "MAX_SEED_LOOKAHEAD"},
 		{"non-scalar", "MAX_DEPOSITS", "MAX_DEPOSITS: [1, 2]", "MAX_DEPOSITS", "scalar"},
+		{"zero inclusion delay (a divisor)", "MIN_ATTESTATION_INCLUSION_DELAY", "MIN_ATTESTATION_INCLUSION_DELAY: 0", "MIN_ATTESTATION_INCLUSION_DELAY", "greater than zero"},
+		{"registry past the shuffle's uint32", "VALIDATOR_REGISTRY_LIMIT", "VALIDATOR_REGISTRY_LIMIT: 2199023255552", "VALIDATOR_REGISTRY_LIMIT", "at most 2**40"},
+		{"vote list limit overflows", "EPOCHS_PER_ETH1_VOTING_PERIOD", "EPOCHS_PER_ETH1_VOTING_PERIOD: 4611686018427387904", "EPOCHS_PER_ETH1_VOTING_PERIOD", "fit a uint64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,14 +28,22 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 		sum = k.Add(sum, uint64(s))
 	}
 	adjusted := min(k.Mul(sum, m.ProportionalSlashingMultiplier), uint64(totalBalance))
-	target := k.Add(uint64(epoch), m.EpochsPerSlashingsVector/2)
 	if err := k.Err("process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2"); err != nil {
 		return err
 	}
 	increment := uint64(m.EffectiveBalanceIncrement) // factored out from penalty numerator to avoid uint64 overflow
 	for index := range state.Validators {
 		validator := &state.Validators[index]
-		if validator.Slashed && target == uint64(validator.WithdrawableEpoch) {
+		if !validator.Slashed {
+			continue
+		}
+		// epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2 is evaluated, as in the spec, only for
+		// slashed validators (Python's `and` short-circuits).
+		target := k.Add(uint64(epoch), m.EpochsPerSlashingsVector/2)
+		if err := k.Err("process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2"); err != nil {
+			return err
+		}
+		if target == uint64(validator.WithdrawableEpoch) {
 			penaltyNumerator := k.Mul(uint64(validator.EffectiveBalance)/increment, adjusted)
 			penalty := k.Mul(k.Div(penaltyNumerator, uint64(totalBalance)), increment)
 			if err := k.Err("process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment"); err != nil {
