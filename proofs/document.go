@@ -107,7 +107,11 @@ reported proved that was only tested.
 	}
 	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(cfgs)) + "\n")
 	for i, l := range lemmas {
-		fmt.Fprintf(&b, "| [`%s`](#%s) | %s |", l.Name, l.Name, l.Method)
+		method := string(l.Method)
+		if l.Skip != "" {
+			method = "-"
+		}
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s |", l.Name, l.Name, method)
 		for j := range cfgs {
 			fmt.Fprintf(&b, " %s |", resultCell(results[j][i]))
 		}
@@ -146,7 +150,9 @@ reported proved that was only tested.
 		if len(l.Sites) > 0 {
 			fmt.Fprintf(&b, "- Sites of the bounds catalogue: %s\n", codeList(l.Sites))
 		}
-		fmt.Fprintf(&b, "- Method: %s\n", l.Method)
+		if l.Method != "" {
+			fmt.Fprintf(&b, "- Method: %s\n", l.Method)
+		}
 		if l.Split != "" {
 			fmt.Fprintf(&b, "- Split: %s\n", l.Split)
 		}
@@ -163,6 +169,9 @@ reported proved that was only tested.
 		for j, n := range names {
 			r := results[j][i]
 			fmt.Fprintf(&b, "- %s: expected %s; **%s**", n, expectation(r.Lemma), r.Status)
+			if r.Logic != "" {
+				fmt.Fprintf(&b, " (%s)", r.Logic)
+			}
 			if s := resultText(r); s != "" {
 				fmt.Fprintf(&b, ": %s", s)
 			}

@@ -105,10 +105,46 @@ type finding struct {
 type Result struct {
 	Lemma          *Lemma
 	Status         Status
-	Counterexample string // when refuted
-	Detail         string // what the check did, or why it failed or was not checked
+	Counterexample string   // when refuted
+	Least          *big.Int // when refuted with a least counterexample: the value found
+	Detail         string   // what the check did, or why it failed or was not checked
 	Queries        int
-	Elapsed        time.Duration
+	Logic          string // the SMT-LIB logics of the lemma's queries: QF_LIA, QF_NIA or both
+	// Elapsed is the time the check took: for a lemma checked by the solver, the solver's
+	// time on its queries (which share the z3 processes with other lemmas' queries, so
+	// the wall time of a run is less than the sum); otherwise the wall time of the check.
+	Elapsed time.Duration
+}
+
+// lemmaStats adds up the solver time of one lemma's queries and the logics they lie in.
+type lemmaStats struct {
+	mu     sync.Mutex
+	d      time.Duration
+	logics map[string]bool
+}
+
+type lemmaStatsKey struct{}
+
+func (st *lemmaStats) add(d time.Duration, logic string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.d += d
+	if st.logics == nil {
+		st.logics = map[string]bool{}
+	}
+	st.logics[logic] = true
+}
+
+func (st *lemmaStats) total() (time.Duration, string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var ls []string
+	for _, l := range []string{"QF_LIA", "QF_NIA"} {
+		if st.logics[l] {
+			ls = append(ls, l)
+		}
+	}
+	return st.d, strings.Join(ls, " and ")
 }
 
 // Options tunes Check.
@@ -121,9 +157,6 @@ type Options struct {
 	Processes int
 	// Z3 is the z3 binary; "" means Z3Path().
 	Z3 string
-	// Done, if set, is called with each result as soon as it is known (from several
-	// goroutines, one call at a time).
-	Done func(Result)
 }
 
 // Check checks the lemmas of cfg (Lemmas(cfg), or those named in opts.Only with their
@@ -161,7 +194,6 @@ func Check(ctx context.Context, cfg *spec.Config, opts Options) ([]Result, error
 	for _, l := range selected {
 		r.results[l.Name] = &pending{done: make(chan struct{})}
 	}
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, l := range selected {
 		wg.Add(1)
@@ -171,11 +203,6 @@ func Check(ctx context.Context, cfg *spec.Config, opts Options) ([]Result, error
 			p := r.results[l.Name]
 			p.res = res
 			close(p.done)
-			if opts.Done != nil {
-				mu.Lock()
-				opts.Done(res)
-				mu.Unlock()
-			}
 		}()
 	}
 	wg.Wait()
@@ -217,7 +244,7 @@ func selectLemmas(lemmas []*Lemma, only []string) ([]*Lemma, error) {
 		add(n)
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("unknown lemma %s (see docs/proofs.md for the list)", strings.Join(unknown, ", "))
+		return nil, &UnknownLemmaError{Names: unknown}
 	}
 	var out []*Lemma
 	for _, l := range lemmas {
@@ -226,6 +253,13 @@ func selectLemmas(lemmas []*Lemma, only []string) ([]*Lemma, error) {
 		}
 	}
 	return out, nil
+}
+
+// UnknownLemmaError reports names in Options.Only that are not lemmas of the catalogue.
+type UnknownLemmaError struct{ Names []string }
+
+func (e *UnknownLemmaError) Error() string {
+	return fmt.Sprintf("unknown lemma %s (see docs/proofs.md for the list)", strings.Join(e.Names, ", "))
 }
 
 // Summary counts results: proved, refuted as expected, failed, not checked.
@@ -294,10 +328,13 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 			return res
 		}
 	}
+	stats := &lemmaStats{}
 	start := time.Now()
-	defer func() { res.Elapsed = time.Since(start) }()
-	f := l.check(ctx, r)
-	res.Queries, res.Counterexample = f.queries, f.counterexample
+	f := l.check(context.WithValue(ctx, lemmaStatsKey{}, stats), r)
+	if res.Elapsed, res.Logic = stats.total(); res.Elapsed == 0 {
+		res.Elapsed = time.Since(start)
+	}
+	res.Queries, res.Counterexample, res.Least = f.queries, f.counterexample, f.least
 	res.Detail = f.detail
 	switch {
 	case f.err != nil:
@@ -441,5 +478,12 @@ func FormatResult(r Result, width int) string {
 	if r.Status == Failed && r.Counterexample != "" && !strings.Contains(what, r.Counterexample) {
 		what += " (" + r.Counterexample + ")"
 	}
-	return fmt.Sprintf("%-*s  %-10s  %-11s  %6.2fs  %s", width, r.Lemma.Name, r.Lemma.Method, r.Status, r.Elapsed.Seconds(), what)
+	method := string(r.Lemma.Method)
+	if r.Lemma.Skip != "" {
+		method = "-"
+	}
+	if r.Logic != "" {
+		method += " " + strings.NewReplacer("QF_", "", " and ", "+").Replace(r.Logic)
+	}
+	return fmt.Sprintf("%-*s  %-14s  %-11s  %6.2fs  %s", width, r.Lemma.Name, method, r.Status, r.Elapsed.Seconds(), what)
 }

@@ -152,7 +152,3 @@ func (m *models) committee() {
 		Go:   "spec.ComputeCommitteeRange (end - start)",
 	})
 }
-
-// committeeDefs are the committee models in dependency order.
-var committeeDefs = []string{"committees_per_slot", "beacon_committee_index", "beacon_committee_count",
-	"beacon_committee_args_fails", "compute_committee_start", "compute_committee_end", "compute_committee_fails", "committee_length"}

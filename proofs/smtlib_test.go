@@ -101,3 +101,26 @@ func TestParseValues(t *testing.T) {
 		}
 	}
 }
+
+// The logic of a query: non-linear exactly when two factors, or a divisor, depend on a
+// variable once the defined functions are unfolded.
+func TestQueryLogic(t *testing.T) {
+	length := Def{Name: "len", Params: []string{"n", "i", "c"}, Sort: "Int", Body: "(- (div (* n (+ i 1)) c) (div (* n i) c))"}
+	for _, tc := range []struct {
+		q    query
+		want string
+	}{
+		{query{decls: []string{"V"}, defs: []Def{length}, asserts: []string{"(> (len V 2047 2048) 5)"}}, "QF_LIA"},
+		{query{decls: []string{"V", "i"}, defs: []Def{length}, asserts: []string{"(> (len V i 2048) 5)"}}, "QF_NIA"},
+		{query{decls: []string{"V", "c"}, defs: []Def{length}, asserts: []string{"(> (len V 3 c) 5)"}}, "QF_NIA"},
+		{query{decls: []string{"x"}, asserts: []string{"(let ((y (* 3 4))) (> (* x y) 1))"}}, "QF_LIA"},
+		{query{decls: []string{"x"}, asserts: []string{"(let ((y (* x 4))) (> (* x y) 1))"}}, "QF_NIA"},
+		{query{decls: []string{"x"}, asserts: []string{"(> (mod 7 x) 1)"}}, "QF_NIA"},
+		{query{decls: []string{"x"}, asserts: []string{"(> x 1)"}, minimize: "(* x x)"}, "QF_NIA"},
+	} {
+		got, err := tc.q.logic()
+		if err != nil || got != tc.want {
+			t.Errorf("%v: %s, %v; want %s", tc.q.asserts, got, err, tc.want)
+		}
+	}
+}

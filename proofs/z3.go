@@ -14,9 +14,9 @@ import (
 )
 
 // This file runs SMT-LIB queries on z3. A solver keeps a pool of z3 processes in interactive
-// mode (z3 -smt2 -in); each query is sent inside (push 1) ... (pop 1), so one process
-// answers many queries without restarting, and the pool runs as many queries at a time as
-// it has processes.
+// mode (z3 -smt2 -in) that answers many queries without restarting: a linear query inside
+// (push 1) ... (pop 1), a non-linear one after (reset), as if alone (see z3Process.query).
+// The pool runs as many queries at a time as it has processes.
 
 // InstallHint says how to get z3.
 const InstallHint = "install z3 (Debian/Ubuntu: apt-get install z3; macOS: brew install z3), or run scripts/ensure-z3.sh"
@@ -67,7 +67,7 @@ type query struct {
 	values   []string // Int terms whose values a sat answer reports
 }
 
-// script is the query as SMT-LIB commands, without push, pop or check-sat.
+// script is the query as SMT-LIB commands, without push, pop, reset or check-sat.
 func (q *query) script() string {
 	var b strings.Builder
 	for _, d := range q.decls {
@@ -149,11 +149,18 @@ func (s *solver) check(ctx context.Context, q *query) (answer, error) {
 			return answer{}, err
 		}
 	}
+	logic, err := q.logic()
+	if err != nil {
+		return answer{}, err
+	}
 	qctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	start := time.Now()
-	a, err := p.query(qctx, q, s.timeout)
+	a, err := p.query(qctx, q, s.timeout, logic != "QF_LIA")
 	a.took = time.Since(start)
+	if st, ok := ctx.Value(lemmaStatsKey{}).(*lemmaStats); ok {
+		st.add(a.took, logic)
+	}
 	if err != nil && qctx.Err() != nil {
 		if ctx.Err() != nil {
 			return a, ctx.Err()
@@ -199,6 +206,7 @@ type z3Process struct {
 	out    *bufio.Reader
 	stderr *strings.Builder
 	dead   bool
+	dirty  bool // a query ran without push: reset before the next
 }
 
 func (p *z3Process) stop() {
@@ -211,8 +219,9 @@ func (p *z3Process) stop() {
 }
 
 // query sends q and reads the answer. The process is killed if ctx ends first (it is then
-// dead and restarted on next use).
-func (p *z3Process) query(ctx context.Context, q *query, timeout time.Duration) (a answer, err error) {
+// dead and restarted on next use). A fresh query (a non-linear one) runs alone in a reset
+// solver.
+func (p *z3Process) query(ctx context.Context, q *query, timeout time.Duration, fresh bool) (a answer, err error) {
 	stopWatch := context.AfterFunc(ctx, func() { p.cmd.Process.Kill() })
 	defer func() {
 		if !stopWatch() || err != nil {
@@ -225,7 +234,24 @@ func (p *z3Process) query(ctx context.Context, q *query, timeout time.Duration) 
 		ms = 1<<31 - 1
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "(push 1)\n(set-option :timeout %d)\n", ms)
+	if fresh || p.dirty {
+		b.WriteString("(reset)\n(set-option :print-success false)\n")
+		p.dirty = false
+	}
+	if fresh {
+		// A non-linear query runs alone in a reset solver, without push: push would switch
+		// z3 to its incremental solver, which is much weaker on non-linear arithmetic than
+		// the non-linear tactic it picks for a one-shot query (ten times slower on the
+		// reward facts, from seconds to timeouts on larger queries). Running each alone
+		// also makes its answer and time independent of the queries before it. The next
+		// query resets first.
+		p.dirty = true
+	} else {
+		// A linear query runs inside (push 1) ... (pop 1), which leaves the process as it
+		// found it at a fraction of reset's cost.
+		b.WriteString("(push 1)\n")
+	}
+	fmt.Fprintf(&b, "(set-option :timeout %d)\n", ms)
 	b.WriteString(q.script())
 	b.WriteString("(check-sat)\n")
 	if _, err := io.WriteString(p.in, b.String()); err != nil {
@@ -270,8 +296,10 @@ func (p *z3Process) query(ctx context.Context, q *query, timeout time.Duration) 
 			return a, err
 		}
 	}
-	if _, err := io.WriteString(p.in, "(pop 1)\n"); err != nil {
-		return a, p.failure(err)
+	if !fresh {
+		if _, err := io.WriteString(p.in, "(pop 1)\n"); err != nil {
+			return a, p.failure(err)
+		}
 	}
 	return a, nil
 }

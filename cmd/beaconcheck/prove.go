@@ -22,10 +22,13 @@ func init() {
 		help: `
 Checks every lemma of the proofs catalogue (docs/proofs.md) under the config: the committee
 lemmas (committee lengths, their partition of the active validators, the committee-size
-bound with and without the upper-bound fix) and one lemma per runtime-error site of the
-bounds catalogue. SMT lemmas are sent to z3, exhaustive ones enumerate their domain, derived
-ones follow from their chain. Each line gives the lemma, its method, its result and the time
-it took; the last line counts them: N proved, N refuted, N failed.
+bound with and without the upper-bound fix) and, for every runtime-error site of the bounds
+catalogue, its threshold (the least failing value, which must be the catalogue's) and its
+safety under the invariants. SMT lemmas are sent to z3, exhaustive ones enumerate their
+domain, derived ones follow from their chain. Each line gives the lemma, its method (for
+SMT, the logic of its queries: LIA linear, NIA non-linear), its result, the time it took
+(for SMT, the solver's time on its queries) and what was found; the last line counts them:
+N proved, N refuted, N failed.
 
 A lemma fails when its result is not the expected one (a lemma expected to hold is refuted,
 a refutation finds no counterexample or not the expected least one), or when the solver
@@ -86,15 +89,16 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	fmt.Fprintf(stdout, "Lemmas about the spec's arithmetic, config %s (%s)\n\n", cfg.ConfigName, version)
 	start := time.Now()
 	results, err := proofs.Check(ctx, cfg, proofs.Options{Only: only, Timeout: f.timeout, Z3: z3})
 	if err != nil && results == nil {
-		if strings.HasPrefix(err.Error(), "unknown lemma") {
+		var ue *proofs.UnknownLemmaError
+		if errors.As(err, &ue) {
 			return usagef("--only: %v", err)
 		}
 		return err
 	}
+	fmt.Fprintf(stdout, "Lemmas about the spec's arithmetic, config %s (%s)\n\n", cfg.ConfigName, version)
 	width := 0
 	for _, r := range results {
 		width = max(width, len(r.Lemma.Name))
@@ -103,11 +107,11 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, proofs.FormatResult(r, width))
 	}
 	proved, refuted, failed, notChecked := proofs.Summary(results)
-	fmt.Fprintf(stdout, "\n%d proved, %d refuted, %d failed", proved, refuted, failed)
+	fmt.Fprintf(stdout, "\n%d lemmas in %.1fs", len(results), time.Since(start).Seconds())
 	if notChecked > 0 {
-		fmt.Fprintf(stdout, ", %d not checked", notChecked)
+		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", notChecked)
 	}
-	fmt.Fprintf(stdout, " (%.1fs)\n", time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "\n%d proved, %d refuted, %d failed\n", proved, refuted, failed)
 	if err != nil {
 		return err
 	}
