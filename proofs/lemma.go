@@ -187,10 +187,7 @@ func Check(ctx context.Context, cfg *spec.Config, opts Options) ([]Result, error
 	}
 	s := newSolver(path, procs, timeout)
 	defer s.close()
-	r := &run{cfg: cfg, models: newModels(cfg), solver: s, results: map[string]*pending{}, byName: map[string]*Lemma{}}
-	for _, l := range lemmas {
-		r.byName[l.Name] = l
-	}
+	r := &run{cfg: cfg, models: newModels(cfg), solver: s, results: map[string]*pending{}}
 	for _, l := range selected {
 		r.results[l.Name] = &pending{done: make(chan struct{})}
 	}
@@ -284,7 +281,6 @@ type run struct {
 	cfg     *spec.Config
 	models  *models
 	solver  *solver
-	byName  map[string]*Lemma
 	results map[string]*pending
 }
 

@@ -171,7 +171,7 @@ func runLemma(t *testing.T, cfg *spec.Config, l *Lemma, timeout time.Duration) R
 	path := needZ3(t)
 	s := newSolver(path, 1, timeout)
 	defer s.close()
-	r := &run{cfg: cfg, models: newModels(cfg), solver: s, results: map[string]*pending{}, byName: map[string]*Lemma{}}
+	r := &run{cfg: cfg, models: newModels(cfg), solver: s, results: map[string]*pending{}}
 	return r.checkOne(context.Background(), l)
 }
 

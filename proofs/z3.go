@@ -209,13 +209,15 @@ type z3Process struct {
 	dirty  bool // a query ran without push: reset before the next
 }
 
+// stop kills the process and reaps it; the process is dead afterwards.
 func (p *z3Process) stop() {
-	if p.cmd.Process != nil && !p.dead {
-		p.in.Close()
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
+	if p.dead {
+		return
 	}
 	p.dead = true
+	p.in.Close()
+	p.cmd.Process.Kill()
+	p.cmd.Wait()
 }
 
 // query sends q and reads the answer. The process is killed if ctx ends first (it is then
@@ -225,8 +227,7 @@ func (p *z3Process) query(ctx context.Context, q *query, timeout time.Duration, 
 	stopWatch := context.AfterFunc(ctx, func() { p.cmd.Process.Kill() })
 	defer func() {
 		if !stopWatch() || err != nil {
-			p.dead = true
-			p.cmd.Process.Kill()
+			p.stop() // its state is unknown: the next query starts a new one
 		}
 	}()
 	ms := timeout.Milliseconds()
