@@ -2,6 +2,8 @@ package proofs
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -86,15 +88,8 @@ func (m *models) program() (*program, error) {
 
 // sorted lists the Defs by name.
 func (m *models) sorted() []Def {
-	out := make([]Def, 0, len(m.defs))
-	for _, d := range m.defs {
-		out = append(out, d)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	out := slices.Collect(maps.Values(m.defs))
+	slices.SortFunc(out, func(a, b Def) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

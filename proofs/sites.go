@@ -3,7 +3,9 @@ package proofs
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -162,7 +164,7 @@ func appendEnc(id, x string, limit uint64, limitName string) *siteEnc {
 // divEnc: divisions by config values or literals, which raise only on zero.
 func divEnc(id string, divisors map[string]uint64) *siteEnc {
 	var terms, docs []string
-	for _, name := range sortedKeys(divisors) {
+	for _, name := range slices.Sorted(maps.Keys(divisors)) {
 		terms = append(terms, fmt.Sprintf("(= %d 0)", divisors[name]))
 		docs = append(docs, name+" = 0")
 	}
@@ -919,19 +921,6 @@ func shuffleRangeQueries(r *run, e *siteEnc, count string) []*query {
 			fmt.Sprintf("(let ((flip (mod (+ pivot (- %[1]s index)) %[1]s))) (>= (ite (= bit 1) flip index) %[1]s))", count)},
 		values: []string{"index", "pivot", count}}
 	return []*query{start, round}
-}
-
-func sortedKeys(m map[string]uint64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }
 
 // sites adds the fails model of every site encoding.
