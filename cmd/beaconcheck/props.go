@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beaconcheck/beaconcheck/properties"
+)
+
+func init() {
+	register(&command{
+		name:    "props",
+		summary: "run the property suites: the committee-size bug, the upper-bound fix, invariants",
+		usage:   "[--runs N] [--seed S] [--only NAME,...] [--preset P] [--out DIR] [--checked] [--list]",
+		help: `
+Runs the properties of the registry (package properties), each on N generated inputs, and
+prints one line per property: its name, the runs made, how many passed, the verdict and the
+time taken. A property either holds (every input satisfies it) or is expected to fail: the
+committee-size bug on the spec as written ("bug"), and the fix properties run on the
+unfixed spec or on a deliberately broken fix ("mutant"), which they must catch. The verdict
+says whether the outcome is the expected one; the exit status is 1 when any is not.
+
+Run i of a property draws its input from a generator seeded with S + i and stops the
+property at the first failure, which gopter shrinks to a small counterexample. The failure
+report gives the seed of that run: --seed it with --runs 1 (and the same --only, --preset
+and --checked) reproduces it alone. Without --seed, S is taken from the clock and printed.
+
+A failing input that is a state and blocks is written as an official sanity/blocks test
+vector (meta.yaml with blocks_count and bls_setting, pre.ssz_snappy, blocks_N.ssz_snappy,
+post.ssz_snappy when the blocks are valid) under DIR/<property>/<seed>/, in the release
+layout tests/<config>/phase0/sanity/blocks/pyspec_tests/<property>_<seed>/, with
+tests/<config>/config/phase0.yaml for a custom config: 'beaconcheck spectest --vectors
+DIR/<property>/<seed>' replays it, as any client's runner can.
+
+--only selects properties by name, glob (fix-cap-*) or group (bug, fix, mutant, invariant),
+comma-separated. --preset replaces the configs the properties draw by one preset (the
+state-level bug on mainnet builds states of over 4,194,304 validators: seconds per run).
+--checked runs every model in checked mode: each spec function evaluates its contract, and a
+breach fails the run. On a terminal a progress line shows the runs; Ctrl-C stops the
+campaign after the current run and prints what was found.`,
+		setup: func(fs *flag.FlagSet) func([]string) error {
+			var f propsFlags
+			f.declare(fs)
+			return func(args []string) error { return runProps(&f, args, os.Stdout, os.Stderr) }
+		},
+	})
+}
+
+// propsFlags are the flags of the props command.
+type propsFlags struct {
+	runs        int
+	seed        int64Flag
+	only        string
+	preset      string
+	out         string
+	checked     bool
+	list        bool
+	noProgress  bool
+	interactive func() bool // whether to draw progress; tests replace it
+	now         func() time.Time
+}
+
+func (f *propsFlags) declare(fs *flag.FlagSet) {
+	fs.IntVar(&f.runs, "runs", 100, "inputs to try per property")
+	fs.Var(&f.seed, "seed", "seed of the first run (default: from the clock)")
+	fs.StringVar(&f.only, "only", "", "properties to run: names, globs or groups, comma-separated (default all)")
+	fs.StringVar(&f.preset, "preset", "", "draw every config from this preset: mainnet or minimal (default: each property's own)")
+	fs.StringVar(&f.out, "out", "props-failures", "write failing inputs as test vectors under `DIR`")
+	fs.BoolVar(&f.checked, "checked", false, "checked mode: every spec function evaluates its contract")
+	fs.BoolVar(&f.list, "list", false, "list the properties and exit")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress line even when stderr is a terminal")
+}
+
+// int64Flag is an int64 flag that knows whether it was given.
+type int64Flag struct {
+	v   int64
+	set bool
+}
+
+func (s *int64Flag) String() string {
+	if s == nil || !s.set {
+		return ""
+	}
+	return strconv.FormatInt(s.v, 10)
+}
+
+func (s *int64Flag) Set(v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a decimal integer", v)
+	}
+	s.v, s.set = n, true
+	return nil
+}
+
+func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if f.runs < 1 {
+		return usagef("--runs must be at least 1")
+	}
+	switch f.preset {
+	case "", "mainnet", "minimal":
+	default:
+		return usagef("--preset must be mainnet or minimal, not %q", f.preset)
+	}
+	selected, unmatched := properties.Select(f.only)
+	if len(unmatched) > 0 {
+		return usagef("no property matches %s (see --list)", strings.Join(unmatched, ", "))
+	}
+	if f.list {
+		for _, p := range selected {
+			fmt.Fprintf(stdout, "%-38s %-9s %-6s %s\n", p.Name, p.Group, p.Expect, p.Description)
+		}
+		return nil
+	}
+	seed := f.seed.v
+	if !f.seed.set {
+		now := time.Now
+		if f.now != nil {
+			now = f.now
+		}
+		seed = now().UnixNano() % 1_000_000_000
+	}
+	interactive := f.interactive
+	if interactive == nil {
+		interactive = stderrIsTerminal
+	}
+	progress := !f.noProgress && interactive()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	env := properties.Env{Preset: f.preset, Checked: f.checked}
+	fmt.Fprintf(stdout, "%d properties, %d runs each, seed %d%s\n", len(selected), f.runs, seed, envNote(env))
+	unexpected := 0
+	start := time.Now()
+	for _, p := range selected {
+		opts := properties.Options{Runs: f.runs, Seed: seed, Env: env, Context: ctx}
+		if progress {
+			var last time.Time
+			opts.Progress = func(done int) {
+				if now := time.Now(); now.Sub(last) >= 100*time.Millisecond || done == f.runs {
+					last = now
+					fmt.Fprintf(stderr, "\r\033[K%s: run %d of %d", p.Name, done, f.runs)
+				}
+			}
+		}
+		o := properties.Run(p, opts)
+		if progress {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+		fmt.Fprintln(stdout, o.Summary())
+		if !o.AsExpected() {
+			unexpected++
+		}
+		if r := o.Report(); r != "" {
+			fmt.Fprint(stdout, indent(r))
+			dir, err := o.WriteVector(f.out)
+			switch {
+			case err != nil:
+				fmt.Fprintf(stdout, "    no test vector: %v\n", err)
+			case dir != "":
+				fmt.Fprintf(stdout, "    test vector: %s\n", dir)
+			}
+		}
+		if o.Stopped {
+			fmt.Fprintln(stdout, "interrupted")
+			break
+		}
+	}
+	fmt.Fprintf(stdout, "%d of %d properties as expected in %v\n", len(selected)-unexpected, len(selected), time.Since(start).Round(time.Millisecond))
+	if unexpected > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d properties not as expected", unexpected)}
+	}
+	return nil
+}
+
+func envNote(env properties.Env) string {
+	var parts []string
+	if env.Preset != "" {
+		parts = append(parts, "preset "+env.Preset)
+	}
+	if env.Checked {
+		parts = append(parts, "checked mode")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "    " + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
