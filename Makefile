@@ -1,18 +1,20 @@
 # beaconcheck: the two commands of the README are `make report` and `make test`.
-# Both fetch what they need (the official test vectors) on first use.
+# Both fetch what they need on first use: the official test vectors (npm) and z3 (apt-get).
 
 GO        ?= go
 BIN       := bin/beaconcheck
 FUZZTIME  ?= 30s
+PROPRUNS  ?= 200
 
-.PHONY: all build test report spec-tests vet fmt-check fuzz bench clean help
+.PHONY: all build test report spec-tests tools vet fmt-check docs-check fuzz bench clean help
 
 all: build
 
 help:
-	@echo "make report      build, fetch vectors, run the official vectors and the bound analysis (plots in docs/img)"
-	@echo "make test        fetch vectors, gofmt/vet, go test ./..., and beaconcheck spectest on the vectors"
+	@echo "make report      bounds and plots, the lemmas (z3), a quick property campaign and the official vectors"
+	@echo "make test        vectors and z3 if missing, gofmt/vet, generated docs current, go test ./..., spectest --checked"
 	@echo "make spec-tests  download and extract the official v0.12.3 Phase 0 vectors into .cache/"
+	@echo "make tools       install z3 if missing (apt-get on Debian; otherwise says what to install)"
 	@echo "make fuzz        run every SSZ decoder fuzz target for FUZZTIME each (default $(FUZZTIME))"
 	@echo "make bench       run the benchmarks"
 
@@ -22,6 +24,9 @@ build:
 spec-tests:
 	@scripts/fetch-spec-tests.sh
 
+tools:
+	@scripts/ensure-z3.sh
+
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -29,18 +34,32 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test: spec-tests fmt-check vet build
-	@echo "== go test ./... (unit, property and conformance tests; vectors in .cache/)"
-	$(GO) test -count=1 ./...
-	@echo "== beaconcheck spectest --preset all (every Phase 0 case of the official v0.12.3 vectors)"
-	$(BIN) spectest --preset all
+# The documents and plots in docs/ are generated from the code; regenerating them must
+# change nothing.
+docs-check:
+	@echo "== go generate ./... (docs/contracts.md, docs/bounds.md, docs/proofs.md, docs/img)"
+	$(GO) generate ./...
+	@if [ -n "$$(git status --porcelain -- docs)" ]; then \
+		echo "docs/ is not what the code generates; run 'go generate ./...' and commit:"; git status --short -- docs; exit 1; fi
 
-report: spec-tests build
-	@echo "== official vectors"
-	$(BIN) spectest --preset all
-	@echo "== committee-size bound analysis (mainnet, then minimal) and plots"
+test: spec-tests tools fmt-check vet docs-check build
+	@echo "== go test ./... (unit, property, proof, mutation and conformance tests; vectors in .cache/)"
+	$(GO) test -count=1 -timeout 30m ./...
+	@echo "== beaconcheck spectest --preset all --checked (every Phase 0 case of the official v0.12.3 vectors, contracts on)"
+	$(BIN) spectest --preset all --checked
+
+report: spec-tests tools build
+	@echo "== committee-size bound analysis (mainnet, then minimal), plots in docs/img, the runtime-error catalogue"
 	$(BIN) bounds --preset mainnet --plots docs/img --grid 4194355
 	$(BIN) bounds --preset minimal
+	$(BIN) bounds catalogue --preset mainnet
+	@echo "== machine-checked lemmas (z3)"
+	$(BIN) prove --preset mainnet
+	$(BIN) prove --preset minimal
+	@echo "== a quick property campaign ($(PROPRUNS) runs each; 'make report PROPRUNS=10000' for a long one)"
+	$(BIN) props --runs $(PROPRUNS) --seed 1
+	@echo "== official vectors"
+	$(BIN) spectest --preset all
 
 fuzz:
 	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9]*' spec/*_test.go | cut -c6-); do \
