@@ -30,7 +30,7 @@ func Verify(pk [PubkeyLength]byte, msg []byte, sig [SignatureLength]byte) bool {
 	if R == nil {
 		return false
 	}
-	xP := validPubkey(pk) // steps 4-5: KeyValidate(PK), xP = pubkey_to_point(PK)
+	xP := cachedPubkey(pk) // steps 4-5: KeyValidate(PK), xP = pubkey_to_point(PK) (cache.go)
 	if xP == nil {
 		return false
 	}
@@ -92,7 +92,7 @@ func FastAggregateVerify(pks [][PubkeyLength]byte, msg []byte, sig [SignatureLen
 	}
 	var aggregate blst.P1
 	for i, pk := range pks {
-		next := validPubkey(pk) // next = pubkey_to_point(PK_i), here also KeyValidate(PK_i)
+		next := cachedPubkey(pk) // next = pubkey_to_point(PK_i), here also KeyValidate(PK_i) (cache.go)
 		if next == nil {
 			return false
 		}
@@ -126,7 +126,7 @@ func AggregateVerify(pks [][PubkeyLength]byte, msgs [][]byte, sig [SignatureLeng
 	}
 	var C1 *blst.Fp12 // 4. C1 = 1 (the identity element in GT)
 	for i := range pks {
-		xP := validPubkey(pks[i]) // 6-7. KeyValidate(PK_i); xP = pubkey_to_point(PK_i)
+		xP := cachedPubkey(pks[i]) // 6-7. KeyValidate(PK_i); xP = pubkey_to_point(PK_i) (cache.go)
 		if xP == nil {
 			return false
 		}
