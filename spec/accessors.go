@@ -17,7 +17,7 @@ func validatorAt(state *BeaconState, i ValidatorIndex) (*Validator, error) {
 
 // GetCurrentEpoch is the spec's get_current_epoch ("Beacon state accessors").
 func (m *Model) GetCurrentEpoch(state *BeaconState) Epoch {
-	if m.Checked != nil {
+	if m.hooked() {
 		return m.getCurrentEpochChecked(state)
 	}
 	return m.Config.ComputeEpochAtSlot(state.Slot) // what m.ComputeEpochAtSlot computes unchecked
@@ -38,7 +38,7 @@ var getCurrentEpochContract = declare(Contract{
 
 // GetPreviousEpoch is the spec's get_previous_epoch ("Beacon state accessors").
 func (m *Model) GetPreviousEpoch(state *BeaconState) Epoch {
-	if m.Checked != nil {
+	if m.hooked() {
 		return m.getPreviousEpochChecked(state)
 	}
 	return epochBefore(m.Config.ComputeEpochAtSlot(state.Slot))
@@ -75,8 +75,8 @@ func (m *Model) blockRootsAtLength(c *checker, state *BeaconState) {
 
 // GetBlockRoot is the spec's get_block_root ("Beacon state accessors").
 func (m *Model) GetBlockRoot(state *BeaconState, epoch Epoch) (root Root, err error) {
-	if m.Checked != nil {
-		if err := m.requires(getBlockRootContract, func(c *checker) { m.blockRootsAtLength(c, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(getBlockRootContract, func(c *checker) { m.blockRootsAtLength(c, state) }, "epoch", epoch); err != nil {
 			return Root{}, err
 		}
 		defer m.ensures(getBlockRootContract, &err, func(c *checker) {
@@ -110,8 +110,8 @@ var getBlockRootContract = declare(Contract{
 // assert on the slot's range is behaviour, an AssertError: attestation data reaches it in
 // epoch processing, and a slot out of range fails the transition.
 func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, err error) {
-	if m.Checked != nil {
-		if err := m.requires(getBlockRootAtSlotContract, func(c *checker) { m.blockRootsAtLength(c, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(getBlockRootAtSlotContract, func(c *checker) { m.blockRootsAtLength(c, state) }, "slot", slot); err != nil {
 			return Root{}, err
 		}
 		defer m.ensures(getBlockRootAtSlotContract, &err, func(c *checker) {
@@ -163,8 +163,8 @@ func (m *Model) randaoMixesAtLength(c *checker, state *BeaconState) {
 
 // GetRandaoMix is the spec's get_randao_mix ("Beacon state accessors").
 func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (mix Root, err error) {
-	if m.Checked != nil {
-		if err := m.requires(getRandaoMixContract, func(c *checker) { m.randaoMixesAtLength(c, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(getRandaoMixContract, func(c *checker) { m.randaoMixesAtLength(c, state) }, "epoch", epoch); err != nil {
 			return Root{}, err
 		}
 		defer m.ensures(getRandaoMixContract, &err, func(c *checker) {
@@ -192,7 +192,7 @@ func (m *Model) GetActiveValidatorIndices(state *BeaconState, epoch Epoch) []Val
 		return e.active
 	}
 	var active []ValidatorIndex
-	if m.Checked != nil {
+	if m.hooked() {
 		// The contract is evaluated when the list is computed, not on every cache hit: the
 		// churn limit reads it once per exit, and an O(n) check there would make a mass
 		// ejection quadratic. A hit returns the list checked here; the caches' invalidation
@@ -209,7 +209,7 @@ func (m *Model) GetActiveValidatorIndices(state *BeaconState, epoch Epoch) []Val
 					}
 				}
 				c.that("exactly_the_active", exact && j == len(active), "%d indices, %d validators active at epoch %d", len(active), j, epoch)
-			})
+			}, "epoch", epoch)
 	} else {
 		active = activeValidatorIndices(state, epoch)
 	}
@@ -242,7 +242,7 @@ func activeIndices(state *BeaconState, epoch Epoch, isActive func(*Validator, Ep
 
 // GetValidatorChurnLimit is the spec's get_validator_churn_limit ("Beacon state accessors").
 func (m *Model) GetValidatorChurnLimit(state *BeaconState) uint64 {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, getValidatorChurnLimitContract, nil, func() uint64 { return m.getValidatorChurnLimit(state) }, func(c *checker, limit uint64) {
 			active := uint64(len(m.GetActiveValidatorIndices(state, m.GetCurrentEpoch(state))))
 			c.that("at_least_minimum", limit >= m.MinPerEpochChurnLimit, "limit %d below MIN_PER_EPOCH_CHURN_LIMIT %d", limit, m.MinPerEpochChurnLimit)
@@ -268,8 +268,8 @@ var getValidatorChurnLimitContract = declare(Contract{
 
 // GetSeed is the spec's get_seed ("Beacon state accessors").
 func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) (seed Root, err error) {
-	if m.Checked != nil {
-		if err := m.requires(getSeedContract, func(c *checker) { m.randaoMixesAtLength(c, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(getSeedContract, func(c *checker) { m.randaoMixesAtLength(c, state) }, "epoch", epoch, "domain_type", domainType); err != nil {
 			return Root{}, err
 		}
 		defer m.ensures(getSeedContract, &err, func(c *checker) {
@@ -311,7 +311,7 @@ var getSeedContract = declare(Contract{
 // GetCommitteeCountPerSlot is the spec's get_committee_count_per_slot ("Beacon state
 // accessors"), whose arithmetic is Config.CommitteeCountPerSlot.
 func (m *Model) GetCommitteeCountPerSlot(state *BeaconState, epoch Epoch) uint64 {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, getCommitteeCountPerSlotContract, nil,
 			func() uint64 { return m.CommitteeCountPerSlot(uint64(len(m.GetActiveValidatorIndices(state, epoch)))) },
 			func(c *checker, n uint64) {
@@ -319,7 +319,7 @@ func (m *Model) GetCommitteeCountPerSlot(state *BeaconState, epoch Epoch) uint64
 				c.that("between_one_and_max", n >= 1 && n <= m.MaxCommitteesPerSlot, "%d committees per slot, MAX_COMMITTEES_PER_SLOT %d", n, m.MaxCommitteesPerSlot)
 				c.that("committees_of_target_size", n == 1 || n*m.SlotsPerEpoch*m.TargetCommitteeSize <= active,
 					"%d committees per slot for %d active validators: some below TARGET_COMMITTEE_SIZE %d", n, active, m.TargetCommitteeSize)
-			})
+			}, "epoch", epoch)
 	}
 	return m.CommitteeCountPerSlot(uint64(len(m.GetActiveValidatorIndices(state, epoch))))
 }
@@ -336,11 +336,11 @@ var getCommitteeCountPerSlotContract = declare(Contract{
 // reads the epoch's cached whole-list shuffling; the plain ComputeCommittee path is held
 // equal to it by a property test. The result must not be modified.
 func (m *Model) GetBeaconCommittee(state *BeaconState, slot Slot, index CommitteeIndex) (committee []ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(getBeaconCommitteeContract, func(c *checker) {
 			c.that("index_below_count", uint64(index) < m.GetCommitteeCountPerSlot(state, m.ComputeEpochAtSlot(slot)),
 				"committee index %d, %d committees per slot", index, m.GetCommitteeCountPerSlot(state, m.ComputeEpochAtSlot(slot)))
-		}); err != nil {
+		}, "slot", slot, "index", index); err != nil {
 			return nil, err
 		}
 		defer m.ensures(getBeaconCommitteeContract, &err, func(c *checker) {
@@ -422,7 +422,8 @@ func (m *Model) shuffling(state *BeaconState, epoch Epoch) ([]ValidatorIndex, er
 // GetBeaconProposerIndex is the spec's get_beacon_proposer_index ("Beacon state
 // accessors"), cached per slot.
 func (m *Model) GetBeaconProposerIndex(state *BeaconState) (proposer ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getBeaconProposerIndexContract, "state.slot", state.Slot)
 		defer m.ensures(getBeaconProposerIndexContract, &err, func(c *checker) {
 			epoch := m.GetCurrentEpoch(state)
 			c.that("proposer_active", uint64(proposer) < uint64(len(state.Validators)) && IsActiveValidator(&state.Validators[proposer], epoch),
@@ -482,7 +483,7 @@ var getBeaconProposerIndexContract = declare(Contract{
 // effective balance of indices, at least EFFECTIVE_BALANCE_INCREMENT. indices must be a set
 // (no repeats), as in the spec.
 func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (total Gwei, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(getTotalBalanceContract, func(c *checker) {
 			c.that("indices_distinct", distinct(indices), "an index appears twice in a set of %d", len(indices))
 			bad := -1
@@ -493,7 +494,7 @@ func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (t
 				}
 			}
 			c.that("indices_are_validators", bad < 0, "indices[%d] is beyond the %d validators", bad, len(state.Validators))
-		}); err != nil {
+		}, "indices", indices); err != nil {
 			return 0, err
 		}
 		defer m.ensures(getTotalBalanceContract, &err, func(c *checker) {
@@ -546,7 +547,7 @@ func distinct(indices []ValidatorIndex) bool {
 // GetTotalActiveBalance is the spec's get_total_active_balance ("Beacon state
 // accessors"), cached per epoch.
 func (m *Model) GetTotalActiveBalance(state *BeaconState) (Gwei, error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		return m.getTotalActiveBalanceChecked(state)
 	}
 	epoch := m.GetCurrentEpoch(state)
@@ -568,6 +569,7 @@ func (m *Model) computeTotalActiveBalance(state *BeaconState, epoch Epoch, e *ep
 }
 
 func (m *Model) getTotalActiveBalanceChecked(state *BeaconState) (Gwei, error) {
+	m.enter(getTotalActiveBalanceContract)
 	epoch := m.GetCurrentEpoch(state)
 	e := m.epochEntry(state, epoch)
 	total, computed := e.totalActive, !e.hasTotal
@@ -616,7 +618,7 @@ var getTotalActiveBalanceContract = declare(Contract{
 // GetDomain is the spec's get_domain ("Beacon state accessors"); a nil epoch means the
 // current epoch.
 func (m *Model) GetDomain(state *BeaconState, domainType DomainType, epoch *Epoch) Domain {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, getDomainContract, nil, func() Domain { return m.getDomain(state, domainType, epoch) }, func(c *checker, d Domain) {
 			e := m.GetCurrentEpoch(state)
 			if epoch != nil {
@@ -628,7 +630,7 @@ func (m *Model) GetDomain(state *BeaconState, domainType DomainType, epoch *Epoc
 			}
 			want := m.ComputeDomain(domainType, &version, &state.GenesisValidatorsRoot)
 			c.that("fork_version_of_epoch", d == want, "domain %x at epoch %d (fork epoch %d), want %x with version %x", d, e, state.Fork.Epoch, want, version)
-		})
+		}, "domain_type", domainType, "epoch", epoch)
 	}
 	return m.getDomain(state, domainType, epoch)
 }
@@ -654,7 +656,8 @@ var getDomainContract = declare(Contract{
 
 // GetIndexedAttestation is the spec's get_indexed_attestation ("Beacon state accessors").
 func (m *Model) GetIndexedAttestation(state *BeaconState, a *Attestation) (ia *IndexedAttestation, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getIndexedAttestationContract, "slot", a.Data.Slot, "index", a.Data.Index)
 		defer m.ensures(getIndexedAttestationContract, &err, func(c *checker) {
 			c.that("indices_sorted_unique", strictlySorted(ia.AttestingIndices), "attesting indices are not strictly increasing")
 			c.that("data_and_signature_copied", ia.Data == a.Data && ia.Signature == a.Signature, "data or signature differ from the attestation's")
@@ -687,15 +690,16 @@ var getIndexedAttestationContract = declare(Contract{
 // answer false there; the model reports a BitlistIndexError, as the spec would raise, and
 // in checked mode the precondition committee_fits_bits names the breach first.
 func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, bits bitfield.Bitlist) (out []ValidatorIndex, err error) {
-	if m.Checked != nil {
-		committee, cerr := m.GetBeaconCommittee(state, data.Slot, data.Index)
-		if cerr != nil {
-			return nil, cerr
-		}
+	if m.hooked() {
+		var committee []ValidatorIndex // read by the precondition, for the postcondition
 		if err := m.requires(getAttestingIndicesContract, func(c *checker) {
+			var cerr error
+			if committee, cerr = m.GetBeaconCommittee(state, data.Slot, data.Index); cerr != nil {
+				return // the body reads the committee first and returns this error
+			}
 			c.that("committee_fits_bits", uint64(len(committee)) <= bits.Len(),
 				"committee of %d members read through a bitlist of %d bits (MAX_VALIDATORS_PER_COMMITTEE %d)", len(committee), bits.Len(), m.MaxValidatorsPerCommittee)
-		}); err != nil {
+		}, "slot", data.Slot, "index", data.Index); err != nil {
 			return nil, err
 		}
 		defer m.ensures(getAttestingIndicesContract, &err, func(c *checker) {

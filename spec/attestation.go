@@ -7,11 +7,12 @@ import (
 
 // ProcessAttestation is the spec's process_attestation ("Attestations").
 func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processAttestationContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processAttestationContract, func(c *checker) { c.wellFormed(m, state) },
+			"slot", attestation.Data.Slot, "index", attestation.Data.Index, "target_epoch", attestation.Data.Target.Epoch); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processAttestationContract, &err, func(c *checker) {
 			list, field := state.PreviousEpochAttestations, "previous_epoch_attestations"
 			old := before.PreviousEpochAttestations

@@ -4,11 +4,12 @@ import "slices"
 
 // ProcessAttesterSlashing is the spec's process_attester_slashing ("Attester slashings").
 func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processAttesterSlashingContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processAttesterSlashingContract, func(c *checker) { c.wellFormed(m, state) },
+			"attesters_1", len(as.Attestation1.AttestingIndices), "attesters_2", len(as.Attestation2.AttestingIndices)); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processAttesterSlashingContract, &err, func(c *checker) {
 			newly := 0
 			for i := range state.Validators {

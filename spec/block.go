@@ -9,11 +9,11 @@ func (m *Model) ProcessBlock(state *BeaconState, block *BeaconBlock) error {
 }
 
 func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processBlockContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processBlockContract, func(c *checker) { c.wellFormed(m, state) }, "slot", block.Slot); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processBlockContract, &err, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("header_is_block", state.LatestBlockHeader.Slot == block.Slot && state.LatestBlockHeader.ProposerIndex == block.ProposerIndex &&
@@ -37,11 +37,12 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 
 // ProcessBlockHeader is the spec's process_block_header ("Block header").
 func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processBlockHeaderContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processBlockHeaderContract, func(c *checker) { c.wellFormed(m, state) },
+			"slot", block.Slot, "proposer_index", block.ProposerIndex); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processBlockHeaderContract, &err, func(c *checker) {
 			bodyRoot, _ := m.HashTreeRoot(&block.Body)
 			want := BeaconBlockHeader{Slot: block.Slot, ProposerIndex: block.ProposerIndex, ParentRoot: block.ParentRoot, BodyRoot: bodyRoot}
@@ -100,11 +101,11 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 
 // ProcessRandao is the spec's process_randao ("RANDAO").
 func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processRandaoContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processRandaoContract, &err, func(c *checker) {
 			i := uint64(m.GetCurrentEpoch(state)) % m.EpochsPerHistoricalVector
 			want := m.Xor(before.RandaoMixes[i], m.Hash(body.RandaoReveal[:]))
@@ -126,7 +127,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 		var epochRoot Root // hash_tree_root(epoch): its 8 little-endian bytes, zero-padded
 		binary.LittleEndian.PutUint64(epochRoot[:], uint64(epoch))
 		signingRoot := m.signingRootOf(epochRoot, m.GetDomain(state, m.DomainRandao, nil))
-		if !blsVerify(proposer.Pubkey, signingRoot[:], body.RandaoReveal) {
+		if !m.blsVerify("randao reveal", proposer.Pubkey, signingRoot[:], body.RandaoReveal) {
 			return assertf("process_randao", CheckRandaoReveal, "reveal of proposer %d for epoch %d does not verify", proposerIndex, epoch)
 		}
 	}
@@ -141,11 +142,12 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 
 // ProcessEth1Data is the spec's process_eth1_data ("Eth1 data").
 func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processEth1DataContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processEth1DataContract, func(c *checker) { c.wellFormed(m, state) },
+			"deposit_count", body.Eth1Data.DepositCount); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processEth1DataContract, &err, func(c *checker) {
 			n := len(state.Eth1DataVotes)
 			c.that("vote_appended", n == len(before.Eth1DataVotes)+1 && state.Eth1DataVotes[n-1] == body.Eth1Data, "the block's vote was not appended")
@@ -172,11 +174,13 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 
 // ProcessOperations is the spec's process_operations ("Operations").
 func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processOperationsContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processOperationsContract, func(c *checker) { c.wellFormed(m, state) },
+			"proposer_slashings", len(body.ProposerSlashings), "attester_slashings", len(body.AttesterSlashings),
+			"attestations", len(body.Attestations), "deposits", len(body.Deposits), "voluntary_exits", len(body.VoluntaryExits)); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processOperationsContract, &err, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("deposits_consumed", state.Eth1DepositIndex == before.Eth1DepositIndex+uint64(len(body.Deposits)),

@@ -14,7 +14,7 @@ import (
 //
 // In checked mode (Model.Checked) every call evaluates its function's contract. A breach
 // is returned as a *ContractViolation naming the function, the clause, pre or post, and
-// the values involved. Unchecked, a call pays one branch on a nil pointer.
+// the values involved. Unchecked and untraced, a call pays one test (Model.hooked).
 //
 // What the clauses mean:
 //
@@ -103,6 +103,7 @@ type checker struct {
 	contract *Contract
 	phase    string
 	failed   *ContractViolation
+	n        int // clauses evaluated
 }
 
 // that evaluates one clause. The clause must be declared in the function's contract (a
@@ -110,6 +111,7 @@ type checker struct {
 // fall behind the checks).
 func (c *checker) that(clause string, ok bool, format string, a ...any) {
 	c.k.evaluations.Add(1)
+	c.n++
 	if c.failed != nil {
 		return
 	}
@@ -135,17 +137,43 @@ func (c *checker) declared(clause string) bool {
 	return false
 }
 
-// requires evaluates a precondition when m is in checked mode; nil otherwise.
-func (m *Model) requires(contract *Contract, check func(c *checker)) error {
+// requires is a spec function's entry hook: traced, it reports the call with args (the
+// function's small inputs, as name and value pairs); in checked mode it evaluates the
+// precondition check (nil when the function has none) and returns a breach.
+func (m *Model) requires(contract *Contract, check func(c *checker), args ...any) error {
+	if m.Tracer != nil {
+		m.traceEnter(contract, args)
+	}
+	if m.Checked == nil || check == nil {
+		return nil
+	}
 	c := &checker{k: m.Checked, contract: contract, phase: "pre"}
-	check(c)
+	if m.Tracer != nil {
+		m.quietly(func() { check(c) })
+	} else {
+		check(c)
+	}
+	if m.Tracer != nil {
+		m.traceClauses(contract, c.n)
+		if c.failed != nil {
+			m.traceExit(contract, c.failed, 0) // the call ends here
+		}
+	}
 	if c.failed != nil {
 		return c.failed
 	}
 	return nil
 }
 
-// ensures evaluates a postcondition, replacing *err when it is nil and a clause fails.
+// enter is the entry hook of a spec function without a precondition.
+func (m *Model) enter(contract *Contract, args ...any) {
+	if m.Tracer != nil {
+		m.traceEnter(contract, args)
+	}
+}
+
+// ensures is a spec function's exit hook: in checked mode it evaluates a postcondition,
+// replacing *err when it is nil and a clause fails; traced, it reports the call's end.
 // Postconditions are checked on success only: a failed call's guarantee (for the atomic
 // entry points, an unchanged state) is a clause of its own where it applies.
 //
@@ -159,15 +187,26 @@ func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) 
 			panic(r)
 		}
 		*err = cv
+		if m.Tracer != nil {
+			m.traceExit(contract, *err, 0)
+		}
 		return
 	}
-	if *err != nil {
-		return
+	n := 0
+	if *err == nil && m.Checked != nil {
+		c := &checker{k: m.Checked, contract: contract, phase: "post"}
+		if m.Tracer != nil {
+			m.quietly(func() { check(c) })
+		} else {
+			check(c)
+		}
+		if c.failed != nil {
+			*err = c.failed
+		}
+		n = c.n
 	}
-	c := &checker{k: m.Checked, contract: contract, phase: "post"}
-	check(c)
-	if c.failed != nil {
-		*err = c.failed
+	if m.Tracer != nil {
+		m.traceExit(contract, *err, n)
 	}
 }
 
@@ -180,19 +219,26 @@ func (m *Model) ensuresAtomic(contract *Contract, err *error, before, state *Bea
 			panic(r)
 		}
 		*err = cv
+		if m.Tracer != nil {
+			m.traceExit(contract, *err, 0)
+		}
 		return
 	}
 	if *err == nil {
 		m.ensures(contract, err, check)
 		return
 	}
-	if _, isViolation := (*err).(*ContractViolation); isViolation {
-		return
+	n := 0
+	if _, isViolation := (*err).(*ContractViolation); !isViolation && m.Checked != nil {
+		c := &checker{k: m.Checked, contract: contract, phase: "post"}
+		p := frame{}.changedOutside(before, state)
+		c.that("unchanged_on_error", p == "", "%s changed although the transition failed (%v)", p, *err)
+		if c.failed != nil {
+			*err = c.failed
+		}
+		n = c.n
 	}
-	c := &checker{k: m.Checked, contract: contract, phase: "post"}
-	p := frame{}.changedOutside(before, state)
-	c.that("unchanged_on_error", p == "", "%s changed although the transition failed (%v)", p, *err)
-	if c.failed != nil {
-		*err = c.failed
+	if m.Tracer != nil {
+		m.traceExit(contract, *err, n)
 	}
 }

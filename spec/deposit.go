@@ -1,9 +1,12 @@
 package spec
 
+import "github.com/beaconcheck/beaconcheck/spec/bls"
+
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
 // (The error is a contract violation in checked mode; the function itself cannot fail.)
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getValidatorFromDepositContract, "amount", deposit.Data.Amount)
 		defer m.ensures(getValidatorFromDepositContract, &err, func(c *checker) {
 			c.that("effective_balance_rounded_capped", v.EffectiveBalance <= m.MaxEffectiveBalance && v.EffectiveBalance%m.EffectiveBalanceIncrement == 0 && v.EffectiveBalance <= deposit.Data.Amount,
 				"effective balance %d for amount %d", v.EffectiveBalance, deposit.Data.Amount)
@@ -27,11 +30,12 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 
 // ProcessDeposit is the spec's process_deposit ("Deposits").
 func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processDepositContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processDepositContract, func(c *checker) { c.wellFormed(m, state) },
+			"index", state.Eth1DepositIndex, "amount", deposit.Data.Amount); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processDepositContract, &err, func(c *checker) {
 			c.that("deposit_index_advanced", state.Eth1DepositIndex == before.Eth1DepositIndex+1,
 				"eth1_deposit_index %d became %d", before.Eth1DepositIndex, state.Eth1DepositIndex)
@@ -84,8 +88,10 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 		if err != nil {
 			return err
 		}
-		if !blsVerify(pubkey, root[:], deposit.Data.Signature) {
-			return nil // an invalid proof of possession skips the deposit; it is not an invalid block
+		// Verified now, never batched: an invalid proof of possession skips the deposit; it is
+		// not an invalid block.
+		if !bls.Verify(pubkey, root[:], deposit.Data.Signature) {
+			return nil
 		}
 	}
 	// Add validator and balance entries

@@ -5,7 +5,9 @@
 //
 // It holds the configuration (Config: embedded mainnet and minimal presets, or any YAML at
 // run time), the custom types and containers with their SSZ definitions, and the state
-// transition. It may import ssz, merkle and spec/bls; the analysis packages (bounds,
+// transition. Every spec function has entry and exit hooks, on which checked mode
+// (contract.go) and tracing (trace.go) hang; unchecked and untraced, they cost one test.
+// It may import ssz, merkle and spec/bls; the analysis packages (bounds,
 // proofs, properties, conformance) import it, never the reverse.
 package spec
 

@@ -4,7 +4,8 @@ package spec
 // processing, helper functions"). Its assert that epoch is the previous or current epoch
 // is behaviour, an AssertError.
 func (m *Model) GetMatchingSourceAttestations(state *BeaconState, epoch Epoch) (out []PendingAttestation, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getMatchingSourceAttestationsContract, "epoch", epoch)
 		defer m.ensures(getMatchingSourceAttestationsContract, &err, func(c *checker) {
 			current, previous := m.GetCurrentEpoch(state), m.GetPreviousEpoch(state)
 			c.that("epoch_previous_or_current", epoch == previous || epoch == current, "epoch %d, previous %d, current %d", epoch, previous, current)
@@ -36,7 +37,8 @@ var getMatchingSourceAttestationsContract = declare(Contract{
 
 // GetMatchingTargetAttestations is the spec's get_matching_target_attestations.
 func (m *Model) GetMatchingTargetAttestations(state *BeaconState, epoch Epoch) (out []PendingAttestation, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getMatchingTargetAttestationsContract, "epoch", epoch)
 		defer m.ensures(getMatchingTargetAttestationsContract, &err, func(c *checker) {
 			source, _ := m.GetMatchingSourceAttestations(state, epoch) // succeeded in the body
 			c.that("subsequence_of_source", subsequence(out, source), "not a subsequence of the matching source attestations")
@@ -82,7 +84,8 @@ var getMatchingTargetAttestationsContract = declare(Contract{
 
 // GetMatchingHeadAttestations is the spec's get_matching_head_attestations.
 func (m *Model) GetMatchingHeadAttestations(state *BeaconState, epoch Epoch) (out []PendingAttestation, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getMatchingHeadAttestationsContract, "epoch", epoch)
 		defer m.ensures(getMatchingHeadAttestationsContract, &err, func(c *checker) {
 			target, _ := m.GetMatchingTargetAttestations(state, epoch) // succeeded in the body
 			c.that("subsequence_of_target", subsequence(out, target), "not a subsequence of the matching target attestations")
@@ -132,7 +135,8 @@ func subsequence(sub, seq []PendingAttestation) bool {
 // GetUnslashedAttestingIndices is the spec's get_unslashed_attesting_indices: the union of
 // the attestations' attesting indices, without slashed validators, sorted.
 func (m *Model) GetUnslashedAttestingIndices(state *BeaconState, attestations []PendingAttestation) (out []ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getUnslashedAttestingIndicesContract, "attestations", len(attestations))
 		defer m.ensures(getUnslashedAttestingIndicesContract, &err, func(c *checker) {
 			c.that("sorted_unique", strictlySorted(out), "indices are not strictly increasing")
 			unslashed := true
@@ -198,7 +202,8 @@ var getUnslashedAttestingIndicesContract = declare(Contract{
 
 // GetAttestingBalance is the spec's get_attesting_balance.
 func (m *Model) GetAttestingBalance(state *BeaconState, attestations []PendingAttestation) (balance Gwei, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getAttestingBalanceContract, "attestations", len(attestations))
 		defer m.ensures(getAttestingBalanceContract, &err, func(c *checker) {
 			c.that("at_least_increment", balance >= m.EffectiveBalanceIncrement, "balance %d below EFFECTIVE_BALANCE_INCREMENT", balance)
 			indices, _ := m.GetUnslashedAttestingIndices(state, attestations) // succeeded in the body

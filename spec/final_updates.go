@@ -2,11 +2,11 @@ package spec
 
 // ProcessFinalUpdates is the spec's process_final_updates ("Final updates").
 func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processFinalUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processFinalUpdatesContract, &err, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")

@@ -23,33 +23,8 @@ type frame struct {
 // changedOutside returns the path of the first change the frame does not allow, or "".
 func (f frame) changedOutside(pre, post *BeaconState) string {
 	may := func(name string) bool { return slices.Contains(f.fields, name) }
-	type field struct {
-		name  string
-		equal func() bool
-	}
-	top := []field{
-		{"genesis_time", func() bool { return pre.GenesisTime == post.GenesisTime }},
-		{"genesis_validators_root", func() bool { return pre.GenesisValidatorsRoot == post.GenesisValidatorsRoot }},
-		{"slot", func() bool { return pre.Slot == post.Slot }},
-		{"fork", func() bool { return pre.Fork == post.Fork }},
-		{"latest_block_header", func() bool { return pre.LatestBlockHeader == post.LatestBlockHeader }},
-		{"block_roots", func() bool { return slices.Equal(pre.BlockRoots, post.BlockRoots) }},
-		{"state_roots", func() bool { return slices.Equal(pre.StateRoots, post.StateRoots) }},
-		{"historical_roots", func() bool { return slices.Equal(pre.HistoricalRoots, post.HistoricalRoots) }},
-		{"eth1_data", func() bool { return pre.Eth1Data == post.Eth1Data }},
-		{"eth1_data_votes", func() bool { return slices.Equal(pre.Eth1DataVotes, post.Eth1DataVotes) }},
-		{"eth1_deposit_index", func() bool { return pre.Eth1DepositIndex == post.Eth1DepositIndex }},
-		{"randao_mixes", func() bool { return slices.Equal(pre.RandaoMixes, post.RandaoMixes) }},
-		{"slashings", func() bool { return slices.Equal(pre.Slashings, post.Slashings) }},
-		{"previous_epoch_attestations", func() bool { return samePending(pre.PreviousEpochAttestations, post.PreviousEpochAttestations) }},
-		{"current_epoch_attestations", func() bool { return samePending(pre.CurrentEpochAttestations, post.CurrentEpochAttestations) }},
-		{"justification_bits", func() bool { return bytes.Equal(pre.JustificationBits, post.JustificationBits) }},
-		{"previous_justified_checkpoint", func() bool { return pre.PreviousJustifiedCheckpoint == post.PreviousJustifiedCheckpoint }},
-		{"current_justified_checkpoint", func() bool { return pre.CurrentJustifiedCheckpoint == post.CurrentJustifiedCheckpoint }},
-		{"finalized_checkpoint", func() bool { return pre.FinalizedCheckpoint == post.FinalizedCheckpoint }},
-	}
-	for _, fl := range top {
-		if !may(fl.name) && !fl.equal() {
+	for _, fl := range stateFields {
+		if !may(fl.name) && !fl.equal(pre, post) {
 			return fl.name
 		}
 	}
@@ -64,6 +39,41 @@ func (f frame) changedOutside(pre, post *BeaconState) string {
 		}
 	}
 	return ""
+}
+
+// stateFields are the top-level fields of BeaconState but validators and balances (which
+// frames and the tracer compare entry by entry), in order, with their equality.
+var stateFields = []struct {
+	name  string
+	equal func(pre, post *BeaconState) bool
+}{
+	{"genesis_time", func(pre, post *BeaconState) bool { return pre.GenesisTime == post.GenesisTime }},
+	{"genesis_validators_root", func(pre, post *BeaconState) bool { return pre.GenesisValidatorsRoot == post.GenesisValidatorsRoot }},
+	{"slot", func(pre, post *BeaconState) bool { return pre.Slot == post.Slot }},
+	{"fork", func(pre, post *BeaconState) bool { return pre.Fork == post.Fork }},
+	{"latest_block_header", func(pre, post *BeaconState) bool { return pre.LatestBlockHeader == post.LatestBlockHeader }},
+	{"block_roots", func(pre, post *BeaconState) bool { return slices.Equal(pre.BlockRoots, post.BlockRoots) }},
+	{"state_roots", func(pre, post *BeaconState) bool { return slices.Equal(pre.StateRoots, post.StateRoots) }},
+	{"historical_roots", func(pre, post *BeaconState) bool { return slices.Equal(pre.HistoricalRoots, post.HistoricalRoots) }},
+	{"eth1_data", func(pre, post *BeaconState) bool { return pre.Eth1Data == post.Eth1Data }},
+	{"eth1_data_votes", func(pre, post *BeaconState) bool { return slices.Equal(pre.Eth1DataVotes, post.Eth1DataVotes) }},
+	{"eth1_deposit_index", func(pre, post *BeaconState) bool { return pre.Eth1DepositIndex == post.Eth1DepositIndex }},
+	{"randao_mixes", func(pre, post *BeaconState) bool { return slices.Equal(pre.RandaoMixes, post.RandaoMixes) }},
+	{"slashings", func(pre, post *BeaconState) bool { return slices.Equal(pre.Slashings, post.Slashings) }},
+	{"previous_epoch_attestations", func(pre, post *BeaconState) bool {
+		return samePending(pre.PreviousEpochAttestations, post.PreviousEpochAttestations)
+	}},
+	{"current_epoch_attestations", func(pre, post *BeaconState) bool {
+		return samePending(pre.CurrentEpochAttestations, post.CurrentEpochAttestations)
+	}},
+	{"justification_bits", func(pre, post *BeaconState) bool { return bytes.Equal(pre.JustificationBits, post.JustificationBits) }},
+	{"previous_justified_checkpoint", func(pre, post *BeaconState) bool {
+		return pre.PreviousJustifiedCheckpoint == post.PreviousJustifiedCheckpoint
+	}},
+	{"current_justified_checkpoint", func(pre, post *BeaconState) bool {
+		return pre.CurrentJustifiedCheckpoint == post.CurrentJustifiedCheckpoint
+	}},
+	{"finalized_checkpoint", func(pre, post *BeaconState) bool { return pre.FinalizedCheckpoint == post.FinalizedCheckpoint }},
 }
 
 func (f frame) lengthChanged(name string, before, after int) string {
@@ -167,12 +177,4 @@ func (c *checker) wellFormed(m *Model, s *BeaconState) {
 func (c *checker) frame(f frame, before, after *BeaconState) {
 	p := f.changedOutside(before, after)
 	c.that("frame", p == "", "%s changed, which the function may not change", p)
-}
-
-// snapshot returns a copy of state in checked mode, for postconditions and frames.
-func (m *Model) snapshot(state *BeaconState) *BeaconState {
-	if m.Checked == nil {
-		return nil
-	}
-	return state.Copy()
 }

@@ -10,7 +10,8 @@ import (
 // InitializeBeaconStateFromEth1 is the spec's initialize_beacon_state_from_eth1
 // ("Genesis"): the candidate genesis state for an Eth1 block and the deposits up to it.
 func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp uint64, deposits []Deposit) (state *BeaconState, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(initializeBeaconStateFromEth1Contract, "eth1_block_hash", eth1BlockHash, "eth1_timestamp", eth1Timestamp, "deposits", len(deposits))
 		defer m.ensures(initializeBeaconStateFromEth1Contract, &err, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("genesis_time", state.GenesisTime == eth1Timestamp+m.GenesisDelay, "genesis time %d for eth1 timestamp %d", state.GenesisTime, eth1Timestamp)
@@ -129,7 +130,8 @@ var initializeBeaconStateFromEth1Contract = declare(Contract{
 
 // IsValidGenesisState is the spec's is_valid_genesis_state ("Genesis state").
 func (m *Model) IsValidGenesisState(state *BeaconState) (valid bool, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(isValidGenesisStateContract)
 		defer m.ensures(isValidGenesisStateContract, &err, func(c *checker) {
 			want := state.GenesisTime >= m.MinGenesisTime && uint64(len(activeValidatorIndices(state, GenesisEpoch))) >= m.MinGenesisActiveValidatorCount
 			c.that("time_and_count", valid == want, "valid = %v, genesis time %d (min %d)", valid, state.GenesisTime, m.MinGenesisTime)

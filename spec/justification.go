@@ -3,11 +3,11 @@ package spec
 // ProcessJustificationAndFinalization is the spec's process_justification_and_finalization
 // ("Justification and finalization").
 func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processJustificationAndFinalizationContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processJustificationAndFinalizationContract, &err, func(c *checker) {
 			current := m.GetCurrentEpoch(state)
 			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,

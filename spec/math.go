@@ -30,7 +30,7 @@ func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 	if err := c.Err("integer_squareroot"); err != nil {
 		return 0, err
 	}
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.integerSquarerootPost(n, x); err != nil {
 			return 0, err
 		}
@@ -43,6 +43,9 @@ func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 //
 //go:noinline
 func (m *Model) integerSquarerootPost(n, x uint64) (err error) {
+	// The entry hook of this leaf is here, at its end: it calls no spec function, so the
+	// trace is the same.
+	m.enter(integerSquarerootContract, "n", n)
 	m.ensures(integerSquarerootContract, &err, func(c *checker) {
 		// x*x <= n < (x+1)*(x+1), in 128 bits.
 		hi, lo := bits.Mul64(x, x)
@@ -75,7 +78,7 @@ func Xor(a, b Root) Root {
 
 // Xor is the spec's xor ("Math").
 func (m *Model) Xor(a, b Root) Root {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, xorContract, nil, func() Root { return Xor(a, b) }, func(c *checker, out Root) {
 			var back, again Root
 			for i := range out {
@@ -102,7 +105,7 @@ func UintToBytes8(n uint64) []byte {
 
 // UintToBytes8 is the spec's uint_to_bytes ("Math") of a uint64.
 func (m *Model) UintToBytes8(n uint64) []byte {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, uintToBytesContract, nil, func() []byte { return UintToBytes8(n) }, func(c *checker, out []byte) {
 			c.that("byte_length_of_type", len(out) == 8, "%d bytes for a uint64", len(out))
 			var v uint64
@@ -110,7 +113,7 @@ func (m *Model) UintToBytes8(n uint64) []byte {
 				v = v<<8 | uint64(out[i])
 			}
 			c.that("little_endian", v == n, "bytes %x read back as %d, not %d", out, v, n)
-		})
+		}, "n", n)
 	}
 	return UintToBytes8(n)
 }
@@ -134,7 +137,7 @@ func BytesToUint64(data []byte) uint64 {
 
 // BytesToUint64 is the spec's bytes_to_uint64 ("Math").
 func (m *Model) BytesToUint64(data []byte) uint64 {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, bytesToUint64Contract,
 			func(c *checker) {
 				c.that("at_most_eight_bytes", len(data) <= 8, "%d bytes", len(data))
@@ -171,7 +174,8 @@ func allZero(b []byte) bool {
 // evaluated with its contract; the package function HashTreeRoot(cfg, obj) computes it
 // without a Model.
 func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(hashTreeRootContract, "type", typeName(obj))
 		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {
 			_, merr := Marshal(m.Config, obj)
 			c.that("within_type_bounds", merr == nil, "the hashed value does not encode: %v", merr)

@@ -9,15 +9,14 @@ import (
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
 
-// checkPure evaluates, in checked mode, the contract of a spec function that has no error
-// result around its body: pre (nil when the contract has no precondition) on entry, post
-// on the result. Without an error result to carry it, a breach panics with the
+// checkPure runs the hooks of a spec function that has no error result around its body:
+// the entry hook with the function's small inputs args (name and value pairs) and, in
+// checked mode, pre (nil when the contract has no precondition) on entry; the exit hook
+// with post on the result. Without an error result to carry it, a breach panics with the
 // *ContractViolation: it is a bug in the model, never an invalid transition (the
 // conformance runner recovers the panic and fails the case).
-func checkPure[T any](m *Model, contract *Contract, pre func(c *checker), body func() T, post func(c *checker, out T)) T {
-	if pre != nil {
-		mustHold(m.requires(contract, pre))
-	}
+func checkPure[T any](m *Model, contract *Contract, pre func(c *checker), body func() T, post func(c *checker, out T), args ...any) T {
+	mustHold(m.requires(contract, pre, args...))
 	out := body()
 	var err error
 	m.ensures(contract, &err, func(c *checker) { post(c, out) })
@@ -38,7 +37,7 @@ func (c *Config) ComputeEpochAtSlot(slot Slot) Epoch { return Epoch(uint64(slot)
 
 // ComputeEpochAtSlot is the spec's compute_epoch_at_slot ("Misc").
 func (m *Model) ComputeEpochAtSlot(slot Slot) Epoch {
-	if m.Checked != nil {
+	if m.hooked() {
 		return m.computeEpochAtSlotChecked(slot)
 	}
 	return m.Config.ComputeEpochAtSlot(slot)
@@ -47,7 +46,7 @@ func (m *Model) ComputeEpochAtSlot(slot Slot) Epoch {
 func (m *Model) computeEpochAtSlotChecked(slot Slot) Epoch {
 	return checkPure(m, computeEpochAtSlotContract, nil, func() Epoch { return m.Config.ComputeEpochAtSlot(slot) }, func(c *checker, epoch Epoch) {
 		c.that("slot_in_epoch", slotInEpoch(m.Config, slot, epoch), "slot %d is not in epoch %d (SLOTS_PER_EPOCH %d)", slot, epoch, m.SlotsPerEpoch)
-	})
+	}, "slot", slot)
 }
 
 var computeEpochAtSlotContract = declare(Contract{
@@ -77,7 +76,8 @@ func (c *Config) ComputeStartSlotAtEpoch(epoch Epoch) (Slot, error) {
 
 // ComputeStartSlotAtEpoch is the spec's compute_start_slot_at_epoch ("Misc").
 func (m *Model) ComputeStartSlotAtEpoch(epoch Epoch) (slot Slot, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(computeStartSlotAtEpochContract, "epoch", epoch)
 		defer m.ensures(computeStartSlotAtEpochContract, &err, func(c *checker) {
 			c.that("first_slot_of_epoch", uint64(slot)%m.SlotsPerEpoch == 0 && uint64(slot)/m.SlotsPerEpoch == uint64(epoch),
 				"slot %d for epoch %d (SLOTS_PER_EPOCH %d)", slot, epoch, m.SlotsPerEpoch)
@@ -105,7 +105,8 @@ func (c *Config) ComputeActivationExitEpoch(epoch Epoch) (Epoch, error) {
 
 // ComputeActivationExitEpoch is the spec's compute_activation_exit_epoch ("Misc").
 func (m *Model) ComputeActivationExitEpoch(epoch Epoch) (out Epoch, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(computeActivationExitEpochContract, "epoch", epoch)
 		defer m.ensures(computeActivationExitEpochContract, &err, func(c *checker) {
 			c.that("after_seed_lookahead", out > epoch && uint64(out-epoch) == 1+m.MaxSeedLookahead,
 				"epoch %d takes effect at %d (MAX_SEED_LOOKAHEAD %d)", epoch, out, m.MaxSeedLookahead)
@@ -133,7 +134,7 @@ func (c *Config) ComputeForkDataRoot(currentVersion Version, genesisValidatorsRo
 
 // ComputeForkDataRoot is the spec's compute_fork_data_root ("Misc").
 func (m *Model) ComputeForkDataRoot(currentVersion Version, genesisValidatorsRoot Root) Root {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, computeForkDataRootContract, nil, func() Root { return m.Config.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot) },
 			func(c *checker, out Root) {
 				var chunk Root // the version, zero-padded to a chunk
@@ -163,7 +164,7 @@ func (c *Config) ComputeForkDigest(currentVersion Version, genesisValidatorsRoot
 
 // ComputeForkDigest is the spec's compute_fork_digest ("Misc").
 func (m *Model) ComputeForkDigest(currentVersion Version, genesisValidatorsRoot Root) ForkDigest {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, computeForkDigestContract, nil, func() ForkDigest { return m.Config.ComputeForkDigest(currentVersion, genesisValidatorsRoot) },
 			func(c *checker, out ForkDigest) {
 				r := m.ComputeForkDataRoot(currentVersion, genesisValidatorsRoot)
@@ -202,7 +203,7 @@ func (c *Config) ComputeDomain(domainType DomainType, forkVersion *Version, gene
 // ComputeDomain is the spec's compute_domain ("Misc"), with the defaults of
 // Config.ComputeDomain.
 func (m *Model) ComputeDomain(domainType DomainType, forkVersion *Version, genesisValidatorsRoot *Root) Domain {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, computeDomainContract, nil, func() Domain { return m.Config.ComputeDomain(domainType, forkVersion, genesisValidatorsRoot) },
 			func(c *checker, d Domain) {
 				v, gvr := m.GenesisForkVersion, Root{}
@@ -215,7 +216,7 @@ func (m *Model) ComputeDomain(domainType DomainType, forkVersion *Version, genes
 				c.that("domain_type_prefix", bytes.Equal(d[:4], domainType[:]), "domain %x for type %x", d, domainType)
 				r := m.ComputeForkDataRoot(v, gvr)
 				c.that("fork_data_root_suffix", bytes.Equal(d[4:], r[:28]), "domain %x, fork data root %x (version %x)", d, r, v)
-			})
+			}, "domain_type", domainType)
 	}
 	return m.Config.ComputeDomain(domainType, forkVersion, genesisValidatorsRoot)
 }
@@ -240,7 +241,8 @@ func (c *Config) ComputeSigningRoot(obj ssz.Object, domain Domain) (Root, error)
 
 // ComputeSigningRoot is the spec's compute_signing_root ("Misc").
 func (m *Model) ComputeSigningRoot(obj ssz.Object, domain Domain) (root Root, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(computeSigningRootContract, "type", typeName(obj))
 		defer m.ensures(computeSigningRootContract, &err, func(c *checker) {
 			objectRoot, herr := m.HashTreeRoot(obj)
 			c.that("two_chunk_root", herr == nil && root == Hash(append(objectRoot[:], domain[:]...)),
@@ -273,7 +275,7 @@ func (c *Config) signingRootOf(objectRoot Root, domain Domain) Root {
 // random index sampled by effective balance. Its assert len(indices) > 0 is behaviour (an
 // AssertError): a state with no active validator reaches it.
 func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (out ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(computeProposerIndexContract, func(c *checker) {
 			bad := -1
 			for k, i := range indices {
@@ -283,7 +285,7 @@ func (m *Model) ComputeProposerIndex(state *BeaconState, indices []ValidatorInde
 				}
 			}
 			c.that("indices_are_validators", bad < 0, "indices[%d] is not a validator index (%d validators)", bad, len(state.Validators))
-		}); err != nil {
+		}, "indices", indices); err != nil {
 			return 0, err
 		}
 		defer m.ensures(computeProposerIndexContract, &err, func(c *checker) {
@@ -347,11 +349,11 @@ func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorInde
 // by compute_shuffled_index. The model's committee accessors use the cached whole-list
 // shuffle (committeeFromShuffling), which a test holds equal to this.
 func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, count uint64) (out []ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(computeCommitteeContract, func(c *checker) {
 			c.that("index_below_count", index < count, "index %d, count %d", index, count)
 			c.that("indices_not_empty", len(indices) > 0, "no indices to draw from")
-		}); err != nil {
+		}, "indices", indices, "index", index, "count", count); err != nil {
 			return nil, err
 		}
 		defer m.ensures(computeCommitteeContract, &err, func(c *checker) {
@@ -400,9 +402,25 @@ func uniq(s []ValidatorIndex) map[ValidatorIndex]struct{} {
 	return m
 }
 
-// The BLS calls of the spec, over package bls.
-func blsVerify(pk BLSPubkey, msg []byte, sig BLSSignature) bool { return bls.Verify(pk, msg, sig) }
+// blsVerify stands for bls.Verify in the spec's functions, for the signatures whose
+// failure fails the block (what names the check in a batch's error). While
+// StateTransition batches the block's signatures (Model.BatchSignatures) the check is
+// recorded and the answer is true: the batch is verified before the transition returns,
+// and a failure there makes the block be processed again with each signature verified
+// here, where the spec verifies it.
+func (m *Model) blsVerify(what string, pk BLSPubkey, msg []byte, sig BLSSignature) bool {
+	if m.batch != nil {
+		m.batch.AddVerify(what, pk, msg, sig)
+		return true
+	}
+	return bls.Verify(pk, msg, sig)
+}
 
-func blsFastAggregateVerify(pks [][48]byte, msg []byte, sig BLSSignature) bool {
+// blsFastAggregateVerify stands for bls.FastAggregateVerify, batched like blsVerify.
+func (m *Model) blsFastAggregateVerify(what string, pks [][48]byte, msg []byte, sig BLSSignature) bool {
+	if m.batch != nil {
+		m.batch.AddFastAggregateVerify(what, pks, msg, sig)
+		return true
+	}
 	return bls.FastAggregateVerify(pks, msg, sig)
 }

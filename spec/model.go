@@ -1,5 +1,7 @@
 package spec
 
+import "github.com/beaconcheck/beaconcheck/spec/bls"
+
 // Model is the Phase 0 spec under one configuration: every spec function that reads or
 // writes a BeaconState is a method of Model, named after it (process_attestation is
 // ProcessAttestation). Pure functions of the configuration (compute_shuffled_index, the
@@ -27,9 +29,25 @@ type Model struct {
 	// the cap and the queue waits), so no committee outgrows the bitlist it is read through.
 	// Off, the model is the spec as written.
 	CapActiveValidators bool
+	// Tracer, when set, is told of every spec function call: its inputs, its outcome and
+	// what it changed in the state (trace.go). Tracing and checked mode are independent.
+	Tracer Tracer
+	// BatchSignatures makes StateTransition verify a block's signatures at once, by a
+	// random linear combination (bls.Batch), when the block has been processed, instead of
+	// each where the spec calls bls.Verify. The outcome is the same: when the batch fails,
+	// the block is processed again verifying each signature in turn, which names the
+	// spec's failed assert. Deposit signatures are always verified on the spot: a failed
+	// proof of possession skips the deposit and is no reason to reject a block.
+	BatchSignatures bool
 
-	cache modelCache
+	cache      modelCache
+	traceCalls *traceState // calls in progress, when traced
+	batch      *bls.Batch  // the signature checks of the block StateTransition is processing
 }
+
+// hooked says whether spec functions run their entry and exit hooks: in checked mode or
+// when traced. Unhooked, each spec function pays this one test.
+func (m *Model) hooked() bool { return m.Checked != nil || m.Tracer != nil }
 
 // ActiveValidatorCap is the bound of the upper-bound fix:
 // MAX_VALIDATORS_PER_COMMITTEE * SLOTS_PER_EPOCH * MAX_COMMITTEES_PER_SLOT, the most active

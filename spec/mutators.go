@@ -3,13 +3,17 @@ package spec
 // IncreaseBalance is the spec's increase_balance ("Beacon state mutators"); the sum
 // overflowing a uint64 is an invalid transition.
 func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(increaseBalanceContract, func(c *checker) {
 			c.that("index_in_range", uint64(index) < uint64(len(state.Balances)), "index %d, %d balances", index, len(state.Balances))
-		}); err != nil {
+		}, "index", index, "delta", delta); err != nil {
 			return err
 		}
-		before := state.Balances[index]
+		m.watch(state, index)
+		var before Gwei
+		if uint64(index) < uint64(len(state.Balances)) { // unchecked, the body reports it
+			before = state.Balances[index]
+		}
 		n := len(state.Balances)
 		defer m.ensures(increaseBalanceContract, &err, func(c *checker) {
 			c.that("balance_increased", state.Balances[index] == before+delta && state.Balances[index] >= before,
@@ -46,13 +50,17 @@ func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 // DecreaseBalance is the spec's decrease_balance ("Beacon state mutators"), with its
 // underflow protection: the balance floors at zero.
 func (m *Model) DecreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(decreaseBalanceContract, func(c *checker) {
 			c.that("index_in_range", uint64(index) < uint64(len(state.Balances)), "index %d, %d balances", index, len(state.Balances))
-		}); err != nil {
+		}, "index", index, "delta", delta); err != nil {
 			return err
 		}
-		before := state.Balances[index]
+		m.watch(state, index)
+		var before Gwei
+		if uint64(index) < uint64(len(state.Balances)) { // unchecked, the body reports it
+			before = state.Balances[index]
+		}
 		n := len(state.Balances)
 		defer m.ensures(decreaseBalanceContract, &err, func(c *checker) {
 			want := Gwei(0)
@@ -90,15 +98,19 @@ func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 
 // InitiateValidatorExit is the spec's initiate_validator_exit ("Beacon state mutators").
 func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(initiateValidatorExitContract, func(c *checker) {
 			c.that("index_in_range", uint64(index) < uint64(len(state.Validators)), "index %d, %d validators", index, len(state.Validators))
-		}); err != nil {
+		}, "index", index); err != nil {
 			return err
 		}
-		before := state.Validators[index]
-		earliest, _ := m.Config.ComputeActivationExitEpoch(m.GetCurrentEpoch(state))
+		m.watch(state, index)
+		var before Validator
+		if uint64(index) < uint64(len(state.Validators)) { // unchecked, the body reports it
+			before = state.Validators[index]
+		}
 		defer m.ensures(initiateValidatorExitContract, &err, func(c *checker) {
+			earliest, _ := m.Config.ComputeActivationExitEpoch(m.GetCurrentEpoch(state)) // the slot is unchanged
 			after := state.Validators[index]
 			if before.ExitEpoch != FarFutureEpoch {
 				c.that("already_exiting_unchanged", after == before, "validator %d already exiting at %d was changed", index, before.ExitEpoch)
@@ -163,17 +175,21 @@ var initiateValidatorExitContract = declare(Contract{
 // SlashValidator is the spec's slash_validator ("Beacon state mutators"). A nil
 // whistleblower means the block's proposer, as the spec's default.
 func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, whistleblowerIndex *ValidatorIndex) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(slashValidatorContract, func(c *checker) {
 			c.that("index_in_range", uint64(slashedIndex) < uint64(len(state.Validators)), "index %d, %d validators", slashedIndex, len(state.Validators))
 			c.wellFormed(m, state)
-		}); err != nil {
+		}, "slashed_index", slashedIndex, "whistleblower_index", whistleblowerIndex); err != nil {
 			return err
 		}
-		epoch := m.GetCurrentEpoch(state)
-		before := state.Validators[slashedIndex]
+		m.watchAll(state)
+		epoch := m.Config.ComputeEpochAtSlot(state.Slot) // get_current_epoch, untraced here
+		var before Validator
+		var slashingsBefore Gwei
 		slot := uint64(epoch) % m.EpochsPerSlashingsVector
-		slashingsBefore := state.Slashings[slot]
+		if uint64(slashedIndex) < uint64(len(state.Validators)) && slot < uint64(len(state.Slashings)) { // unchecked, the body reports it
+			before, slashingsBefore = state.Validators[slashedIndex], state.Slashings[slot]
+		}
 		defer m.ensures(slashValidatorContract, &err, func(c *checker) {
 			after := state.Validators[slashedIndex]
 			c.that("slashed", after.Slashed, "validator %d not marked slashed", slashedIndex)

@@ -10,7 +10,7 @@ func IsActiveValidator(v *Validator, epoch Epoch) bool {
 
 // IsActiveValidator is the spec's is_active_validator ("Predicates").
 func (m *Model) IsActiveValidator(v *Validator, epoch Epoch) bool {
-	if m.Checked == nil {
+	if !m.hooked() {
 		return v.ActivationEpoch <= epoch && epoch < v.ExitEpoch // IsActiveValidator, written out so this inlines
 	}
 	return m.isActiveValidatorChecked(v, epoch)
@@ -20,7 +20,7 @@ func (m *Model) isActiveValidatorChecked(v *Validator, epoch Epoch) bool {
 	return checkPure(m, isActiveValidatorContract, nil, func() bool { return IsActiveValidator(v, epoch) }, func(c *checker, active bool) {
 		c.that("active_iff_in_window", active == (v.ActivationEpoch <= epoch && epoch < v.ExitEpoch),
 			"active %v at epoch %d, activation %d, exit %d", active, epoch, v.ActivationEpoch, v.ExitEpoch)
-	})
+	}, "epoch", epoch)
 }
 
 var isActiveValidatorContract = declare(Contract{
@@ -32,7 +32,7 @@ var isActiveValidatorContract = declare(Contract{
 
 // IsEligibleForActivationQueue is the spec's is_eligible_for_activation_queue ("Predicates").
 func (m *Model) IsEligibleForActivationQueue(v *Validator) bool {
-	if m.Checked == nil {
+	if !m.hooked() {
 		return v.ActivationEligibilityEpoch == FarFutureEpoch && v.EffectiveBalance == m.MaxEffectiveBalance // isEligibleForActivationQueue, written out so this inlines
 	}
 	return m.isEligibleForActivationQueueChecked(v)
@@ -65,7 +65,7 @@ func IsEligibleForActivation(state *BeaconState, v *Validator) bool {
 
 // IsEligibleForActivation is the spec's is_eligible_for_activation ("Predicates").
 func (m *Model) IsEligibleForActivation(state *BeaconState, v *Validator) bool {
-	if m.Checked == nil {
+	if !m.hooked() {
 		return v.ActivationEligibilityEpoch <= state.FinalizedCheckpoint.Epoch && v.ActivationEpoch == FarFutureEpoch // IsEligibleForActivation, written out so this inlines
 	}
 	return m.isEligibleForActivationChecked(state, v)
@@ -95,11 +95,11 @@ func IsSlashableValidator(v *Validator, epoch Epoch) bool {
 
 // IsSlashableValidator is the spec's is_slashable_validator ("Predicates").
 func (m *Model) IsSlashableValidator(v *Validator, epoch Epoch) bool {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, isSlashableValidatorContract, nil, func() bool { return IsSlashableValidator(v, epoch) }, func(c *checker, ok bool) {
 			c.that("slashable_iff_unslashed_and_not_withdrawable", ok == (!v.Slashed && v.ActivationEpoch <= epoch && epoch < v.WithdrawableEpoch),
 				"slashable %v at epoch %d: slashed %v, activation %d, withdrawable %d", ok, epoch, v.Slashed, v.ActivationEpoch, v.WithdrawableEpoch)
-		})
+		}, "epoch", epoch)
 	}
 	return IsSlashableValidator(v, epoch)
 }
@@ -122,7 +122,7 @@ func IsSlashableAttestationData(d1, d2 *AttestationData) bool {
 
 // IsSlashableAttestationData is the spec's is_slashable_attestation_data ("Predicates").
 func (m *Model) IsSlashableAttestationData(d1, d2 *AttestationData) bool {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, isSlashableAttestationDataContract, nil, func() bool { return IsSlashableAttestationData(d1, d2) }, func(c *checker, ok bool) {
 			c.that("distinct_data", !ok || *d1 != *d2, "identical attestation data found slashable")
 			c.that("first_target_not_earlier", !ok || d2.Target.Epoch <= d1.Target.Epoch,
@@ -144,11 +144,11 @@ var isSlashableAttestationDataContract = declare(Contract{
 // indices non-empty, sorted and unique, and a valid aggregate signature. An index beyond the
 // registry is an IndexError (the spec's list read raises), not a false.
 func (m *Model) IsValidIndexedAttestation(state *BeaconState, ia *IndexedAttestation) (ok bool, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(isValidIndexedAttestationContract, func(c *checker) {
 			w := m.wellFormed(state)
 			c.that("state_well_formed", w == "", "%s", w)
-		}); err != nil {
+		}, "slot", ia.Data.Slot, "index", ia.Data.Index, "attesters", len(ia.AttestingIndices)); err != nil {
 			return false, err
 		}
 		defer m.ensures(isValidIndexedAttestationContract, &err, func(c *checker) {
@@ -193,7 +193,7 @@ func (m *Model) IsValidIndexedAttestation(state *BeaconState, ia *IndexedAttesta
 	if err != nil {
 		return false, err
 	}
-	return blsFastAggregateVerify(pubkeys, root[:], ia.Signature), nil
+	return m.blsFastAggregateVerify("indexed attestation", pubkeys, root[:], ia.Signature), nil
 }
 
 var isValidIndexedAttestationContract = declare(Contract{
@@ -220,7 +220,7 @@ func IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint64, root Roo
 
 // IsValidMerkleBranch is the spec's is_valid_merkle_branch ("Predicates").
 func (m *Model) IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint64, root Root) bool {
-	if m.Checked != nil {
+	if m.hooked() {
 		return checkPure(m, isValidMerkleBranchContract,
 			func(c *checker) {
 				c.that("branch_covers_depth", uint64(len(branch)) >= depth, "a branch of %d nodes for depth %d", len(branch), depth)
@@ -237,7 +237,7 @@ func (m *Model) IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint6
 					}
 				}
 				c.that("valid_iff_root_recomputed", ok == (value == root), "valid %v, the branch hashes up to %x, root %x", ok, value, root)
-			})
+			}, "depth", depth, "index", index)
 	}
 	return IsValidMerkleBranch(leaf, branch, depth, index, root)
 }

@@ -2,11 +2,12 @@ package spec
 
 // ProcessProposerSlashing is the spec's process_proposer_slashing ("Proposer slashings").
 func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processProposerSlashingContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processProposerSlashingContract, func(c *checker) { c.wellFormed(m, state) },
+			"proposer_index", ps.SignedHeader1.Message.ProposerIndex, "slot", ps.SignedHeader1.Message.Slot); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processProposerSlashingContract, &err, func(c *checker) {
 			i := ps.SignedHeader1.Message.ProposerIndex
 			c.that("proposer_slashed", state.Validators[i].Slashed && !before.Validators[i].Slashed, "validator %d was not newly slashed", i)
@@ -44,7 +45,7 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 			if err != nil {
 				return err
 			}
-			if !blsVerify(proposer.Pubkey, root[:], signed.Signature) {
+			if !m.blsVerify("proposer slashing header", proposer.Pubkey, root[:], signed.Signature) {
 				return assertf(fn, CheckHeaderSignature, "signature of header %d does not verify", i+1)
 			}
 		}

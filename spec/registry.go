@@ -4,12 +4,13 @@ import "sort"
 
 // ProcessRegistryUpdates is the spec's process_registry_updates ("Registry updates").
 func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processRegistryUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
 			return err
 		}
-		before := state.Copy()
-		churn := m.GetValidatorChurnLimit(state)
+		before := m.snapshot(state)
+		var churn uint64
+		m.quietly(func() { churn = m.GetValidatorChurnLimit(state) })
 		defer m.ensures(processRegistryUpdatesContract, &err, func(c *checker) {
 			activated := 0
 			for i := range state.Validators {

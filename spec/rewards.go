@@ -23,7 +23,7 @@ func indexIsValidator(c *checker, state *BeaconState, index ValidatorIndex) {
 // once per validator and component, so its contract is evaluated by helpers called from
 // two branches, without a deferred closure: unchecked, it costs the two branches.
 func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.rewardHelperPre(getBaseRewardContract, state, index); err != nil {
 			return 0, err
 		}
@@ -45,7 +45,7 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 	if err := k.Err("get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH"); err != nil {
 		return 0, err
 	}
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.baseRewardPost(state, index, total, sqrt, Gwei(r)); err != nil {
 			return 0, err
 		}
@@ -59,7 +59,7 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 //
 //go:noinline
 func (m *Model) rewardHelperPre(contract *Contract, state *BeaconState, index ValidatorIndex) error {
-	return m.requires(contract, func(c *checker) { indexIsValidator(c, state, index) })
+	return m.requires(contract, func(c *checker) { indexIsValidator(c, state, index) }, "index", index)
 }
 
 // baseRewardPost evaluates the postcondition of get_base_reward.
@@ -93,7 +93,7 @@ var getBaseRewardContract = declare(Contract{
 // GetProposerReward is the spec's get_proposer_reward ("Rewards and penalties, helpers"),
 // its contract evaluated like get_base_reward's.
 func (m *Model) GetProposerReward(state *BeaconState, attestingIndex ValidatorIndex) (Gwei, error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.rewardHelperPre(getProposerRewardContract, state, attestingIndex); err != nil {
 			return 0, err
 		}
@@ -103,7 +103,7 @@ func (m *Model) GetProposerReward(state *BeaconState, attestingIndex ValidatorIn
 		return 0, err
 	}
 	reward := base / Gwei(m.ProposerRewardQuotient)
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.proposerRewardPost(base, reward); err != nil {
 			return 0, err
 		}
@@ -134,7 +134,8 @@ var getProposerRewardContract = declare(Contract{
 
 // GetFinalityDelay is the spec's get_finality_delay ("Rewards and penalties, helpers").
 func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getFinalityDelayContract)
 		defer m.ensures(getFinalityDelayContract, &err, func(c *checker) {
 			previous := m.GetPreviousEpoch(state)
 			c.that("previous_minus_finalized", state.FinalizedCheckpoint.Epoch <= previous && delay == uint64(previous-state.FinalizedCheckpoint.Epoch),
@@ -157,7 +158,8 @@ var getFinalityDelayContract = declare(Contract{
 
 // IsInInactivityLeak is the spec's is_in_inactivity_leak ("Rewards and penalties, helpers").
 func (m *Model) IsInInactivityLeak(state *BeaconState) (leak bool, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(isInInactivityLeakContract)
 		defer m.ensures(isInInactivityLeakContract, &err, func(c *checker) {
 			delay, _ := m.GetFinalityDelay(state) // succeeded in the body
 			c.that("leak_iff_delay_exceeds", leak == (delay > m.MinEpochsToInactivityPenalty),
@@ -178,7 +180,8 @@ var isInInactivityLeakContract = declare(Contract{
 // GetEligibleValidatorIndices is the spec's get_eligible_validator_indices ("Rewards and
 // penalties, helpers").
 func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []ValidatorIndex, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getEligibleValidatorIndicesContract)
 		defer m.ensures(getEligibleValidatorIndicesContract, &err, func(c *checker) {
 			c.that("sorted_unique", strictlySorted(out), "indices are not strictly increasing")
 			previous := m.GetPreviousEpoch(state)
@@ -243,7 +246,8 @@ func firstFailing(n int, ok func(i int) bool) int {
 // GetAttestationComponentDeltas is the spec's get_attestation_component_deltas ("Rewards
 // and penalties, components"): the shared logic of the source, target and head deltas.
 func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations []PendingAttestation) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getAttestationComponentDeltasContract, "attestations", len(attestations))
 		defer m.ensures(getAttestationComponentDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, d)
 			n := len(state.Validators)
@@ -372,7 +376,8 @@ func componentContract(fn, what string) *Contract {
 
 // GetSourceDeltas is the spec's get_source_deltas ("Rewards and penalties, components").
 func (m *Model) GetSourceDeltas(state *BeaconState) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getSourceDeltasContract)
 		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations) })
 	}
 	a, err := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state))
@@ -386,7 +391,8 @@ var getSourceDeltasContract = componentContract("get_source_deltas", "source")
 
 // GetTargetDeltas is the spec's get_target_deltas ("Rewards and penalties, components").
 func (m *Model) GetTargetDeltas(state *BeaconState) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getTargetDeltasContract)
 		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations) })
 	}
 	a, err := m.GetMatchingTargetAttestations(state, m.GetPreviousEpoch(state))
@@ -400,7 +406,8 @@ var getTargetDeltasContract = componentContract("get_target_deltas", "target")
 
 // GetHeadDeltas is the spec's get_head_deltas ("Rewards and penalties, components").
 func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getHeadDeltasContract)
 		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations) })
 	}
 	a, err := m.GetMatchingHeadAttestations(state, m.GetPreviousEpoch(state))
@@ -417,7 +424,8 @@ var getHeadDeltasContract = componentContract("get_head_deltas", "head")
 // the attestation used is the first, in list order, of those with the smallest inclusion
 // delay (Python's min keeps the first).
 func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getInclusionDelayDeltasContract)
 		defer m.ensures(getInclusionDelayDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, d)
 			n := len(state.Validators)
@@ -514,7 +522,8 @@ var getInclusionDelayDeltasContract = declare(Contract{
 // GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas ("Rewards and
 // penalties, components").
 func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getInactivityPenaltyDeltasContract)
 		defer m.ensures(getInactivityPenaltyDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, d)
 			n := len(state.Validators)
@@ -600,7 +609,8 @@ var getInactivityPenaltyDeltasContract = declare(Contract{
 // GetAttestationDeltas is the spec's get_attestation_deltas ("Rewards and penalties"): the
 // sum of the components.
 func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(getAttestationDeltasContract)
 		defer m.ensures(getAttestationDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, out)
 			var parts [5]*Deltas
@@ -664,14 +674,14 @@ var getAttestationDeltasContract = declare(Contract{
 // penalties").
 func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 	var d *Deltas // the deltas applied, for the postcondition
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processRewardsAndPenaltiesContract, func(c *checker) {
 			w := m.wellFormed(state)
 			c.that("state_well_formed", w == "", "%s", w)
 		}); err != nil {
 			return err
 		}
-		pre := state.Copy()
+		pre := m.snapshot(state)
 		defer m.ensures(processRewardsAndPenaltiesContract, &err, func(c *checker) {
 			p := frame{fields: []string{"balances"}}.changedOutside(pre, state)
 			c.that("frame", p == "", "%s changed, which process_rewards_and_penalties may not change", p)

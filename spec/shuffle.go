@@ -13,7 +13,7 @@ func Hash(data []byte) Root { return sha256.Sum256(data) }
 
 // Hash is the spec's hash ("Crypto").
 func (m *Model) Hash(data []byte) Root {
-	if m.Checked != nil {
+	if m.hooked() {
 		in := bytes.Clone(data)
 		return checkPure(m, hashContract, nil, func() Root { return Hash(data) }, func(c *checker, out Root) {
 			c.that("input_unchanged", bytes.Equal(in, data), "hashing changed its input")
@@ -71,10 +71,10 @@ func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint
 
 // ComputeShuffledIndex is the spec's compute_shuffled_index ("Misc").
 func (m *Model) ComputeShuffledIndex(index, indexCount uint64, seed Root) (out uint64, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(computeShuffledIndexContract, func(c *checker) {
 			c.that("index_below_count", index < indexCount, "index %d, index_count %d", index, indexCount)
-		}); err != nil {
+		}, "index", index, "index_count", indexCount); err != nil {
 			return 0, err
 		}
 		defer m.ensures(computeShuffledIndexContract, &err, func(c *checker) {

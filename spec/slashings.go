@@ -2,11 +2,11 @@ package spec
 
 // ProcessSlashings is the spec's process_slashings ("Slashings").
 func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processSlashingsContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processSlashingsContract, &err, func(c *checker) {
 			for i := range state.Balances {
 				if state.Balances[i] != before.Balances[i] {

@@ -1,16 +1,23 @@
 package spec
 
+import (
+	"errors"
+
+	"github.com/beaconcheck/beaconcheck/spec/bls"
+)
+
 // StateTransition is the spec's state_transition ("Beacon chain state transition
 // function"): process the slots up to the block's, verify its signature, process it, and
 // check the resulting state root. validateResult false skips the signature and state-root
 // checks, as the spec's flag does. The transition is atomic: when it is invalid, state is
 // left exactly as it was and the error says why.
 func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(stateTransitionContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(stateTransitionContract, func(c *checker) { c.wellFormed(m, state) },
+			"slot", signedBlock.Message.Slot, "proposer_index", signedBlock.Message.ProposerIndex, "validate_result", validateResult); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensuresAtomic(stateTransitionContract, &err, before, state, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("at_block_slot", state.Slot == signedBlock.Message.Slot && state.LatestBlockHeader.Slot == signedBlock.Message.Slot,
@@ -19,45 +26,80 @@ func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlo
 				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
 		})
 	}
-	return m.atomically(state, func(state *BeaconState) error {
-		block := &signedBlock.Message
-		// Process slots (including those with no blocks) since block. process_slots asserts
-		// state.slot < block.slot first thing; asking it here keeps that assert a
-		// precondition of process_slots (its caller's obligation) in checked mode, with the
-		// same outcome for an invalid block.
-		if !(state.Slot < block.Slot) {
-			return assertf("process_slots", CheckSlotInFuture, "state slot %d, block slot %d", state.Slot, block.Slot)
-		}
-		if err := m.processSlots(state, block.Slot); err != nil {
-			return err
-		}
-		// Verify signature
-		if validateResult {
-			ok, err := m.VerifyBlockSignature(state, signedBlock)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return assertf("state_transition", CheckBlockSignature, "proposer %d's signature does not verify", block.ProposerIndex)
-			}
-		}
-		// Process block
-		if err := m.processBlock(state, block); err != nil {
-			return err
-		}
-		// Verify state root
-		if validateResult {
-			root, err := m.HashTreeRoot(state)
-			if err != nil {
-				return err
-			}
-			if block.StateRoot != root {
-				return assertf("state_transition", CheckStateRoot, "block says %x, post-state root is %x", block.StateRoot, root)
-			}
-		}
-		return nil
-	})
+	if m.BatchSignatures && m.VerifySignatures && m.batch == nil {
+		return m.stateTransitionBatched(state, signedBlock, validateResult)
+	}
+	return m.atomically(state, func(state *BeaconState) error { return m.stateTransition(state, signedBlock, validateResult) })
 }
+
+// stateTransition is the body of state_transition, on the state atomically works on.
+func (m *Model) stateTransition(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) error {
+	block := &signedBlock.Message
+	// Process slots (including those with no blocks) since block. process_slots asserts
+	// state.slot < block.slot first thing; asking it here keeps that assert a
+	// precondition of process_slots (its caller's obligation) in checked mode, with the
+	// same outcome for an invalid block.
+	if !(state.Slot < block.Slot) {
+		return assertf("process_slots", CheckSlotInFuture, "state slot %d, block slot %d", state.Slot, block.Slot)
+	}
+	if err := m.processSlots(state, block.Slot); err != nil {
+		return err
+	}
+	// Verify signature
+	if validateResult {
+		ok, err := m.VerifyBlockSignature(state, signedBlock)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return assertf("state_transition", CheckBlockSignature, "proposer %d's signature does not verify", block.ProposerIndex)
+		}
+	}
+	// Process block
+	if err := m.processBlock(state, block); err != nil {
+		return err
+	}
+	// Verify state root
+	if validateResult {
+		root, err := m.HashTreeRoot(state)
+		if err != nil {
+			return err
+		}
+		if block.StateRoot != root {
+			return assertf("state_transition", CheckStateRoot, "block says %x, post-state root is %x", block.StateRoot, root)
+		}
+	}
+	return nil
+}
+
+// stateTransitionBatched is state_transition with the block's signatures verified at once
+// (Model.BatchSignatures): every signature check the spec makes on the way (blsVerify,
+// blsFastAggregateVerify) is recorded and answered true, and the batch is verified when
+// the block has been processed, before the outcome is reported. Every recorded check
+// precedes whatever error the processing met, and the spec stops at its first failed
+// check: so when the batch holds, the outcome is the processing's; when it fails, the
+// block is processed again, atomically from the same pre-state, with each signature
+// verified where the spec verifies it, which reports the spec's failed assert.
+func (m *Model) stateTransitionBatched(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) error {
+	var batch bls.Batch
+	m.batch = &batch
+	defer func() { m.batch = nil }()
+	err := m.atomically(state, func(work *BeaconState) error {
+		err := m.stateTransition(work, signedBlock, validateResult)
+		m.batch = nil
+		if batch.Check() != nil {
+			return errBatchFailed
+		}
+		return err
+	})
+	if err == errBatchFailed {
+		return m.atomically(state, func(state *BeaconState) error { return m.stateTransition(state, signedBlock, validateResult) })
+	}
+	return err
+}
+
+// errBatchFailed says a batch of signature checks failed: never returned to a caller.
+var errBatchFailed = errors.New("spec: a batched signature check failed")
 
 var stateTransitionContract = declare(Contract{
 	Func: "state_transition", Section: "Beacon chain state transition function",
@@ -73,7 +115,8 @@ var stateTransitionContract = declare(Contract{
 // VerifyBlockSignature is the spec's verify_block_signature ("Beacon chain state transition
 // function"). With signature verification off it is true for any signature.
 func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeaconBlock) (ok bool, err error) {
-	if m.Checked != nil {
+	if m.hooked() {
+		m.enter(verifyBlockSignatureContract, "proposer_index", signedBlock.Message.ProposerIndex)
 		defer m.ensures(verifyBlockSignatureContract, &err, func(c *checker) {
 			c.that("proposer_exists", uint64(signedBlock.Message.ProposerIndex) < uint64(len(state.Validators)), "proposer %d of %d validators", signedBlock.Message.ProposerIndex, len(state.Validators))
 			c.that("true_without_verification", m.VerifySignatures || ok, "false with signature verification off")
@@ -90,7 +133,7 @@ func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeac
 	if err != nil {
 		return false, err
 	}
-	return blsVerify(proposer.Pubkey, root[:], signedBlock.Signature), nil
+	return m.blsVerify("block signature", proposer.Pubkey, root[:], signedBlock.Signature), nil
 }
 
 var verifyBlockSignatureContract = declare(Contract{
@@ -108,16 +151,16 @@ func (m *Model) ProcessSlots(state *BeaconState, slot Slot) error {
 }
 
 func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processSlotsContract, func(c *checker) {
 			c.that("slot_in_future", state.Slot < slot, "state slot %d, target slot %d", state.Slot, slot)
 			c.wellFormed(m, state)
-		}); err != nil {
+		}, "slot", slot); err != nil {
 			return err
 		}
-		before := state.Copy()
-		beforeRoot, _ := m.HashTreeRoot(before)
+		before := m.snapshot(state)
 		defer m.ensures(processSlotsContract, &err, func(c *checker) {
+			beforeRoot, _ := m.HashTreeRoot(before)
 			c.that("at_slot", state.Slot == slot, "state slot %d, want %d", state.Slot, slot)
 			c.wellFormed(m, state)
 			c.that("first_state_root_recorded", state.StateRoots[uint64(before.Slot)%m.SlotsPerHistoricalRoot] == beforeRoot || uint64(slot-before.Slot) > m.SlotsPerHistoricalRoot,
@@ -171,13 +214,13 @@ var processSlotsContract = declare(Contract{
 
 // ProcessSlot is the spec's process_slot ("Beacon chain state transition function").
 func (m *Model) ProcessSlot(state *BeaconState) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processSlotContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processSlotContract, func(c *checker) { c.wellFormed(m, state) }, "state.slot", state.Slot); err != nil {
 			return err
 		}
-		before := state.Copy()
-		beforeRoot, _ := m.HashTreeRoot(before)
+		before := m.snapshot(state)
 		defer m.ensures(processSlotContract, &err, func(c *checker) {
+			beforeRoot, _ := m.HashTreeRoot(before)
 			i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
 			c.that("state_root_recorded", state.StateRoots[i] == beforeRoot, "state_roots[%d] is not the pre-state's root", i)
 			headerRoot, _ := m.HashTreeRoot(&state.LatestBlockHeader)
@@ -227,14 +270,14 @@ func (m *Model) ProcessEpoch(state *BeaconState) error {
 }
 
 func (m *Model) processEpoch(state *BeaconState) (err error) {
-	if m.Checked != nil {
+	if m.hooked() {
 		if err := m.requires(processEpochContract, func(c *checker) {
 			c.that("last_slot_of_epoch", (uint64(state.Slot)+1)%m.SlotsPerEpoch == 0, "slot %d is not the last of its epoch", state.Slot)
 			c.wellFormed(m, state)
-		}); err != nil {
+		}, "state.slot", state.Slot); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processEpochContract, &err, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,

@@ -2,11 +2,12 @@ package spec
 
 // ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
 func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntaryExit) (err error) {
-	if m.Checked != nil {
-		if err := m.requires(processVoluntaryExitContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+	if m.hooked() {
+		if err := m.requires(processVoluntaryExitContract, func(c *checker) { c.wellFormed(m, state) },
+			"validator_index", signed.Message.ValidatorIndex, "epoch", signed.Message.Epoch); err != nil {
 			return err
 		}
-		before := state.Copy()
+		before := m.snapshot(state)
 		defer m.ensures(processVoluntaryExitContract, &err, func(c *checker) {
 			i := signed.Message.ValidatorIndex
 			c.that("exit_initiated", state.Validators[i].ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", i)
@@ -48,7 +49,7 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 		if err != nil {
 			return err
 		}
-		if !blsVerify(validator.Pubkey, root[:], signed.Signature) {
+		if !m.blsVerify("voluntary exit", validator.Pubkey, root[:], signed.Signature) {
 			return assertf(fn, CheckExitSignature, "signature of validator %d does not verify", exit.ValidatorIndex)
 		}
 	}
