@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "transition",
 		summary: "apply signed blocks and empty slots to a BeaconState",
-		usage:   "--pre STATE [--block BLOCK]... [--slots N] [--out POST] [--preset P|--config F] [--no-verify-signatures] [--no-validate]",
+		usage:   "--pre STATE [--block BLOCK]... [--slots N] [--out POST] [--preset P|--config F] [--no-verify-signatures] [--no-validate] [--trace FILE]",
 		help: `Reads the pre-state STATE (a BeaconState) and applies each signed block BLOCK (a
 SignedBeaconBlock) in the order given, with the spec's state_transition: the empty slots
 up to the block's slot, the proposer's signature, the block, and the state root the block
@@ -43,7 +43,8 @@ POST ends in .ssz_snappy, raw SSZ otherwise).
 
 --no-verify-signatures skips BLS verification of every signature (block, RANDAO reveal,
 operations); --no-validate is the spec's validate_result=False, which skips the block
-signature and state root checks only.
+signature and state root checks only. --trace FILE writes the trace of every spec
+function call, an invalid block's included (see 'beaconcheck trace show').
 
 Example, on an official vector:
 
@@ -71,6 +72,7 @@ type transitionFlags struct {
 	noVerify   bool
 	noValidate bool
 	checked    bool
+	trace      string
 }
 
 func (f *transitionFlags) declare(fs *flag.FlagSet) {
@@ -82,6 +84,7 @@ func (f *transitionFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noVerify, "no-verify-signatures", false, "do not verify BLS signatures")
 	fs.BoolVar(&f.noValidate, "no-validate", false, "skip the block signature and state root checks (the spec's validate_result=False)")
 	fs.BoolVar(&f.checked, "checked", false, "checked mode: evaluate every spec function's contract on every call; a breach is reported like an invalid block")
+	fs.StringVar(&f.trace, "trace", "", "write the trace of every spec function call to FILE, as JSON lines")
 }
 
 // invalidBlockError says which block of the command line failed its transition and why.
@@ -146,6 +149,11 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 	if f.checked {
 		m.Checked = &spec.Checks{}
 	}
+	closeTrace, err := attachTrace(m, f.trace)
+	if err != nil {
+		return err
+	}
+	defer closeTrace()
 	start := time.Now()
 	for i, b := range blocks {
 		if err := m.StateTransition(state, b, !f.noValidate); err != nil {

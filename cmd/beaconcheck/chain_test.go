@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/beaconcheck/beaconcheck/chain"
+	"github.com/beaconcheck/beaconcheck/spec"
+)
+
+func runChainArgs(args ...string) cmdResult {
+	return runCommandArgs("chain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
+		var f chainFlags
+		f.declare(fs)
+		return func(args []string, stdout io.Writer) error {
+			return runChain(fs, &f, args, stdout, io.Discard, func() bool { return false })
+		}
+	}, args...)
+}
+
+func runReplayArgs(args ...string) cmdResult {
+	return runCommandArgs("replay", func(fs *flag.FlagSet) func([]string, io.Writer) error {
+		var f replayFlags
+		f.declare(fs)
+		return func(args []string, stdout io.Writer) error { return runReplay(&f, args, stdout, io.Discard) }
+	}, args...)
+}
+
+func runTraceArgs(args ...string) cmdResult {
+	return runCommandArgs("trace", func(fs *flag.FlagSet) func([]string, io.Writer) error {
+		var f traceFlags
+		f.declare(fs)
+		return func(args []string, stdout io.Writer) error { return runTrace(fs, &f, args, stdout) }
+	}, args...)
+}
+
+func runExplainArgs(args ...string) cmdResult {
+	return runCommandArgs("explain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
+		var f explainFlags
+		f.declare(fs)
+		return func(args []string, stdout io.Writer) error { return runExplain(&f, args, stdout) }
+	}, args...)
+}
+
+// A small chain on the minimal preset: 64 validators, 3 epochs, full participation,
+// generated once (by the library) for the tests that read it.
+var (
+	smallOnce  sync.Once
+	smallChain *chain.Chain
+	smallErr   error
+)
+
+func small(t *testing.T) *chain.Chain {
+	t.Helper()
+	smallOnce.Do(func() {
+		smallChain, smallErr = chain.Generate(chain.Options{Config: spec.MustPreset("minimal"), Validators: 64, Epochs: 3, Participation: 1})
+	})
+	if smallErr != nil {
+		t.Fatal(smallErr)
+	}
+	return smallChain
+}
+
+func TestChainGenerateCommand(t *testing.T) {
+	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	var outputs []string
+	for _, dir := range dirs {
+		res := runChainArgs("generate", "--preset", "minimal", "--validators", "64", "--epochs", "4", "--participation", "0.9",
+			"--with-deposits", "--with-slashings", "--seed", "3", "--out", dir)
+		if res.code != 0 {
+			t.Fatalf("exit %d: %s", res.code, res.stderr)
+		}
+		outputs = append(outputs, res.stdout)
+	}
+	for _, want := range []string{"generated 3", "slots 1..32", "deposit", "proposer slashing", "attester slashing",
+		"wrote " + dirs[0] + ": pre.ssz_snappy, blocks_0..", "replay with: beaconcheck replay --preset minimal " + dirs[0]} {
+		if !strings.Contains(outputs[0], want) {
+			t.Errorf("output lacks %q:\n%s", want, outputs[0])
+		}
+	}
+	files, _ := os.ReadDir(dirs[0])
+	for _, f := range files {
+		a, _ := os.ReadFile(filepath.Join(dirs[0], f.Name()))
+		b, err := os.ReadFile(filepath.Join(dirs[1], f.Name()))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs with --seed 3", f.Name())
+		}
+	}
+	res := runReplayArgs("--preset", "minimal", dirs[0])
+	if res.code != 0 || !strings.Contains(res.stdout, "equal to post") || !strings.Contains(res.stdout, "blocks/s") {
+		t.Errorf("replay of the generated chain: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+func TestChainGenerateFlagErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--preset", "minimal", "--validators", "4", "--epochs", "1", "--out", out}, "--validators: 4 validators leave committees empty"},
+		{[]string{"--preset", "minimal", "--validators", "64", "--out", out}, "--epochs E is required"},
+		{[]string{"--preset", "minimal", "--validators", "64", "--epochs", "2", "--participation", "2", "--out", out}, "--participation: 2 is not a fraction"},
+		{[]string{"--preset", "minimal", "--validators", "64", "--epochs", "1", "--with-deposits", "--out", out}, "use at least 3 epochs"},
+		{[]string{"--preset", "minimal", "--validators", "64", "--epochs", "1"}, "--out DIR is required"},
+	} {
+		res := runChainArgs(append([]string{"generate"}, c.args...)...)
+		if res.code != 2 || !strings.Contains(res.stderr, c.says) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, res.code, res.stderr, c.says)
+		}
+	}
+	if res := runChainArgs("make"); res.code != 2 || !strings.Contains(res.stderr, "subcommand 'generate'") {
+		t.Errorf("chain make: exit %d, %q", res.code, res.stderr)
+	}
+}
+
+// writeSmall writes the small chain as a vector and returns its directory.
+func writeSmall(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := small(t).Write(spec.MustPreset("minimal"), dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// blockFiles are the small chain's first n blocks, written as files.
+func blockFiles(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, filepath.Join(dir, fmt.Sprintf("blocks_%d.ssz_snappy", i)))
+	}
+	return out
+}
