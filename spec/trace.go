@@ -743,6 +743,16 @@ func (t *JSONTracer) Close() error {
 // ReadTrace reads a JSON trace.
 func ReadTrace(r io.Reader) ([]TraceLine, error) {
 	var out []TraceLine
+	err := ScanTrace(r, func(l TraceLine) error {
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// ScanTrace reads a JSON trace line by line, calling fn with each, and stops at fn's
+// first error: a trace of a long replay need not fit in memory.
+func ScanTrace(r io.Reader, fn func(TraceLine) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 1<<30)
 	for n := 1; sc.Scan(); n++ {
@@ -751,11 +761,13 @@ func ReadTrace(r io.Reader) ([]TraceLine, error) {
 		}
 		var l TraceLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("trace line %d: %v", n, err)
+			return fmt.Errorf("trace line %d: %v", n, err)
 		}
-		out = append(out, l)
+		if err := fn(l); err != nil {
+			return err
+		}
 	}
-	return out, sc.Err()
+	return sc.Err()
 }
 
 // TraceRecorder keeps every call in memory, in call order.

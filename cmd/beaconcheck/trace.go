@@ -73,10 +73,6 @@ func runTraceShow(f *traceFlags, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer file.Close()
-	lines, err := spec.ReadTrace(file)
-	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
-	}
 	var hide []string
 	for _, h := range strings.Split(f.hide, ",") {
 		if h = strings.TrimSpace(h); h != "" {
@@ -84,21 +80,23 @@ func runTraceShow(f *traceFlags, args []string, stdout io.Writer) error {
 		}
 	}
 	hiddenBelow := -1 // the depth of a hidden call whose subtree is being skipped
-	for _, l := range lines {
+	err = spec.ScanTrace(file, func(l spec.TraceLine) error {
 		if hiddenBelow >= 0 && l.Depth > hiddenBelow {
-			continue
+			return nil
 		}
 		hiddenBelow = -1
 		if slices.Contains(hide, l.Func) {
 			hiddenBelow = l.Depth
-			continue
+			return nil
 		}
 		if f.depth > 0 && l.Depth >= f.depth {
-			continue
+			return nil
 		}
-		if _, err := fmt.Fprintln(stdout, traceLine(l)); err != nil {
-			return err
-		}
+		_, err := fmt.Fprintln(stdout, traceLine(l))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
 	}
 	return nil
 }
