@@ -69,7 +69,11 @@ type PostError struct {
 }
 
 func (e *PostError) Error() string {
-	return fmt.Sprintf("the final state differs from post (root 0x%x, post 0x%x) in %d places", e.Root, e.PostRoot, len(e.Diff))
+	places := "places"
+	if len(e.Diff) == 1 {
+		places = "place"
+	}
+	return fmt.Sprintf("the final state differs from post (root 0x%x, post 0x%x) in %d %s", e.Root, e.PostRoot, len(e.Diff), places)
 }
 
 // Replay applies the vector's blocks to its pre-state with m.StateTransition, validating

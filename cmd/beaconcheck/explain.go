@@ -23,9 +23,10 @@ implementation. For each difference (as 'beaconcheck diff' prints it, model -> e
 it names the spec steps that wrote that value during the transition, in call order, each
 with the calls that led to it:
 
-  balances[5]: 31998926687 -> 31998926688
+  balances[5]: 31857853058 -> 31857853059
     written by:
-      state_transition > process_slots > process_epoch > process_rewards_and_penalties > decrease_balance(index=5, delta=1073313)
+      state_transition(slot=520) > process_slots > process_epoch > process_rewards_and_penalties > decrease_balance(index=5, delta=2519757)
+      state_transition(slot=528) > process_slots > process_epoch > process_rewards_and_penalties > increase_balance(index=5, delta=1386363)
 
 These are the first places to look: the last one set the value the model ends with. A
 difference no step wrote is a value the model left as it was in the pre-state. Writes are
@@ -102,6 +103,7 @@ func runExplain(f *explainFlags, args []string, stdout io.Writer) error {
 	// The proposers' signatures are checked by a model of their own, so that the trace
 	// holds the transitions alone.
 	check := spec.NewModel(cfg)
+	mismatches := 0
 	for i, b := range blocks {
 		if m.VerifySignatures {
 			if err := blockSignature(check, state, b); err != nil {
@@ -115,11 +117,13 @@ func runExplain(f *explainFlags, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if root == b.Message.StateRoot {
-			fmt.Fprintf(stdout, "block %d (slot %d): its state root is the model's, 0x%x\n", i, b.Message.Slot, root)
-		} else {
-			fmt.Fprintf(stdout, "block %d (slot %d): its state root 0x%x is not the model's, 0x%x\n", i, b.Message.Slot, b.Message.StateRoot, root)
+		if root != b.Message.StateRoot {
+			fmt.Fprintf(stdout, "block %d (slot %d) commits to state root 0x%x, the model computes 0x%x\n", i, b.Message.Slot, b.Message.StateRoot, root)
+			mismatches++
 		}
+	}
+	if mismatches == 0 {
+		fmt.Fprintf(stdout, "the model computes the state root every block commits to (%s)\n", plural(uint64(len(blocks)), "block"))
 	}
 	diffs, err := ssz.Diff(cfg, state, expected, ssz.DiffOptions{MaxElems: f.max})
 	if err != nil {
@@ -164,15 +168,21 @@ func blockSignature(m *spec.Model, state *spec.BeaconState, b *spec.SignedBeacon
 	return err
 }
 
-// callPath is a call with its callers: the callers by name, the call with its inputs.
+// callPath is a call with its callers: the block's state_transition by its slot, the
+// callers between by name, the call with its inputs.
 func callPath(c *spec.Call) string {
-	var names []string
+	var chain []*spec.Call
 	for p := c.Parent; p != nil; p = p.Parent {
-		names = append(names, p.Func)
+		chain = append(chain, p)
 	}
 	var b strings.Builder
-	for i := len(names) - 1; i >= 0; i-- {
-		b.WriteString(names[i] + " > ")
+	for i := len(chain) - 1; i >= 0; i-- {
+		p := chain[i]
+		b.WriteString(p.Func)
+		if p.Depth == 0 && len(p.Args) > 0 && p.Args[0].Name == "slot" {
+			fmt.Fprintf(&b, "(slot=%v)", p.Args[0].Value)
+		}
+		b.WriteString(" > ")
 	}
 	b.WriteString(c.Label())
 	return b.String()
