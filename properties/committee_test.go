@@ -170,7 +170,7 @@ func TestMinimalStateCommitteeBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range []uint64{th.LastSafe, th.FirstViolating} {
-		msg, err := boundStateHolds(&Env{})(BoundStateInput{Config: Preset("minimal"), V: v})
+		msg, err := boundStateHolds(&Env{}, &safeCounts{})(BoundStateInput{Config: Preset("minimal"), V: v})
 		if err != nil {
 			t.Fatal(err)
 		}
