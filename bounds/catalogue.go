@@ -235,19 +235,17 @@ func SiteByID(id string) (Site, bool) {
 type NamedInvariant struct {
 	Name string `json:"name"`
 	Doc  string `json:"doc"`
+	Kind string `json:"kind"` // how it is established: spec.InvariantKind
 }
 
-// Invariants returns the named invariants the catalogue's sites rely on.
+// Invariants returns the named invariants the catalogue's sites rely on: spec.Invariants,
+// where each is declared once with the fields it reads and how it is established.
 func Invariants() []NamedInvariant {
-	return []NamedInvariant{
-		{"config_valid", "the config passes spec.Config.Validate: every divisor and SSZ length is non-zero, SLOTS_PER_EPOCH and the history lengths are powers of two, SLOTS_PER_HISTORICAL_ROOT >= SLOTS_PER_EPOCH, SHUFFLE_ROUND_COUNT <= 256, EPOCHS_PER_HISTORICAL_VECTOR > MIN_SEED_LOOKAHEAD + 1, MAX_EFFECTIVE_BALANCE >= EFFECTIVE_BALANCE_INCREMENT"},
-		{"slot_bound", "state.slot is a uint64, so the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH; every epoch the transition stores (checkpoints, activation eligibility, activation) is at most the current epoch plus 1 + MAX_SEED_LOOKAHEAD, and exit epochs at most that plus one per exit"},
-		{"effective_balance_cap", "every effective balance is a multiple of EFFECTIVE_BALANCE_INCREMENT and at most MAX_EFFECTIVE_BALANCE: get_validator_from_deposit, process_final_updates and genesis set it only as min(balance - balance % EFFECTIVE_BALANCE_INCREMENT, MAX_EFFECTIVE_BALANCE)"},
-		{"vector_lengths", "block_roots and state_roots hold SLOTS_PER_HISTORICAL_ROOT roots, randao_mixes EPOCHS_PER_HISTORICAL_VECTOR, slashings EPOCHS_PER_SLASHINGS_VECTOR (SSZ Vectors), and balances has one entry per validator (they are appended together)"},
-		{"indices_in_registry", "every validator index the transition computes (active, committee, eligible, proposer indices) is below len(state.validators), which never shrinks; the registry holds at most VALIDATOR_REGISTRY_LIMIT validators"},
-		{"deposit_contract", "the deposit contract accepts at most 2**DEPOSIT_CONTRACT_TREE_DEPTH - 1 deposits, and eth1_data changes only by an honest majority vote for the canonical Eth1 chain, whose deposit count never decreases, so eth1_deposit_index <= eth1_data.deposit_count <= 2**32 - 1"},
-		{"one_block_per_slot", "each slot has at most one block (process_block_header asserts block.slot > latest_block_header.slot), and the genesis slot none"},
+	var out []NamedInvariant
+	for _, inv := range spec.Invariants() {
+		out = append(out, NamedInvariant{Name: inv.Name, Doc: inv.Doc, Kind: string(inv.Kind)})
 	}
+	return out
 }
 
 // Big-integer helpers for the thresholds.

@@ -112,7 +112,8 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 
 var processAttestationContract = declare(Contract{
 	Func: "process_attestation", Section: "Attestations",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"previous_epoch_attestations", "current_epoch_attestations"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"pending_appended", "a pending attestation with the attestation's data and bits was appended to the list of its target epoch"},
 		{"inclusion_delay_in_window", "its inclusion delay is between MIN_ATTESTATION_INCLUSION_DELAY and SLOTS_PER_EPOCH"},

@@ -74,7 +74,8 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 
 var processAttesterSlashingContract = declare(Contract{
 	Func: "process_attester_slashing", Section: "Attester slashings",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"balances", "slashings", "validators.slashed", "validators.exit_epoch", "validators.withdrawable_epoch"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"slashed_only_attesters_of_both", "every newly slashed validator attested in both attestations"},
 		{"slashed_some", "at least one validator was newly slashed"},

@@ -228,7 +228,8 @@ func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (er
 
 var processBlockContract = declare(Contract{
 	Func: "process_block", Section: "Block processing",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"latest_block_header", "randao_mixes", "eth1_data", "eth1_data_votes", "eth1_deposit_index", "balances", "slashings", "previous_epoch_attestations", "current_epoch_attestations", "validators.slashed", "validators.exit_epoch", "validators.withdrawable_epoch", "validators.append"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 		{"header_is_block", "latest_block_header is the block's header (slot, proposer, parent)"},
@@ -238,7 +239,8 @@ var processBlockContract = declare(Contract{
 
 var processBlockHeaderContract = declare(Contract{
 	Func: "process_block_header", Section: "Block header",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"latest_block_header"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"header_cached", "latest_block_header holds the block's slot, proposer and parent, a zero state root (filled by the next process_slot) and the body's root"},
 		{"slot_advanced", "the header's slot is later than the previous latest header's"},
@@ -248,7 +250,8 @@ var processBlockHeaderContract = declare(Contract{
 
 var processRandaoContract = declare(Contract{
 	Func: "process_randao", Section: "RANDAO",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"randao_mixes"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"mix_updated", "the current epoch's mix is the old mix xor hash(randao_reveal)"},
 		{"frame", "only randao_mixes changes (and only that entry, implied by mix_updated and the frame of the vector)"},
@@ -257,7 +260,8 @@ var processRandaoContract = declare(Contract{
 
 var processEth1DataContract = declare(Contract{
 	Func: "process_eth1_data", Section: "Eth1 data",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"eth1_data", "eth1_data_votes"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"vote_appended", "the block's eth1_data vote is appended to eth1_data_votes"},
 		{"eth1_data_is_old_or_vote", "eth1_data is unchanged or becomes the vote (when it has a majority of the period's slots)"},
@@ -267,7 +271,8 @@ var processEth1DataContract = declare(Contract{
 
 var processOperationsContract = declare(Contract{
 	Func: "process_operations", Section: "Operations",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"eth1_deposit_index", "balances", "slashings", "previous_epoch_attestations", "current_epoch_attestations", "validators.slashed", "validators.exit_epoch", "validators.withdrawable_epoch", "validators.append"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 		{"deposits_consumed", "eth1_deposit_index grew by the number of deposits in the block"},

@@ -56,6 +56,10 @@ type Contract struct {
 	Section string // the spec section it is defined in
 	Pre     []Clause
 	Post    []Clause
+	// Writes, for a function that changes the state, is what it may change, in the
+	// vocabulary of invariants.go: top-level fields by spec name, "validators.<field>" and
+	// "validators.append". InvariantObligations reads it.
+	Writes []string
 }
 
 var contracts = map[string]*Contract{}

@@ -109,7 +109,8 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 
 var processDepositContract = declare(Contract{
 	Func: "process_deposit", Section: "Deposits",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"eth1_deposit_index", "balances", "validators.append"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"deposit_index_advanced", "eth1_deposit_index grew by exactly one (every proven deposit is consumed, even one whose signature fails)"},
 		{"at_most_one_validator_added", "the registry grew by zero or one validator"},

@@ -104,7 +104,8 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 
 var processFinalUpdatesContract = declare(Contract{
 	Func: "process_final_updates", Section: "Final updates",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"eth1_data_votes", "slashings", "randao_mixes", "historical_roots", "previous_epoch_attestations", "current_epoch_attestations", "validators.effective_balance"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"slashings_reset", "the next epoch's slashings entry is zero"},
 		{"mix_carried", "the next epoch's randao mix is the current epoch's"},

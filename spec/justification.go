@@ -126,7 +126,8 @@ func setJustificationBits(state *BeaconState, bits uint8) {
 
 var processJustificationAndFinalizationContract = declare(Contract{
 	Func: "process_justification_and_finalization", Section: "Justification and finalization",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"justification_bits", "previous_justified_checkpoint", "current_justified_checkpoint", "finalized_checkpoint"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"finality_monotone", "the finalized epoch never decreases"},
 		{"justified_monotone", "the current justified epoch never decreases"},

@@ -26,7 +26,8 @@ func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 
 var increaseBalanceContract = declare(Contract{
 	Func: "increase_balance", Section: "Beacon state mutators",
-	Pre: []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
+	Writes: []string{"balances"},
+	Pre:    []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
 	Post: []Clause{
 		{"balance_increased", "the balance is its old value plus delta, with no wrap-around (an overflowing sum is an ArithmeticError, not a return)"},
 		{"length_unchanged", "no balance is added or removed (the frame of the callers' contracts covers the other balances)"},
@@ -76,7 +77,8 @@ func (m *Model) DecreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 
 var decreaseBalanceContract = declare(Contract{
 	Func: "decrease_balance", Section: "Beacon state mutators",
-	Pre: []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
+	Writes: []string{"balances"},
+	Pre:    []Clause{{"index_in_range", "the validator index is below len(state.balances)"}},
 	Post: []Clause{
 		{"balance_decreased", "the balance is max(0, old balance - delta): it never wraps below zero"},
 		{"length_unchanged", "no balance is added or removed"},
@@ -163,7 +165,8 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 
 var initiateValidatorExitContract = declare(Contract{
 	Func: "initiate_validator_exit", Section: "Beacon state mutators",
-	Pre: []Clause{{"index_in_range", "the validator index is below len(state.validators)"}},
+	Writes: []string{"validators.exit_epoch", "validators.withdrawable_epoch"},
+	Pre:    []Clause{{"index_in_range", "the validator index is below len(state.validators)"}},
 	Post: []Clause{
 		{"already_exiting_unchanged", "a validator whose exit was already initiated is left exactly as it was"},
 		{"exit_epoch_set", "otherwise its exit_epoch is set, to no earlier than compute_activation_exit_epoch(current epoch)"},
@@ -244,6 +247,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 
 var slashValidatorContract = declare(Contract{
 	Func: "slash_validator", Section: "Beacon state mutators",
+	Writes: []string{"balances", "slashings", "validators.slashed", "validators.exit_epoch", "validators.withdrawable_epoch"},
 	Pre: []Clause{
 		{"index_in_range", "the slashed index is below len(state.validators)"},
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},

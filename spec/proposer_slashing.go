@@ -55,7 +55,8 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 
 var processProposerSlashingContract = declare(Contract{
 	Func: "process_proposer_slashing", Section: "Proposer slashings",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"balances", "slashings", "validators.slashed", "validators.exit_epoch", "validators.withdrawable_epoch"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"proposer_slashed", "the proposer of the two headers was not slashed before and is now"},
 		{"frame", "only balances, slashings, and validators' slashed, exit_epoch and withdrawable_epoch change"},

@@ -98,7 +98,8 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 
 var processRegistryUpdatesContract = declare(Contract{
 	Func: "process_registry_updates", Section: "Registry updates",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"validators.activation_eligibility_epoch", "validators.activation_epoch", "validators.exit_epoch", "validators.withdrawable_epoch"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"activations_eligible", "every validator activated was eligible: not yet activated, and queued no later than the finalized epoch"},
 		{"ejections_low_balance", "every validator whose exit was initiated had an effective balance at or below EJECTION_BALANCE"},

@@ -723,6 +723,7 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 
 var processRewardsAndPenaltiesContract = declare(Contract{
 	Func: "process_rewards_and_penalties", Section: "Rewards and penalties",
+	Writes: []string{"balances"},
 	Pre: []Clause{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 	},

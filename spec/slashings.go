@@ -59,7 +59,8 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 
 var processSlashingsContract = declare(Contract{
 	Func: "process_slashings", Section: "Slashings",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"balances"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"only_slashed_penalised", "a balance that changed belongs to a slashed validator and went down"},
 		{"frame", "only balances change"},

@@ -103,7 +103,8 @@ var errBatchFailed = errors.New("spec: a batched signature check failed")
 
 var stateTransitionContract = declare(Contract{
 	Func: "state_transition", Section: "Beacon chain state transition function",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"slot", "state_roots", "block_roots", "latest_block_header", "balances", "slashings", "randao_mixes", "historical_roots", "eth1_data_votes", "previous_epoch_attestations", "current_epoch_attestations", "justification_bits", "previous_justified_checkpoint", "current_justified_checkpoint", "finalized_checkpoint", "validators.effective_balance", "validators.activation_eligibility_epoch", "validators.activation_epoch", "validators.exit_epoch", "validators.withdrawable_epoch", "eth1_data", "eth1_deposit_index", "validators.slashed", "validators.append"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 		{"at_block_slot", "the state is at the block's slot and its latest header is the block's"},
@@ -198,6 +199,7 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 
 var processSlotsContract = declare(Contract{
 	Func: "process_slots", Section: "Beacon chain state transition function",
+	Writes: []string{"slot", "state_roots", "block_roots", "latest_block_header", "balances", "slashings", "randao_mixes", "historical_roots", "eth1_data_votes", "previous_epoch_attestations", "current_epoch_attestations", "justification_bits", "previous_justified_checkpoint", "current_justified_checkpoint", "finalized_checkpoint", "validators.effective_balance", "validators.activation_eligibility_epoch", "validators.activation_epoch", "validators.exit_epoch", "validators.withdrawable_epoch"},
 	Pre: []Clause{
 		{"slot_in_future", "the target slot is after the state's slot: state.slot < slot"},
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
@@ -254,7 +256,8 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 
 var processSlotContract = declare(Contract{
 	Func: "process_slot", Section: "Beacon chain state transition function",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"state_roots", "block_roots", "latest_block_header"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"state_root_recorded", "state_roots[slot % SLOTS_PER_HISTORICAL_ROOT] is the root of the state before the call"},
 		{"block_root_recorded", "block_roots[slot % SLOTS_PER_HISTORICAL_ROOT] is the root of the latest header"},
@@ -305,6 +308,7 @@ func (m *Model) processEpoch(state *BeaconState) (err error) {
 
 var processEpochContract = declare(Contract{
 	Func: "process_epoch", Section: "Epoch processing",
+	Writes: []string{"balances", "slashings", "randao_mixes", "historical_roots", "eth1_data_votes", "previous_epoch_attestations", "current_epoch_attestations", "justification_bits", "previous_justified_checkpoint", "current_justified_checkpoint", "finalized_checkpoint", "validators.effective_balance", "validators.activation_eligibility_epoch", "validators.activation_epoch", "validators.exit_epoch", "validators.withdrawable_epoch"},
 	Pre: []Clause{
 		{"last_slot_of_epoch", "the state is at the last slot of an epoch: (slot + 1) % SLOTS_PER_EPOCH == 0"},
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},

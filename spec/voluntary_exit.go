@@ -59,7 +59,8 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 
 var processVoluntaryExitContract = declare(Contract{
 	Func: "process_voluntary_exit", Section: "Voluntary exits",
-	Pre: []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Writes: []string{"validators.exit_epoch", "validators.withdrawable_epoch"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"exit_initiated", "the exiting validator's exit_epoch is set"},
 		{"frame", "only that validator's exit_epoch and withdrawable_epoch change"},
