@@ -57,7 +57,7 @@ says so.`,
 			var f chainFlags
 			f.declare(fs)
 			return func(args []string) error {
-				return runChainGenerate(&f, args, stdout, stderr, func() bool { return isTerminal(stderr) })
+				return runChainGenerate(&f, args, stdout, stderr)
 			}
 		},
 	})
@@ -106,7 +106,7 @@ func (cf *configFlags) hint() string {
 	return "--preset mainnet"
 }
 
-func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer, interactive func() bool) error {
+func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
@@ -126,10 +126,9 @@ func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer, in
 		Config: cfg, Validators: f.validators, Epochs: f.epochs, Participation: f.participation,
 		Deposits: f.deposits, Exits: f.exits, Slashings: f.slashings, Seed: f.seed,
 	}
-	var bar *chainProgress
-	if !f.noProgress && interactive() {
-		bar = &chainProgress{w: stderr}
-		opts.Progress = bar.update
+	bar := newProgress(stderr, f.noProgress, "keys", f.validators)
+	if bar != nil {
+		opts.Progress = bar.phase
 	}
 	start := time.Now()
 	c, err := chain.Generate(opts)
@@ -178,34 +177,4 @@ func optionsMessage(e *chain.OptionsError) string {
 		return name + ": " + e.Reason
 	}
 	return e.Error()
-}
-
-// chainProgress draws the generation's progress on one line, at most ten times a second.
-type chainProgress struct {
-	w     io.Writer
-	last  time.Time
-	phase string
-	drawn bool
-}
-
-func (b *chainProgress) update(phase string, done, total uint64) {
-	now := time.Now()
-	if phase == b.phase && done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last, b.phase = now, phase
-	const width = 30
-	frac := 1.0
-	if total > 0 {
-		frac = float64(done) / float64(total)
-	}
-	n := int(frac * width)
-	fmt.Fprintf(b.w, "\r\033[K%-12s [%s%s] %d/%d", phase, strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
-	b.drawn = true
-}
-
-func (b *chainProgress) finish() {
-	if b != nil && b.drawn {
-		fmt.Fprint(b.w, "\r\033[K")
-	}
 }

@@ -64,7 +64,6 @@ type propsFlags struct {
 	checked     bool
 	list        bool
 	noProgress  bool
-	interactive func() bool // whether to draw progress; tests replace it
 	now         func() time.Time
 }
 
@@ -133,11 +132,7 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 		}
 		seed = now().UnixNano() % 1_000_000_000
 	}
-	interactive := f.interactive
-	if interactive == nil {
-		interactive = stderrIsTerminal
-	}
-	progress := !f.noProgress && interactive()
+	showProgress := !f.noProgress && isTerminal(stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -148,19 +143,13 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	for _, p := range selected {
 		opts := properties.Options{Runs: f.runs, Seed: seed, Env: env, Context: ctx}
-		if progress {
-			var last time.Time
-			opts.Progress = func(done int) {
-				if now := time.Now(); now.Sub(last) >= 100*time.Millisecond || done == f.runs {
-					last = now
-					fmt.Fprintf(stderr, "\r\033[K%s: run %d of %d", p.Name, done, f.runs)
-				}
-			}
+		var bar *progress
+		if showProgress {
+			bar = drawProgress(stderr, p.Name, uint64(f.runs))
+			opts.Progress = func(done int) { bar.set(uint64(done), uint64(f.runs)) }
 		}
 		o := properties.Run(p, opts)
-		if progress {
-			fmt.Fprint(stderr, "\r\033[K")
-		}
+		bar.finish()
 		fmt.Fprintln(stdout, o.Summary())
 		if !o.AsExpected() {
 			unexpected++
