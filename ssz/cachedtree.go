@@ -1,7 +1,6 @@
 package ssz
 
 import (
-	"math/bits"
 	"slices"
 
 	"github.com/prysmaticlabs/gohashtree"
@@ -26,11 +25,7 @@ type CachedTree struct {
 
 // NewCachedTree returns an empty tree sized for limit chunks.
 func NewCachedTree(limit uint64) *CachedTree {
-	depth := 0
-	if limit > 1 {
-		depth = bits.Len64(limit - 1)
-	}
-	return &CachedTree{depth: depth, layers: [][][32]byte{nil}}
+	return &CachedTree{depth: treeDepth(limit), layers: [][][32]byte{nil}}
 }
 
 // Len returns the number of chunks present.
@@ -172,11 +167,3 @@ func hashPair(a, b [32]byte) [32]byte {
 	_ = gohashtree.Hash(out[:], [][32]byte{a, b})
 	return out[0]
 }
-
-// zeroHashes[d] is the root of a subtree of height d of zero chunks.
-var zeroHashes = func() (z [65][32]byte) {
-	for d := 1; d < len(z); d++ {
-		z[d] = hashPair(z[d-1], z[d-1])
-	}
-	return z
-}()
