@@ -56,15 +56,15 @@ campaign after the current run and prints what was found.`,
 
 // propsFlags are the flags of the props command.
 type propsFlags struct {
-	runs        int
-	seed        int64Flag
-	only        string
-	preset      string
-	out         string
-	checked     bool
-	list        bool
-	noProgress  bool
-	now         func() time.Time
+	runs       int
+	seed       int64Flag
+	only       string
+	preset     string
+	out        string
+	checked    bool
+	list       bool
+	noProgress bool
+	now        func() time.Time
 }
 
 func (f *propsFlags) declare(fs *pflag.FlagSet) {
