@@ -140,7 +140,7 @@ func ReadVector(cfg *spec.Config, dir string) (*Vector, error) {
 				return "", false, err
 			}
 			if strings.HasSuffix(name, ".ssz_snappy") {
-				if data, err = ssz.DecodeSnappy(data, 0); err != nil {
+				if data, err = ssz.DecodeSnappyFor(cfg, data, obj); err != nil {
 					return "", false, &VectorError{dir, fmt.Sprintf("%s: %v", name, err)}
 				}
 			}
