@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/proofs"
 )
@@ -18,17 +19,22 @@ func init() {
 	register(&command{
 		name:    "prove",
 		summary: "check the machine-checked lemmas about the spec's arithmetic (needs z3)",
-		usage:   "[--preset P|--config F] [--only NAME[,NAME...]] [--timeout D]",
+		usage:   "[flags]",
 		help: `
 Checks every lemma of the proofs catalogue (docs/proofs.md) under the config: the committee
 lemmas (committee lengths, their partition of the active validators, the committee-size
 bound with and without the upper-bound fix) and, for every runtime-error site of the bounds
 catalogue, its threshold (the least failing value, which must be the catalogue's) and its
-safety under the invariants. SMT lemmas are sent to z3, exhaustive ones enumerate their
-domain, derived ones follow from their chain. Each line gives the lemma, its method (for
+safety under the invariants; for every invariant of reachable states and every function
+that writes its fields, that the function preserves it (and genesis establishes it); and
+the safety lemmas that need a bound on the total supply, under the stated bound. SMT lemmas
+are sent to z3, exhaustive ones enumerate their domain, derived ones send z3 their
+conclusion over their instantiated premises. Each line gives the lemma, its method (for
 SMT, the logic of its queries: LIA linear, NIA non-linear), its result, the time it took
 (for SMT, the solver's time on its queries) and what was found; the last line counts them:
-N proved, N refuted, N failed.
+proved; proved under stated assumptions (the total-supply bound); refuted as expected
+(thresholds: the least value at which a site fails); refuted unexpectedly (safety lemmas
+of sites that can fail within the invariants: findings); unchecked; failed.
 
 A lemma fails when its result is not the expected one (a lemma expected to hold is refuted,
 a refutation finds no counterexample or not the expected least one), or when the solver
@@ -39,10 +45,10 @@ limit of each solver query (default 1m).
 
 z3 must be on $PATH (or named by $BEACONCHECK_Z3): Debian/Ubuntu apt-get install z3,
 macOS brew install z3, or scripts/ensure-z3.sh.`,
-		setup: func(fs *flag.FlagSet) func(args []string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func(args []string) error {
 			var f proveFlags
 			f.declare(fs)
-			return func(args []string) error { return runProve(&f, args, os.Stdout) }
+			return func(args []string) error { return runProve(&f, args, stdout) }
 		},
 	})
 }
@@ -53,7 +59,7 @@ type proveFlags struct {
 	timeout time.Duration
 }
 
-func (f *proveFlags) declare(fs *flag.FlagSet) {
+func (f *proveFlags) declare(fs *pflag.FlagSet) {
 	f.config.declare(fs)
 	fs.Var(&f.only, "only", "check only the lemma `NAME` (and its chain); repeat or separate with commas")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "time limit of each solver query")
@@ -106,12 +112,13 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 	for _, r := range results {
 		fmt.Fprintln(stdout, proofs.FormatResult(r, width))
 	}
-	proved, refuted, failed, notChecked := proofs.Summary(results)
+	counts := proofs.Count(results)
+	failed := counts.Failed
 	fmt.Fprintf(stdout, "\n%d lemmas in %.1fs", len(results), time.Since(start).Seconds())
-	if notChecked > 0 {
-		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", notChecked)
+	if counts.NotChecked > 0 {
+		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", counts.NotChecked)
 	}
-	fmt.Fprintf(stdout, "\n%d proved, %d refuted, %d failed\n", proved, refuted, failed)
+	fmt.Fprintf(stdout, "\n%s\n", counts)
 	if err != nil {
 		return err
 	}
