@@ -235,7 +235,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessDeposit", "if state.Validators[index].Pubkey == pubkey {", "if false {"}}},
 	{ID: "deposit/bad-signature-accepted", Area: "operations", Kind: "missing-filter",
 		Desc:  "process_deposit: a new validator's deposit is added even when its proof of possession does not verify",
-		Edits: []Edit{{"ProcessDeposit", "if !bls.Verify(pubkey, root[:], deposit.Data.Signature) {", "if !bls.Verify(pubkey, root[:], deposit.Data.Signature) && false {"}}},
+		Edits: []Edit{{"ProcessDeposit", "Verify(pubkey, root[:], deposit.Data.Signature) {", "Verify(pubkey, root[:], deposit.Data.Signature) && false {"}}},
 	{ID: "deposit/effective-balance-unrounded", Area: "operations", Kind: "wrong-value",
 		Desc:  "get_validator_from_deposit: effective balance min(amount, MAX_EFFECTIVE_BALANCE), not rounded down to EFFECTIVE_BALANCE_INCREMENT",
 		Edits: []Edit{{"GetValidatorFromDeposit", "min(amount-amount%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)", "min(amount, m.MaxEffectiveBalance)"}}},
