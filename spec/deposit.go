@@ -29,6 +29,10 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 }
 
 // ProcessDeposit is the spec's process_deposit ("Deposits").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error) {
 	if m.hooked() {
 		if err := m.requires(processDepositContract, func(c *checker) { c.wellFormed(m, state) },
