@@ -1,7 +1,5 @@
 package spec
 
-import "github.com/beaconcheck/beaconcheck/spec/bls"
-
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
 // (The error is a contract violation in checked mode; the function itself cannot fail.)
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
@@ -94,7 +92,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 		}
 		// Verified now, never batched: an invalid proof of possession skips the deposit; it is
 		// not an invalid block.
-		if !bls.Verify(pubkey, root[:], deposit.Data.Signature) {
+		if !m.Rules.BLS().Verify(pubkey, root[:], deposit.Data.Signature) {
 			return nil
 		}
 	}

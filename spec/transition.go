@@ -81,7 +81,7 @@ func (m *Model) stateTransition(state *BeaconState, signedBlock *SignedBeaconBlo
 // block is processed again, atomically from the same pre-state, with each signature
 // verified where the spec verifies it, which reports the spec's failed assert.
 func (m *Model) stateTransitionBatched(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) error {
-	var batch bls.Batch
+	batch := bls.Batch{Rules: m.Rules.BLS()}
 	m.batch = &batch
 	defer func() { m.batch = nil }()
 	err := m.atomically(state, func(work *BeaconState) error {
@@ -183,6 +183,11 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 		return assertf("process_slots", CheckSlotInFuture, "state slot %d, target slot %d", state.Slot, slot)
 	}
 	for state.Slot < slot {
+		if m.SlotHook != nil {
+			if err := m.SlotHook(state.Slot, slot); err != nil {
+				return err
+			}
+		}
 		if err := m.ProcessSlot(state); err != nil {
 			return err
 		}
