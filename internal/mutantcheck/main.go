@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ func main() {
 		jobs      = flag.Int("j", 2, "with -programme: mutants run at once")
 		mainnet   = flag.Bool("mainnet", false, "with -programme: run the mainnet vectors too (layers a and b)")
 		only      = flag.String("only", "", "with -programme: comma-separated mutant IDs (no report file is written)")
+		update    = flag.String("update", "", "with -programme: an earlier report whose layer (a) kills are carried over; the other mutants run again")
+		commit    = flag.String("commit", "", "with -programme: the commit measured (default: git rev-parse --short HEAD)")
 		vectors   = flag.String("vectors", "", "with -programme: the vectors directory (default: .cache/spec-tests/v0.12.3/tests of the module)")
 		runs      = flag.Int("runs", 20, "with -programme: runs per property (at most its quick-pass count)")
 		seed      = flag.Int64("seed", 1, "with -programme: seed of the properties' first run")
@@ -42,7 +45,12 @@ func main() {
 	case *relist != "":
 		err = relistReport(*relist)
 	case *programme:
-		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out}
+		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out, Update: *update, Commit: *commit}
+		if cfg.Commit == "" {
+			if b, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+				cfg.Commit = strings.TrimSpace(string(b))
+			}
+		}
 		if *only != "" {
 			cfg.Only = strings.Split(*only, ",")
 		}

@@ -15,7 +15,12 @@ type report struct {
 	Steps   []step
 	Control outcome
 	Results []outcome
+	// EarlierCommit is the commit of the report an update carried kills over from.
+	EarlierCommit string
 }
+
+// commitPrefix introduces the measured commit in a report.
+const commitPrefix = "Measured at commit `"
 
 const (
 	listBegin = "<!-- mutant list: generated from internal/mutantcheck/mutants.go; go test ./internal/mutantcheck holds it equal -->"
@@ -73,6 +78,25 @@ func (r *report) markdown() string {
 	b.WriteString("# Mutation programme\n\n")
 	b.WriteString("Written by `make mutation` (`go run ./internal/mutantcheck -programme -out docs/mutation.md`); not edited by hand. ")
 	b.WriteString("`go test ./internal/mutantcheck` checks that every mutant still applies to the spec code and compiles, and that the mutant list at the end of this page is the one in the code.\n\n")
+	if cfg.Commit != "" {
+		fmt.Fprintf(&b, "%s%s`.", commitPrefix, cfg.Commit)
+	}
+	carried := 0
+	for _, o := range r.Results {
+		if o.Carried {
+			carried++
+		}
+	}
+	if carried > 0 {
+		from := "an earlier report"
+		if r.EarlierCommit != "" {
+			from = "the report of commit `" + r.EarlierCommit + "`"
+		}
+		fmt.Fprintf(&b, " This run updates %s: the %d mutants its vectors killed (layer a, the spec run unchecked, which contract clauses do not enter) are carried over from it, marked so below; the other %d were run again through every layer, with the contracts and properties of this commit.", from, carried, len(r.Results)-carried)
+	}
+	if cfg.Commit != "" || carried > 0 {
+		b.WriteString("\n\n")
+	}
 
 	b.WriteString("## How it works\n\n")
 	fmt.Fprintf(&b, "- %d mutants of package `spec` (listed at the end): comparison flips, off-by-one constants and slices, wrong denominators, wrong epochs, "+
@@ -131,6 +155,9 @@ func (r *report) markdown() string {
 		if o.Layer != "" {
 			where = fmt.Sprintf("(%s) %s", o.Layer, o.Step)
 			what = fmt.Sprintf("%s: %s", o.Verdict.By, o.Verdict.Detail)
+		}
+		if o.Carried {
+			where += " (carried over)"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", o.Mutant.ID, where, mdCell(what))
 	}
