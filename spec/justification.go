@@ -8,7 +8,7 @@ func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err err
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processJustificationAndFinalizationContract, &err, func(c *checker) {
+		defer m.ensuresState(processJustificationAndFinalizationContract, &err, state, func(c *checker) {
 			current := m.GetCurrentEpoch(state)
 			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
 				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)

@@ -42,7 +42,10 @@ type Model struct {
 
 	cache      modelCache
 	traceCalls *traceState // calls in progress, when traced
-	batch      *bls.Batch  // the signature checks of the block StateTransition is processing
+	// invariantScope counts the calls in progress, in checked mode, whose contracts carry
+	// invariant clauses (contract.go, exit).
+	invariantScope int
+	batch          *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or
