@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,38 +13,14 @@ import (
 	"github.com/beaconcheck/beaconcheck/spec"
 )
 
-func runChainArgs(args ...string) cmdResult {
-	return runCommandArgs("chain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f chainFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error {
-			return runChain(fs, &f, args, stdout, io.Discard, func() bool { return false })
-		}
-	}, args...)
-}
+func runChainArgs(args ...string) cmdResult { return runArgs(append([]string{"chain"}, args...)...) }
 
-func runReplayArgs(args ...string) cmdResult {
-	return runCommandArgs("replay", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f replayFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runReplay(&f, args, stdout, io.Discard) }
-	}, args...)
-}
+func runReplayArgs(args ...string) cmdResult { return runArgs(append([]string{"replay"}, args...)...) }
 
-func runTraceArgs(args ...string) cmdResult {
-	return runCommandArgs("trace", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f traceFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runTrace(fs, &f, args, stdout) }
-	}, args...)
-}
+func runTraceArgs(args ...string) cmdResult { return runArgs(append([]string{"trace"}, args...)...) }
 
 func runExplainArgs(args ...string) cmdResult {
-	return runCommandArgs("explain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f explainFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runExplain(&f, args, stdout) }
-	}, args...)
+	return runArgs(append([]string{"explain"}, args...)...)
 }
 
 // A small chain on the minimal preset: 64 validators, 3 epochs, full participation,
@@ -116,7 +90,7 @@ func TestChainGenerateFlagErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, res.code, res.stderr, c.says)
 		}
 	}
-	if res := runChainArgs("make"); res.code != 2 || !strings.Contains(res.stderr, "subcommand 'generate'") {
+	if res := runChainArgs("make"); res.code != 2 || !strings.Contains(res.stderr, "the subcommands are generate") {
 		t.Errorf("chain make: exit %d, %q", res.code, res.stderr)
 	}
 }

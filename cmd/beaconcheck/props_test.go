@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,27 +12,8 @@ import (
 // runPropsArgs runs the props command on args as run does, with its output captured.
 func runPropsArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	fs := flag.NewFlagSet("beaconcheck props", flag.ContinueOnError)
-	fs.SetOutput(&errb)
-	var f propsFlags
-	f.declare(fs)
-	f.interactive = func() bool { return false }
-	if err := fs.Parse(args); err != nil {
-		return 2, out.String(), errb.String()
-	}
-	err := runProps(&f, fs.Args(), &out, &errb)
-	var ue *usageError
-	var ee *exitError
-	switch {
-	case err == nil:
-		return 0, out.String(), errb.String()
-	case errors.As(err, &ue):
-		return 2, out.String(), errb.String() + err.Error()
-	case errors.As(err, &ee):
-		return ee.code, out.String(), errb.String() + err.Error()
-	}
-	return 1, out.String(), errb.String() + err.Error()
+	res := runArgs(append([]string{"props"}, args...)...)
+	return res.code, res.stdout, res.stderr
 }
 
 func TestPropsList(t *testing.T) {

@@ -2,10 +2,10 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/chain"
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "replay",
 		summary: "apply every block of a vector directory or generated chain, fast, and check post",
-		usage:   "[--preset P|--config F] [--no-verify-signatures] [--no-batch] [--checked] [--trace FILE] [--max N] DIR",
+		usage:   "[flags] DIR",
 		help: `Reads DIR, a case directory in the sanity-vector layout (pre, blocks_0 .. blocks_{N-1},
 post, meta.yaml; .ssz or .ssz_snappy), as 'beaconcheck chain generate' writes it or as
 the official sanity/blocks and finality cases are, and applies each block to the
@@ -40,10 +40,10 @@ invalid: the replay succeeds when one of them is.
 
 --checked evaluates every spec function's contract on every call; --trace FILE writes the
 trace of every spec function call (see 'beaconcheck trace show').`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f replayFlags
 			f.declare(fs)
-			return func(args []string) error { return runReplay(&f, args, os.Stdout, os.Stderr) }
+			return func(args []string) error { return runReplay(&f, args, stdout, stderr) }
 		},
 	})
 }
@@ -58,7 +58,7 @@ type replayFlags struct {
 	max      int
 }
 
-func (f *replayFlags) declare(fs *flag.FlagSet) {
+func (f *replayFlags) declare(fs *pflag.FlagSet) {
 	f.cfg.declare(fs)
 	fs.BoolVar(&f.noVerify, "no-verify-signatures", false, "do not verify BLS signatures")
 	fs.BoolVar(&f.noBatch, "no-batch", false, "verify each signature where the spec does, rather than each block's at once")

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
@@ -17,7 +19,7 @@ type sszFileFlags struct {
 	cfg      configFlags
 }
 
-func (f *sszFileFlags) declare(fs *flag.FlagSet) {
+func (f *sszFileFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.typeName, "type", "", "container type, e.g. BeaconState, SignedBeaconBlock (required)")
 	fs.StringVar(&f.format, "format", "auto", "file format: ssz, ssz_snappy, or auto (by extension: .ssz_snappy is snappy)")
 	f.cfg.declare(fs)
@@ -73,13 +75,13 @@ func init() {
 	register(&command{
 		name:    "root",
 		summary: "print the hash_tree_root of an SSZ or SSZ-snappy file",
-		usage:   "--type NAME [--preset P|--config F] [--format F] FILE",
+		usage:   "--type NAME [flags] FILE",
 		help: `Decodes FILE as the given Phase 0 container, with the list limits and vector lengths
 of the chosen config, and prints its hash_tree_root as 0x-prefixed hex. Malformed input is
 reported with the path of the offending field.
 
 Types: ` + strings.Join(spec.TypeNames(), ", ") + `.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f sszFileFlags
 			f.declare(fs)
 			return func(args []string) error {
@@ -91,7 +93,7 @@ Types: ` + strings.Join(spec.TypeNames(), ", ") + `.`,
 				if err != nil {
 					return err
 				}
-				fmt.Printf("0x%x\n", root)
+				fmt.Fprintf(stdout, "0x%x\n", root)
 				return nil
 			}
 		},
@@ -99,11 +101,11 @@ Types: ` + strings.Join(spec.TypeNames(), ", ") + `.`,
 	register(&command{
 		name:    "inspect",
 		summary: "print an SSZ or SSZ-snappy file as YAML, in the test vectors' format",
-		usage:   "--type NAME [--preset P|--config F] [--format F] FILE",
+		usage:   "--type NAME [flags] FILE",
 		help: `Decodes FILE as the given Phase 0 container and prints it as YAML with the spec's field
 names and the value formats of the official vectors' value.yaml files: integers as numbers,
 roots, byte strings and bitfields as 0x-prefixed hex.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f sszFileFlags
 			f.declare(fs)
 			return func(args []string) error {
@@ -115,7 +117,7 @@ roots, byte strings and bitfields as 0x-prefixed hex.`,
 				if err != nil {
 					return err
 				}
-				_, err = os.Stdout.Write(out)
+				_, err = stdout.Write(out)
 				return err
 			}
 		},
