@@ -45,7 +45,9 @@ type Model struct {
 	// invariantScope counts the calls in progress, in checked mode, whose contracts carry
 	// invariant clauses (contract.go, exit).
 	invariantScope int
-	batch          *bls.Batch // the signature checks of the block StateTransition is processing
+	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
+	plainPerms map[plainPermKey][]uint64
+	batch      *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or
