@@ -139,7 +139,7 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 
 	env := properties.Env{Preset: f.preset, Checked: f.checked}
 	fmt.Fprintf(stdout, "%d properties, %d runs each, seed %d%s\n", len(selected), f.runs, seed, envNote(env))
-	unexpected := 0
+	unexpected, notWritten := 0, 0
 	start := time.Now()
 	for _, p := range selected {
 		opts := properties.Options{Runs: f.runs, Seed: seed, Env: env, Context: ctx}
@@ -159,7 +159,8 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 			dir, err := o.WriteVector(f.out)
 			switch {
 			case err != nil:
-				fmt.Fprintf(stdout, "    no test vector: %v\n", err)
+				fmt.Fprintf(stdout, "    test vector not written (--out %s): %v\n", f.out, err)
+				notWritten++
 			case dir != "":
 				fmt.Fprintf(stdout, "    test vector: %s\n", dir)
 			}
@@ -172,6 +173,9 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%d of %d properties as expected in %v\n", len(selected)-unexpected, len(selected), time.Since(start).Round(time.Millisecond))
 	if unexpected > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d properties not as expected", unexpected)}
+	}
+	if notWritten > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("--out %s: %s not written", f.out, plural(uint64(notWritten), "test vector"))}
 	}
 	return nil
 }
