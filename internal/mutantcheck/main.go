@@ -30,6 +30,7 @@ func main() {
 		programme = flag.Bool("programme", false, "run the whole programme and write the report")
 		out       = flag.String("out", "", "with -programme: the report to write (e.g. docs/mutation.md); default: stdout")
 		relist    = flag.String("relist", "", "rewrite only the mutant list section of this report")
+		fromlog   = flag.String("fromlog", "", "write the report (-out) of a run stopped early from its progress log, with the same -j, -runs, -seed, -mainnet, -commit")
 		jobs      = flag.Int("j", 2, "with -programme: mutants run at once")
 		mainnet   = flag.Bool("mainnet", false, "with -programme: run the mainnet vectors too (layers a and b)")
 		only      = flag.String("only", "", "with -programme: comma-separated mutant IDs (no report file is written)")
@@ -44,6 +45,12 @@ func main() {
 	switch {
 	case *relist != "":
 		err = relistReport(*relist)
+	case *fromlog != "":
+		var results []outcome
+		if results, err = fromLog(*fromlog); err == nil {
+			rep := report{Config: programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Runs: *runs, Seed: *seed, Commit: *commit}, Results: results, FromLog: true}
+			err = os.WriteFile(*out, []byte(rep.markdown()), 0o644)
+		}
 	case *programme:
 		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out, Update: *update, Commit: *commit}
 		if cfg.Commit == "" {

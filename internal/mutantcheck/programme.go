@@ -82,6 +82,7 @@ type outcome struct {
 	Elapsed time.Duration
 	Times   []time.Duration // per step run
 	Carried bool            // carried over from an earlier report (-update)
+	NotRun  bool            // a partial run (-fromlog) did not reach it
 	// stepRuns counts, per layer, the cases or property runs of the steps it survived.
 	stepRuns map[string]int
 }
