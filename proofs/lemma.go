@@ -63,6 +63,10 @@ const (
 	NotChecked
 )
 
+// NotRunInterrupted is the detail of a lemma whose check was stopped, or never started,
+// because Check's context was cancelled (Ctrl-C): it is NotChecked, not Failed.
+const NotRunInterrupted = "not run: interrupted"
+
 var statusNames = [...]string{Proved: "proved", Counterexample: "refuted", Failed: "FAILED", NotChecked: "not checked"}
 
 func (s Status) String() string { return statusNames[s] }
@@ -87,6 +91,9 @@ type Lemma struct {
 	LeastOf string
 	// Skip, if set, is why the lemma is not checked under this config.
 	Skip string
+	// Assumes names the stated bounds (spec.Invariants of kind stated_bound) the lemma
+	// assumes: proved, it is proved under stated assumptions.
+	Assumes []string
 
 	check func(ctx context.Context, r *run) finding
 	// queries are the lemma's solver queries when they do not depend on the run (the
@@ -318,6 +325,10 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 	// come out as expected.
 	for _, c := range l.Chain {
 		p, err := r.premise(ctx, c)
+		if ctx.Err() != nil && (err != nil || p.Status != Proved) {
+			res.Status, res.Detail = NotChecked, NotRunInterrupted
+			return res
+		}
 		if err != nil {
 			res.Status, res.Detail = Failed, err.Error()
 			return res
@@ -336,6 +347,9 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 	res.Queries, res.Counterexample, res.Least = f.queries, f.counterexample, f.least
 	res.Detail = f.detail
 	switch {
+	case f.err != nil && ctx.Err() != nil:
+		// Stopped by the caller (Ctrl-C): not a failure of the lemma.
+		res.Status, res.Detail = NotChecked, NotRunInterrupted
 	case f.err != nil:
 		res.Status, res.Detail = Failed, f.err.Error()
 	case f.holds && l.Expect == Holds:
@@ -485,4 +499,52 @@ func FormatResult(r Result, width int) string {
 		method += " " + strings.NewReplacer("QF_", "", " and ", "+").Replace(r.Logic)
 	}
 	return fmt.Sprintf("%-*s  %-14s  %-11s  %6.2fs  %s", width, r.Lemma.Name, method, r.Status, r.Elapsed.Seconds(), what)
+}
+
+// Counts are the results of a run by what they establish.
+type Counts struct {
+	Proved int // proved outright (from the config's rules and the invariants, themselves proved)
+	// ProvedUnderAssumptions are proved from a stated bound (Lemma.Assumes) the transition
+	// does not imply.
+	ProvedUnderAssumptions int
+	// RefutedThresholds are the expected refutations of threshold lemmas (and of the
+	// committee bound without the fix): each finds the least value at which a site fails.
+	RefutedThresholds int
+	// RefutedFindings are safety lemmas refuted: a site that can fail within the
+	// invariants (and the stated bounds), as the catalogue expects; each is a finding.
+	RefutedFindings int
+	NotChecked      int
+	Failed          int
+}
+
+// Count sorts results into Counts.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Status {
+		case Proved:
+			if len(r.Lemma.Assumes) > 0 {
+				c.ProvedUnderAssumptions++
+			} else {
+				c.Proved++
+			}
+		case Counterexample:
+			if strings.Contains(r.Lemma.Name, "_safe") {
+				c.RefutedFindings++
+			} else {
+				c.RefutedThresholds++
+			}
+		case Failed:
+			c.Failed++
+		case NotChecked:
+			c.NotChecked++
+		}
+	}
+	return c
+}
+
+// String is the counts as prove prints them.
+func (c Counts) String() string {
+	return fmt.Sprintf("%d proved, %d proved under stated assumptions, %d refuted (expected: thresholds), %d refuted (unexpected: sites that can fail within the invariants), %d unchecked, %d failed",
+		c.Proved, c.ProvedUnderAssumptions, c.RefutedThresholds, c.RefutedFindings, c.NotChecked, c.Failed)
 }

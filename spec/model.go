@@ -39,10 +39,21 @@ type Model struct {
 	// spec's failed assert. Deposit signatures are always verified on the spot: a failed
 	// proof of possession skips the deposit and is no reason to reject a block.
 	BatchSignatures bool
+	// SlotHook, when set, is called by process_slots before each slot it processes, with
+	// that slot and the slot it goes to. An error it returns stops the transition with that
+	// error; StateTransition and ProcessSlots then leave the caller's state unchanged, as
+	// for any error. It is not part of the spec: callers use it to show the progress of a
+	// long run of empty slots and to stop it (e.g. on Ctrl-C, returning ctx.Err()).
+	SlotHook func(slot, target Slot) error
 
 	cache      modelCache
 	traceCalls *traceState // calls in progress, when traced
-	batch      *bls.Batch  // the signature checks of the block StateTransition is processing
+	// invariantScope counts the calls in progress, in checked mode, whose contracts carry
+	// invariant clauses (contract.go, exit).
+	invariantScope int
+	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
+	plainPerms map[plainPermKey][]uint64
+	batch      *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or
