@@ -37,6 +37,10 @@ type Options struct {
 	// Checked runs the state-transition runners in checked mode: every spec function's
 	// contract is evaluated on every call, and a breach fails the case.
 	Checked bool
+	// HashCache gives every pre-state of the state-transition runners a hash cache
+	// (spec.BeaconState.EnableHashCache): the roots the transition reads come from the
+	// cache; the comparison with the post state is from scratch.
+	HashCache bool
 }
 
 // Result is the outcome of one suite line: preset/fork/runner/handler.
@@ -85,7 +89,8 @@ type Case struct {
 	Config                               *spec.Config
 
 	run    handlerFunc
-	checks *spec.Checks // non-nil in checked mode
+	checks    *spec.Checks // non-nil in checked mode
+	hashCache bool         // pre-states get a hash cache
 }
 
 // handlerFunc runs one case; nil means passed.
@@ -215,7 +220,7 @@ func Run(opts Options) (*Report, error) {
 						for _, cn := range names {
 							rel := filepath.Join(preset, fork, rn, hn, sn, cn)
 							c := &Case{Preset: preset, Runner: rn, Handler: hn, Suite: sn, Name: cn,
-								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, checks: rep.Checks}
+								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, checks: rep.Checks, hashCache: opts.HashCache}
 							if herr != nil {
 								res.Failed++
 								res.Failures = append(res.Failures, Failure{Case: rel, Err: herr})

@@ -326,6 +326,11 @@ type BeaconState struct {
 	PreviousJustifiedCheckpoint Checkpoint          // previous epoch snapshot
 	CurrentJustifiedCheckpoint  Checkpoint
 	FinalizedCheckpoint         Checkpoint
+
+	// Not part of the container: the Merkle trees of the large fields (EnableHashCache)
+	// and the undo journal of an atomic transition (writes.go).
+	hash    *ssz.HashCache
+	journal *journal
 }
 
 func (s *BeaconState) DefineSSZ(c ssz.Codec) {

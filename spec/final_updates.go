@@ -37,7 +37,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	}
 	// Reset eth1 data votes
 	if nextEpoch%m.EpochsPerEth1VotingPeriod == 0 {
-		state.Eth1DataVotes = []Eth1Data{}
+		state.ResetEth1DataVotes()
 	}
 	// Update effective balances with hysteresis
 	if len(state.Balances) < len(state.Validators) {
@@ -56,10 +56,10 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		if k.Add(balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
 			k.Add(uint64(validator.EffectiveBalance), upwardThreshold) < balance {
 			eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))
-			if eb != validator.EffectiveBalance {
+			if eb != validator.EffectiveBalance { // else the assignment would change nothing
 				changed = true
+				state.validatorForWrite(ValidatorIndex(index)).EffectiveBalance = eb
 			}
-			validator.EffectiveBalance = eb
 		}
 		if err := k.Err("process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD"); err != nil {
 			return err
@@ -73,7 +73,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	if i >= uint64(len(state.Slashings)) {
 		return &IndexError{List: "state.slashings", Index: i, Len: len(state.Slashings)}
 	}
-	state.Slashings[i] = 0
+	state.SetSlashing(i, 0)
 	// Set randao mix
 	mix, err := m.GetRandaoMix(state, currentEpoch)
 	if err != nil {
@@ -83,7 +83,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	if j >= uint64(len(state.RandaoMixes)) {
 		return &IndexError{List: "state.randao_mixes", Index: j, Len: len(state.RandaoMixes)}
 	}
-	state.RandaoMixes[j] = mix
+	state.SetRandaoMix(j, mix)
 	// Set historical root accumulator
 	if nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {
 		batch := &HistoricalBatch{BlockRoots: state.BlockRoots, StateRoots: state.StateRoots}
@@ -94,11 +94,10 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		if uint64(len(state.HistoricalRoots)) >= m.HistoricalRootsLimit {
 			return &IndexError{List: "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", Index: uint64(len(state.HistoricalRoots)), Len: len(state.HistoricalRoots)}
 		}
-		state.HistoricalRoots = append(state.HistoricalRoots, root)
+		state.AppendHistoricalRoot(root)
 	}
 	// Rotate current/previous epoch attestations
-	state.PreviousEpochAttestations = state.CurrentEpochAttestations
-	state.CurrentEpochAttestations = []PendingAttestation{}
+	state.RotateEpochAttestations()
 	return nil
 }
 
