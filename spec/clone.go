@@ -6,8 +6,8 @@ import "slices"
 // cloned with it (its trees are about twice the size of the hashed fields).
 func (s *BeaconState) Copy() *BeaconState {
 	c := s.copyBare()
-	if s.hash != nil {
-		c.hash = s.hash.Clone()
+	if h := s.hashCache(); h != nil {
+		c.Extra = &StateExtra{hash: h.Clone()}
 	}
 	return c
 }
@@ -15,7 +15,7 @@ func (s *BeaconState) Copy() *BeaconState {
 // copyBare is Copy without the hash cache: for snapshots that are only read.
 func (s *BeaconState) copyBare() *BeaconState {
 	c := *s
-	c.hash, c.journal = nil, nil
+	c.Extra = nil
 	c.BlockRoots = slices.Clone(s.BlockRoots)
 	c.StateRoots = slices.Clone(s.StateRoots)
 	c.HistoricalRoots = slices.Clone(s.HistoricalRoots)
@@ -47,7 +47,7 @@ func copyPending(in []PendingAttestation) []PendingAttestation {
 // root). The writes are journaled (writes.go), not preceded by a copy of the state. Inside
 // another atomically on the same state, fn works on a copy instead.
 func (m *Model) atomically(state *BeaconState, fn func(work *BeaconState) error) (err error) {
-	if state.journal != nil {
+	if state.jrnl() != nil {
 		work := state.Copy()
 		m.ResetCaches()
 		err := fn(work)
@@ -55,17 +55,17 @@ func (m *Model) atomically(state *BeaconState, fn func(work *BeaconState) error)
 		if err != nil {
 			return err
 		}
-		j := state.journal
+		j := state.jrnl()
 		*state = *work
-		state.journal = j
+		state.setExtra(state.hashCache(), j)
 		return nil
 	}
 	j := newJournal(state)
-	state.journal = j
+	state.setExtra(state.hashCache(), j)
 	m.ResetCaches()
 	defer func() {
 		m.ResetCaches()
-		state.journal = nil
+		state.setExtra(state.hashCache(), nil)
 		if r := recover(); r != nil {
 			j.rollback(state)
 			panic(r)

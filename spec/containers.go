@@ -327,8 +327,14 @@ type BeaconState struct {
 	CurrentJustifiedCheckpoint  Checkpoint
 	FinalizedCheckpoint         Checkpoint
 
-	// Not part of the container: the Merkle trees of the large fields (EnableHashCache)
-	// and the undo journal of an atomic transition (writes.go).
+	// Extra is not part of the container: what the state keeps beside its fields, the
+	// Merkle trees of its hash cache (EnableHashCache) and the journal of an atomic
+	// transition in progress (writes.go). It is nil when neither is in use.
+	Extra *StateExtra
+}
+
+// StateExtra is what a BeaconState keeps beside its fields; its contents are the model's.
+type StateExtra struct {
 	hash    *ssz.HashCache
 	journal *journal
 }

@@ -179,7 +179,7 @@ func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
 		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {
 			_, merr := Marshal(m.Config, obj)
 			c.that("within_type_bounds", merr == nil, "the hashed value does not encode: %v", merr)
-			if s, ok := obj.(*BeaconState); ok && s.hash != nil {
+			if s, ok := obj.(*BeaconState); ok && s.hashCache() != nil {
 				scratch, serr := ssz.HashTreeRoot(m.Config, s)
 				c.that("cached_equals_scratch", serr == nil && Root(scratch) == root,
 					"the hash cache gives %x, the state hashed from scratch %x (%v): a write did not go through the writers", root, scratch, serr)

@@ -30,8 +30,8 @@ func Unmarshal(cfg *Config, data []byte, obj ssz.Object) error { return ssz.Unma
 // A state with a hash cache (EnableHashCache) is hashed through its cache: the same root,
 // with only the written paths hashed again.
 func HashTreeRoot(cfg *Config, obj ssz.Object) (Root, error) {
-	if s, ok := obj.(*BeaconState); ok && s.hash != nil {
-		r, err := ssz.HashTreeRootWith(cfg, s, s.hash)
+	if s, ok := obj.(*BeaconState); ok && s.hashCache() != nil {
+		r, err := ssz.HashTreeRootWith(cfg, s, s.hashCache())
 		return Root(r), err
 	}
 	r, err := ssz.HashTreeRoot(cfg, obj)

@@ -38,41 +38,63 @@ var hashCacheFields = []string{"block_roots", "state_roots", "historical_roots",
 // builds the trees (the cost of a root from scratch); Copy clones them. Writes must go
 // through the model or the writers below: see ResetHashCache.
 func (s *BeaconState) EnableHashCache() {
-	if s.hash == nil {
-		s.hash = ssz.NewHashCache(hashCacheFields...)
+	if s.hashCache() == nil {
+		s.setExtra(ssz.NewHashCache(hashCacheFields...), s.jrnl())
 	}
 }
 
 // DropHashCache frees the trees: roots are computed from scratch again.
-func (s *BeaconState) DropHashCache() { s.hash = nil }
+func (s *BeaconState) DropHashCache() { s.setExtra(nil, s.jrnl()) }
+
+func (s *BeaconState) hashCache() *ssz.HashCache {
+	if s.Extra == nil {
+		return nil
+	}
+	return s.Extra.hash
+}
+
+func (s *BeaconState) jrnl() *journal {
+	if s.Extra == nil {
+		return nil
+	}
+	return s.Extra.journal
+}
+
+func (s *BeaconState) setExtra(h *ssz.HashCache, j *journal) {
+	if h == nil && j == nil {
+		s.Extra = nil
+		return
+	}
+	s.Extra = &StateExtra{hash: h, journal: j}
+}
 
 // ResetHashCache forgets what the trees hold (they are rebuilt at the next root): for a
 // state whose fields were written directly, not through the model or the writers.
 func (s *BeaconState) ResetHashCache() {
-	if s.hash != nil {
-		s.hash.Reset()
+	if h := s.hashCache(); h != nil {
+		h.Reset()
 	}
 }
 
 // HasHashCache tells whether EnableHashCache is in effect.
-func (s *BeaconState) HasHashCache() bool { return s.hash != nil }
+func (s *BeaconState) HasHashCache() bool { return s.hashCache() != nil }
 
 func (s *BeaconState) mark(field, i int) {
-	if s.hash != nil {
-		s.hash.Mark(field, i)
+	if s.Extra != nil && s.Extra.hash != nil {
+		s.Extra.hash.Mark(field, i)
 	}
 }
 
 func (s *BeaconState) markAll(field int) {
-	if s.hash != nil {
-		s.hash.MarkAll(field)
+	if h := s.hashCache(); h != nil {
+		h.MarkAll(field)
 	}
 }
 
 // SetBalance writes state.balances[i] (i in range).
 func (s *BeaconState) SetBalance(i ValidatorIndex, v Gwei) {
-	if s.journal != nil {
-		s.journal.balances.save(s.Balances, int(i))
+	if j := s.jrnl(); j != nil {
+		j.balances.save(s.Balances, int(i))
 	}
 	s.Balances[i] = v
 	s.mark(hcBalances, int(i))
@@ -86,8 +108,8 @@ func (s *BeaconState) SetValidator(i ValidatorIndex, v Validator) {
 // validatorForWrite returns &state.validators[i] for fields to be written through it
 // before the next root is taken.
 func (s *BeaconState) validatorForWrite(i ValidatorIndex) *Validator {
-	if s.journal != nil {
-		s.journal.validators.save(s.Validators, int(i))
+	if j := s.jrnl(); j != nil {
+		j.validators.save(s.Validators, int(i))
 	}
 	s.mark(hcValidators, int(i))
 	return &s.Validators[i]
@@ -95,8 +117,8 @@ func (s *BeaconState) validatorForWrite(i ValidatorIndex) *Validator {
 
 // SetSlashing writes state.slashings[i] (i in range).
 func (s *BeaconState) SetSlashing(i uint64, v Gwei) {
-	if s.journal != nil {
-		s.journal.slashings.save(s.Slashings, int(i))
+	if j := s.jrnl(); j != nil {
+		j.slashings.save(s.Slashings, int(i))
 	}
 	s.Slashings[i] = v
 	s.mark(hcSlashings, int(i))
@@ -104,8 +126,8 @@ func (s *BeaconState) SetSlashing(i uint64, v Gwei) {
 
 // SetRandaoMix writes state.randao_mixes[i] (i in range).
 func (s *BeaconState) SetRandaoMix(i uint64, v Root) {
-	if s.journal != nil {
-		s.journal.randaoMixes.save(s.RandaoMixes, int(i))
+	if j := s.jrnl(); j != nil {
+		j.randaoMixes.save(s.RandaoMixes, int(i))
 	}
 	s.RandaoMixes[i] = v
 	s.mark(hcRandaoMixes, int(i))
@@ -113,8 +135,8 @@ func (s *BeaconState) SetRandaoMix(i uint64, v Root) {
 
 // SetBlockRoot writes state.block_roots[i] (i in range).
 func (s *BeaconState) SetBlockRoot(i uint64, v Root) {
-	if s.journal != nil {
-		s.journal.blockRoots.save(s.BlockRoots, int(i))
+	if j := s.jrnl(); j != nil {
+		j.blockRoots.save(s.BlockRoots, int(i))
 	}
 	s.BlockRoots[i] = v
 	s.mark(hcBlockRoots, int(i))
@@ -122,8 +144,8 @@ func (s *BeaconState) SetBlockRoot(i uint64, v Root) {
 
 // SetStateRoot writes state.state_roots[i] (i in range).
 func (s *BeaconState) SetStateRoot(i uint64, v Root) {
-	if s.journal != nil {
-		s.journal.stateRoots.save(s.StateRoots, int(i))
+	if j := s.jrnl(); j != nil {
+		j.stateRoots.save(s.StateRoots, int(i))
 	}
 	s.StateRoots[i] = v
 	s.mark(hcStateRoots, int(i))
@@ -196,9 +218,9 @@ func newJournal(s *BeaconState) *journal {
 // back in the hash cache (whose trees may hold the undone values).
 func (j *journal) rollback(s *BeaconState) {
 	pre := j.pre
-	pre.journal = nil
 	pre.JustificationBits = j.justificationBits
-	h := pre.hash
+	h := pre.hashCache()
+	pre.setExtra(h, nil)
 	mark := func(field int) func(int) {
 		return func(i int) {
 			if h != nil {

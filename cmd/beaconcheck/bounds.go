@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -235,10 +234,9 @@ func runBounds(f *boundsFlags, args []string, stdout, stderr io.Writer) error {
 		}
 		opts.Row = cw.Write
 	}
-	var bar *progressBar
-	if !f.noProgress && isTerminal(stderr) {
-		bar = &progressBar{w: stderr, what: fmt.Sprintf("V in [%d, %d], %s engine", lo, hi, engine)}
-		opts.Progress = bar.update
+	bar := newProgress(stderr, f.noProgress, fmt.Sprintf("V in [%d, %d], %s engine", lo, hi, engine), hi-lo+1)
+	if bar != nil {
+		opts.Progress = bar.set
 	}
 	sum, err := bounds.Scan(ctx, cfg, lo, hi, opts)
 	bar.finish()
@@ -395,37 +393,5 @@ func (a *atomicFile) abort() {
 	if !a.done {
 		a.f.Close()
 		os.Remove(a.f.Name())
-	}
-}
-
-func stderrIsTerminal() bool {
-	st, err := os.Stderr.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws a one-line bar, redrawn at most ten times a second.
-type progressBar struct {
-	w     io.Writer
-	what  string
-	last  time.Time
-	drawn bool
-}
-
-func (b *progressBar) update(done, total uint64) {
-	now := time.Now()
-	if done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 30
-	frac := float64(done) / float64(total)
-	n := int(frac * width)
-	fmt.Fprintf(b.w, "\r%s [%s%s] %5.1f%%", b.what, strings.Repeat("#", n), strings.Repeat(".", width-n), 100*frac)
-	b.drawn = true
-}
-
-func (b *progressBar) finish() {
-	if b != nil && b.drawn {
-		fmt.Fprintln(b.w)
 	}
 }

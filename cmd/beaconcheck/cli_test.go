@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,5 +56,30 @@ func TestFlagsAfterArguments(t *testing.T) {
 	res := runArgs("replay", dir, "--preset", "minimal", "--no-verify-signatures")
 	if res.code != 0 || !strings.Contains(res.stdout, "equal to post") || !strings.Contains(res.stdout, "signatures: not verified") {
 		t.Fatalf("replay DIR --preset minimal: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// The progress bar draws on a terminal only; off a terminal the output is the command's alone.
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	if p := newProgress(&buf, false, "cases", 10); p != nil {
+		t.Fatal("a progress bar on a buffer, which is not a terminal")
+	}
+	var nilBar *progress
+	nilBar.set(1, 2) // a nil bar draws nothing and does not panic
+	nilBar.phase("x", 1, 2)
+	nilBar.finish()
+
+	p := drawProgress(&buf, "blocks", 4)
+	p.set(2, 4)
+	p.phase("empty slots", 5, 10)
+	p.finish()
+	if s := buf.String(); !strings.Contains(s, "blocks") || !strings.Contains(s, "2/4") {
+		t.Errorf("the bar drew %q", s)
+	}
+	// Off a terminal, a command's stderr holds no bar.
+	res := runArgs("bounds", "--preset", "minimal", "--from", "0", "--to", "100")
+	if res.code != 0 || strings.Contains(res.stderr, "%") {
+		t.Errorf("bounds off a terminal: exit %d, stderr %q", res.code, res.stderr)
 	}
 }

@@ -85,12 +85,8 @@ func runDiff(f *diffFlags, args []string, stdout io.Writer) error {
 	objs := make([]ssz.Object, 2)
 	for i, path := range args {
 		objs[i], _ = spec.NewObject(f.typeName)
-		data, err := readSSZFile(path, f.format)
-		if err != nil {
+		if err := readSSZFile(cfg, path, f.format, f.typeName, objs[i]); err != nil {
 			return trouble(err)
-		}
-		if err := spec.Unmarshal(cfg, data, objs[i]); err != nil {
-			return trouble(fmt.Errorf("%s is not a valid %s for config %q: %w", path, f.typeName, cfg.ConfigName, err))
 		}
 	}
 	diffs, err := ssz.Diff(cfg, objs[0], objs[1], ssz.DiffOptions{MaxElems: f.max})

@@ -93,3 +93,18 @@ func TestPropsExitStatus(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// A failing input whose vector cannot be written makes props say so, naming --out, and
+// exit non-zero, even when every property is as expected (it exited 0).
+func TestPropsOutNotWritten(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(file, "vectors")
+	code, stdout, stderr := runPropsArgs(t, "--only", "committee-bound-state", "--runs", "50", "--seed", "3", "--out", out)
+	if code != 1 || !strings.Contains(stdout, "failed, as expected") || !strings.Contains(stdout, "test vector not written (--out "+out+")") ||
+		!strings.Contains(stderr, "--out "+out+": 1 test vector not written") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -75,10 +77,11 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 		return usagef("--max must be 0 (all) or more, not %d", f.max)
 	}
 	dir := args[0]
-	cfg, err := f.cfg.load()
+	cfg, source, err := replayConfig(&f.cfg, dir)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "config: %s\n", source)
 	v, err := chain.ReadVector(cfg, dir)
 	if err != nil {
 		return err
@@ -168,4 +171,29 @@ func replayFailure(err error, max int) error {
 		return errors.New(msg)
 	}
 	return err
+}
+
+// replayConfig is the config to replay dir with: the one --preset or --config names, else
+// the one dir's meta.yaml records (a chain from 'beaconcheck chain generate'), else
+// mainnet. It says which, for the output.
+func replayConfig(cf *configFlags, dir string) (*spec.Config, string, error) {
+	if cf.preset != "" || len(cf.configs) > 0 {
+		cfg, err := cf.load()
+		if err != nil {
+			return nil, "", err
+		}
+		if len(cf.configs) > 0 {
+			return cfg, fmt.Sprintf("%s, from --config %s", cfg.ConfigName, strings.Join(cf.configs, " --config ")), nil
+		}
+		return cfg, fmt.Sprintf("preset %s, from --preset", cf.preset), nil
+	}
+	cfg, source, err := chain.VectorConfig(dir)
+	if err != nil || cfg != nil {
+		return cfg, source, err
+	}
+	cfg, err = cf.load()
+	if err != nil {
+		return nil, "", err
+	}
+	return cfg, "preset mainnet, the default (" + filepath.Join(dir, "meta.yaml") + " records no config; give --preset or --config)", nil
 }

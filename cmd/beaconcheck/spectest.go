@@ -86,17 +86,12 @@ func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, c
 		}
 		opts.Config = cfg
 	}
-	if isTerminal(stderr) {
-		opts.Progress = func(done, total int) {
-			if done%50 == 0 || done == total {
-				fmt.Fprintf(stderr, "\r%d/%d cases", done, total)
-				if done == total {
-					fmt.Fprint(stderr, "\r\033[K")
-				}
-			}
-		}
+	bar := newProgress(stderr, false, "cases", 0)
+	if bar != nil {
+		opts.Progress = func(done, total int) { bar.set(uint64(done), uint64(total)) }
 	}
 	rep, err := conformance.Run(opts)
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -145,14 +140,4 @@ func findVectorsCache() (string, error) {
 		dir = parent
 	}
 	return "", errors.New("no test vectors: run 'make spec-tests' in the beaconcheck repository to download them, or pass --vectors DIR")
-}
-
-// isTerminal tells whether w is a character device (progress output is only for people).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

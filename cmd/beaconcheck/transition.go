@@ -191,14 +191,7 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 
 // readObject decodes the SSZ or SSZ-snappy file path into obj, a typeName.
 func readObject(cfg *spec.Config, path, typeName string, obj ssz.Object) error {
-	data, err := readSSZFile(path, "auto")
-	if err != nil {
-		return err
-	}
-	if err := spec.Unmarshal(cfg, data, obj); err != nil {
-		return fmt.Errorf("%s is not a valid %s for config %q: %w", path, typeName, cfg.ConfigName, err)
-	}
-	return nil
+	return readSSZFile(cfg, path, "auto", typeName, obj)
 }
 
 // writeObject writes obj to path as SSZ, snappy-compressed if path ends in .ssz_snappy.
