@@ -55,10 +55,10 @@ trace of every spec function call (see 'beaconcheck trace show').`,
 
 // replayFlags are the flags of replay.
 type replayFlags struct {
-	cfg      configFlags
-	noVerify bool
-	noBatch  bool
-	checked  bool
+	cfg        configFlags
+	noVerify   bool
+	noBatch    bool
+	checked    bool
 	trace      string
 	max        int
 	noProgress bool
