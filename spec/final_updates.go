@@ -1,5 +1,14 @@
 package spec
 
+// Sites of process_final_updates.
+var (
+	siteFinalNextEpoch         = site("process_final_updates_next_epoch", OpAdd, "epoch", "1")
+	siteFinalDownwardThreshold = site("process_final_updates_hysteresis_thresholds", OpMul, "HYSTERESIS_INCREMENT", "HYSTERESIS_DOWNWARD_MULTIPLIER")
+	siteFinalUpwardThreshold   = site("process_final_updates_hysteresis_thresholds", OpMul, "HYSTERESIS_INCREMENT", "HYSTERESIS_UPWARD_MULTIPLIER")
+	siteFinalDownwardSum       = site("process_final_updates_downward_sum", OpAdd, "balance", "DOWNWARD_THRESHOLD")
+	siteFinalUpwardSum         = site("process_final_updates_upward_sum", OpAdd, "effective_balance", "UPWARD_THRESHOLD")
+)
+
 // ProcessFinalUpdates is the spec's process_final_updates ("Final updates").
 func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	if m.hooked() {
@@ -31,8 +40,8 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	}
 	currentEpoch := m.GetCurrentEpoch(state)
 	var k Calc
-	nextEpoch := k.Add(uint64(currentEpoch), 1)
-	if err := k.Err("process_final_updates: current_epoch + 1"); err != nil {
+	nextEpoch := k.Add(siteFinalNextEpoch, uint64(currentEpoch), 1)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	// Reset eth1 data votes
@@ -44,24 +53,24 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		return &IndexError{List: "state.balances", Index: uint64(len(state.Balances)), Len: len(state.Balances)}
 	}
 	hysteresisIncrement := uint64(m.EffectiveBalanceIncrement) / m.HysteresisQuotient
-	downwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisDownwardMultiplier)
-	upwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisUpwardMultiplier)
-	if err := k.Err("process_final_updates: HYSTERESIS_INCREMENT * multiplier"); err != nil {
+	downwardThreshold := k.Mul(siteFinalDownwardThreshold, hysteresisIncrement, m.HysteresisDownwardMultiplier)
+	upwardThreshold := k.Mul(siteFinalUpwardThreshold, hysteresisIncrement, m.HysteresisUpwardMultiplier)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	changed := false
 	for index := range state.Validators {
 		validator := &state.Validators[index]
 		balance := uint64(state.Balances[index])
-		if k.Add(balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
-			k.Add(uint64(validator.EffectiveBalance), upwardThreshold) < balance {
+		if k.Add(siteFinalDownwardSum, balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
+			k.Add(siteFinalUpwardSum, uint64(validator.EffectiveBalance), upwardThreshold) < balance {
 			eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))
 			if eb != validator.EffectiveBalance {
 				changed = true
 			}
 			validator.EffectiveBalance = eb
 		}
-		if err := k.Err("process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD"); err != nil {
+		if err := k.Err(); err != nil {
 			return err
 		}
 	}
