@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/beaconcheck/beaconcheck/internal/atomicdir"
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
@@ -36,49 +37,48 @@ type Vector struct {
 var layoutFile = regexp.MustCompile(`^(pre|post|blocks_[0-9]+)\.ssz(_snappy)?$|^meta\.yaml$`)
 
 // Write stores the chain in dir in the sanity-vector layout, snappy-compressed, with
-// bls_setting 1: the blocks are signed and verifying them is part of replaying them. dir
-// is created if need be; files of the layout already in it are replaced, and a file that
-// is not of the layout makes Write refuse (dir is not a vector directory).
+// bls_setting 1: the blocks are signed and verifying them is part of replaying them.
+// meta.yaml also records the config (see VectorConfig), so that replay needs no flag.
+//
+// The vector is written into a temporary directory beside dir and renamed into place
+// (package internal/atomicdir): a failed or interrupted write leaves the old vector, or
+// nothing, never a partial vector that could pass for a case of invalid blocks. A dir
+// holding a file that is not of the layout is not replaced (dir is not a vector
+// directory).
 func (c *Chain) Write(cfg *spec.Config, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	check := func(old []fs.DirEntry) error {
+		for _, e := range old {
+			if !layoutFile.MatchString(e.Name()) || e.IsDir() {
+				return fmt.Errorf("it holds %s, which is not a file of a vector: write the chain to an empty directory", e.Name())
+			}
+		}
+		return nil
 	}
-	entries, err := os.ReadDir(dir)
+	err := atomicdir.Write(dir, check, func(put func(string, []byte) error) error {
+		write := func(name string, obj ssz.Object) error {
+			data, err := spec.Marshal(cfg, obj)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return put(name, ssz.EncodeSnappy(data))
+		}
+		if err := write("pre.ssz_snappy", c.Pre); err != nil {
+			return err
+		}
+		for i, b := range c.Blocks {
+			if err := write(fmt.Sprintf("blocks_%d.ssz_snappy", i), b); err != nil {
+				return err
+			}
+		}
+		if err := write("post.ssz_snappy", c.Post); err != nil {
+			return err
+		}
+		return put("meta.yaml", vectorMeta(cfg, len(c.Blocks)))
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("chain: %w", err)
 	}
-	var old []string
-	for _, e := range entries {
-		if !layoutFile.MatchString(e.Name()) || e.IsDir() {
-			return fmt.Errorf("chain: %s holds %s, which is not a file of a vector: write the chain to an empty directory", dir, e.Name())
-		}
-		old = append(old, e.Name())
-	}
-	for _, name := range old {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil {
-			return err
-		}
-	}
-	write := func(name string, obj ssz.Object) error {
-		data, err := spec.Marshal(cfg, obj)
-		if err != nil {
-			return fmt.Errorf("chain: %s: %w", name, err)
-		}
-		return os.WriteFile(filepath.Join(dir, name), ssz.EncodeSnappy(data), 0o644)
-	}
-	if err := write("pre.ssz_snappy", c.Pre); err != nil {
-		return err
-	}
-	for i, b := range c.Blocks {
-		if err := write(fmt.Sprintf("blocks_%d.ssz_snappy", i), b); err != nil {
-			return err
-		}
-	}
-	if err := write("post.ssz_snappy", c.Post); err != nil {
-		return err
-	}
-	meta := fmt.Sprintf("blocks_count: %d\nbls_setting: 1\n", len(c.Blocks))
-	return os.WriteFile(filepath.Join(dir, "meta.yaml"), []byte(meta), 0o644)
+	return nil
 }
 
 // VectorError is a case directory that cannot be read as a vector.
@@ -140,7 +140,7 @@ func ReadVector(cfg *spec.Config, dir string) (*Vector, error) {
 				return "", false, err
 			}
 			if strings.HasSuffix(name, ".ssz_snappy") {
-				if data, err = ssz.DecodeSnappy(data, 0); err != nil {
+				if data, err = ssz.DecodeSnappyFor(cfg, data, obj); err != nil {
 					return "", false, &VectorError{dir, fmt.Sprintf("%s: %v", name, err)}
 				}
 			}

@@ -69,6 +69,11 @@ type meta struct {
 	// reveal_deadlines_setting belongs to Phase 1's custody game; the Phase 0 generator
 	// writes it on two sanity cases, where Phase 0 has no reveal deadlines to process.
 	RevealDeadlinesSetting int `yaml:"reveal_deadlines_setting"`
+	// config and config_yaml record the config a chain made by 'beaconcheck chain
+	// generate' was generated with (package chain, VectorConfig); such a case must be run
+	// with a config of that name.
+	Config     string `yaml:"config"`
+	ConfigYAML string `yaml:"config_yaml"`
 }
 
 func (c *Case) readMeta(present map[string]bool) (*meta, error) {
@@ -82,6 +87,9 @@ func (c *Case) readMeta(present map[string]bool) (*meta, error) {
 	case 0, 1, 2:
 	default:
 		return nil, fmt.Errorf("meta.yaml: unknown bls_setting %d", m.BLSSetting)
+	}
+	if m.Config != "" && c.Config != nil && m.Config != c.Config.ConfigName {
+		return nil, fmt.Errorf("meta.yaml: the case was made with config %q, run with %q", m.Config, c.Config.ConfigName)
 	}
 	return m, nil
 }

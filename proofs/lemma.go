@@ -89,6 +89,9 @@ type Lemma struct {
 	Skip string
 
 	check func(ctx context.Context, r *run) finding
+	// queries are the lemma's solver queries when they do not depend on the run (the
+	// vacuity and tautology checks read them); nil otherwise.
+	queries []*query
 }
 
 // finding is what a check found, before it is compared with the expectation.

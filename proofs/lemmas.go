@@ -8,5 +8,6 @@ import "github.com/beaconcheck/beaconcheck/spec"
 func Lemmas(cfg *spec.Config) []*Lemma {
 	ls := committeeLemmas(cfg)
 	ls = append(ls, siteLemmas(cfg)...)
+	ls = append(ls, invariantLemmas(cfg)...)
 	return ls
 }

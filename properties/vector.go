@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/beaconcheck/beaconcheck/internal/atomicdir"
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
@@ -42,43 +43,48 @@ const (
 // A custom config (not an embedded preset) is written beside as
 // root/tests/<config>/config/phase0.yaml, the v1.0 release layout, since clients cannot
 // know it otherwise. Write returns the case directory.
+//
+// The case directory is written into a temporary directory beside it and renamed into
+// place (package internal/atomicdir): a failed write leaves no partial case, which could
+// pass for one of invalid blocks, and its error names the case directory.
 func (v *Vector) Write(root, name string) (string, error) {
 	configDir := filepath.Join(root, "tests", v.Config.ConfigName)
 	dir := filepath.Join(configDir, "phase0", vectorRunner, vectorHandler, vectorSuite, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
 	if !isPreset(v.Config) {
 		if err := os.MkdirAll(filepath.Join(configDir, "config"), 0o755); err != nil {
-			return "", err
+			return "", &atomicdir.Error{Dir: filepath.Join(configDir, "config", "phase0.yaml"), Err: err}
 		}
-		if err := os.WriteFile(filepath.Join(configDir, "config", "phase0.yaml"), []byte(v.Config.YAML()), 0o644); err != nil {
+		if err := atomicdir.WriteFile(filepath.Join(configDir, "config", "phase0.yaml"), []byte(v.Config.YAML())); err != nil {
 			return "", err
 		}
 	}
-	meta := fmt.Sprintf("{blocks_count: %d, bls_setting: %d}\n", len(v.Blocks), v.BLSSetting)
-	if err := os.WriteFile(filepath.Join(dir, "meta.yaml"), []byte(meta), 0o644); err != nil {
+	err := atomicdir.Write(dir, nil, func(put func(string, []byte) error) error {
+		meta := fmt.Sprintf("{blocks_count: %d, bls_setting: %d}\n", len(v.Blocks), v.BLSSetting)
+		if err := put("meta.yaml", []byte(meta)); err != nil {
+			return err
+		}
+		write := func(file string, obj ssz.Object) error {
+			data, err := spec.Marshal(v.Config, obj)
+			if err != nil {
+				return fmt.Errorf("%s: %w", file, err)
+			}
+			return put(file, ssz.EncodeSnappy(data))
+		}
+		if err := write("pre.ssz_snappy", v.Pre); err != nil {
+			return err
+		}
+		for i, b := range v.Blocks {
+			if err := write(fmt.Sprintf("blocks_%d.ssz_snappy", i), b); err != nil {
+				return err
+			}
+		}
+		if v.Post != nil {
+			return write("post.ssz_snappy", v.Post)
+		}
+		return nil
+	})
+	if err != nil {
 		return "", err
-	}
-	write := func(file string, obj ssz.Object) error {
-		data, err := spec.Marshal(v.Config, obj)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		return os.WriteFile(filepath.Join(dir, file), ssz.EncodeSnappy(data), 0o644)
-	}
-	if err := write("pre.ssz_snappy", v.Pre); err != nil {
-		return "", err
-	}
-	for i, b := range v.Blocks {
-		if err := write(fmt.Sprintf("blocks_%d.ssz_snappy", i), b); err != nil {
-			return "", err
-		}
-	}
-	if v.Post != nil {
-		if err := write("post.ssz_snappy", v.Post); err != nil {
-			return "", err
-		}
 	}
 	return dir, nil
 }

@@ -191,3 +191,28 @@ func TestResolveConfig(t *testing.T) {
 		t.Fatal("preset and file together accepted")
 	}
 }
+
+// TestHugeListLimitsHashByDepth: a config may size lists beyond 2**32 (MAX_ATTESTATIONS is
+// only required to keep MAX_ATTESTATIONS * SLOTS_PER_EPOCH in a uint64). Limits 2**37+1 and
+// 2**38 give trees of the same depth, so the same block body root; 2**37 gives another.
+// (fastssz's depth helper, used before, gave 2**37+1 depth 37, and panicked above 2**63.)
+func TestHugeListLimitsHashByDepth(t *testing.T) {
+	body := &BeaconBlockBody{Attestations: []Attestation{{AggregationBits: []byte{0x03}}}}
+	root := func(maxAttestations uint64) Root {
+		cfg := *MustPreset("minimal")
+		cfg.MaxAttestations = maxAttestations
+		r, err := HashTreeRoot(&cfg, body)
+		if err != nil {
+			t.Fatalf("MAX_ATTESTATIONS %d: %v", maxAttestations, err)
+		}
+		return r
+	}
+	if root(1<<37+1) != root(1<<38) {
+		t.Errorf("MAX_ATTESTATIONS 2**37+1 and 2**38 give different roots")
+	}
+	if root(1<<37) == root(1<<38) {
+		t.Errorf("MAX_ATTESTATIONS 2**37 and 2**38 give the same root")
+	}
+	root(1<<63 + 1) // above 2**63: no panic, a root
+	root(1<<64 - 1)
+}

@@ -750,22 +750,62 @@ func ReadTrace(r io.Reader) ([]TraceLine, error) {
 	return out, err
 }
 
+// MaxTraceDepth is the deepest call a trace may hold. The spec's call chains are a few
+// dozen calls deep; a depth beyond this is a damaged or made-up trace, whose indentation
+// alone would take gigabytes.
+const MaxTraceDepth = 1000
+
+// maxTraceLine is the longest trace line read (a line holds one call's small inputs).
+const maxTraceLine = 64 << 20
+
+// TraceLineError is a trace line that is not JSON or not a call of a trace.
+type TraceLineError struct {
+	Line   int // from 1
+	Reason string
+}
+
+func (e *TraceLineError) Error() string { return fmt.Sprintf("trace line %d: %s", e.Line, e.Reason) }
+
 // ScanTrace reads a JSON trace line by line, calling fn with each, and stops at fn's
-// first error: a trace of a long replay need not fit in memory.
+// first error: a trace of a long replay need not fit in memory. Each line is checked to
+// be a call of a trace: a function name, a depth from 0 to MaxTraceDepth that is at most
+// one more than the previous line's (a call is entered from the one before it, the first
+// at depth 0), no negative count of clauses.
 func ScanTrace(r io.Reader, fn func(TraceLine) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<30)
-	for n := 1; sc.Scan(); n++ {
+	sc.Buffer(make([]byte, 0, 1<<20), maxTraceLine)
+	prev := -1 // the previous call's depth
+	n := 0
+	for sc.Scan() {
+		n++
 		if len(strings.TrimSpace(sc.Text())) == 0 {
 			continue
 		}
 		var l TraceLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return fmt.Errorf("trace line %d: %v", n, err)
+			return &TraceLineError{n, err.Error()}
 		}
+		switch {
+		case l.Func == "":
+			return &TraceLineError{n, "no func"}
+		case l.Depth < 0:
+			return &TraceLineError{n, fmt.Sprintf("depth %d is negative", l.Depth)}
+		case l.Depth > MaxTraceDepth:
+			return &TraceLineError{n, fmt.Sprintf("depth %d is above %d, deeper than any chain of spec calls", l.Depth, MaxTraceDepth)}
+		case l.Depth > prev+1 && prev < 0:
+			return &TraceLineError{n, fmt.Sprintf("the first call has depth %d, not 0", l.Depth)}
+		case l.Depth > prev+1:
+			return &TraceLineError{n, fmt.Sprintf("depth %d after a call at depth %d: a call is at most one deeper than the one before it", l.Depth, prev)}
+		case l.Clauses < 0:
+			return &TraceLineError{n, fmt.Sprintf("clauses %d is negative", l.Clauses)}
+		}
+		prev = l.Depth
 		if err := fn(l); err != nil {
 			return err
 		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return &TraceLineError{n + 1, fmt.Sprintf("longer than %d MiB", maxTraceLine>>20)}
 	}
 	return sc.Err()
 }

@@ -40,3 +40,15 @@ func checkBitvector(b []byte, n uint64) error {
 	}
 	return nil
 }
+
+// bitlistBits returns the n bits of a valid serialized bitlist without its delimiting bit,
+// in ceil(n/8) bytes (a new slice).
+func bitlistBits(b []byte, n uint64) []byte {
+	out := append([]byte(nil), b...)
+	last := len(out) - 1
+	out[last] &^= 1 << (n % 8)
+	if n%8 == 0 {
+		out = out[:last]
+	}
+	return out
+}

@@ -7,6 +7,10 @@
 // gohashtree, snappy and yaml, and nothing of this module. Package spec defines the Phase 0
 // containers on top of it; merkle builds proofs from its Tree views.
 //
+// HashTreeRootWith keeps the Merkle trees of a container's large fields (CachedTree) in a
+// HashCache between calls, so that a root after a few writes costs the paths of the
+// written chunks, not the whole value.
+//
 // Decoding is defensive: every offset and length is checked against the type and against
 // the bytes present before anything is allocated, and every failure is an *Error naming
 // the field path. Nothing in this package panics on input.

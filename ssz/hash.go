@@ -1,6 +1,7 @@
 package ssz
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"math/bits"
 	"sync"
@@ -47,12 +48,80 @@ func (hs *hasher) object(obj Object) {
 
 // chunkLimit returns the chunk count of a packed list of limit elements of size bytes.
 func (hs *hasher) chunkLimit(name string, limit uint64, size int) uint64 {
-	hi, lo := bits.Mul64(limit, uint64(size))
-	if hi != 0 || lo > 1<<63 {
-		hs.failf(name, "list limit %d too large to merkleize", limit)
+	if size < 1 || size > 32 {
+		hs.failf(name, "illegal type: packed element of %d bytes", size)
 		return 0
 	}
-	return (lo + 31) / 32
+	return packedChunks(limit, size)
+}
+
+// packedChunks is ceil(n*size/32), the chunk count of n packed values of size bytes
+// (1 <= size <= 32), computed in 128 bits so that no uint64 n overflows.
+func packedChunks(n uint64, size int) uint64 {
+	hi, lo := bits.Mul64(n, uint64(size))
+	lo, carry := bits.Add64(lo, 31, 0)
+	q, _ := bits.Div64(hi+carry, lo, 32) // hi+carry < size <= 32: the quotient fits
+	return q
+}
+
+// bitChunks is ceil(n/256), the chunk count of n bits.
+func bitChunks(n uint64) uint64 {
+	q := n / 256
+	if n%256 != 0 {
+		q++
+	}
+	return q
+}
+
+// treeDepth is the depth of the Merkle tree over limit chunks: ceil(log2(limit)), and 0
+// for a limit of 0 or 1. It is exact for every uint64, unlike fastssz's helper, whose
+// next-power-of-two rounding stops at 32 bits (a limit of 2**37+1 gets depth 37, not 38)
+// and wraps above 2**63.
+func treeDepth(limit uint64) int {
+	if limit <= 1 {
+		return 0
+	}
+	return bits.Len64(limit - 1)
+}
+
+// zeroHashes[d] is the root of a tree of depth d whose chunks are all zero.
+var zeroHashes = func() (z [65][32]byte) {
+	for d := 1; d < len(z); d++ {
+		z[d] = sha256.Sum256(append(z[d-1][:], z[d-1][:]...))
+	}
+	return z
+}()
+
+// maxMerkleizedChunks bounds the chunks fastssz merkleizes in one call: its depth helper is
+// exact up to 2**32 chunks (128 GiB of data, far more than a value in memory holds).
+const maxMerkleizedChunks = 1 << 32
+
+// mixIn replaces the chunks appended since idx by the list root
+// mix_in_length(merkleize(chunks, limit), length). fastssz merkleizes the chunks present,
+// a tree of depth treeDepth(count); the levels from there up to treeDepth(limit) have only
+// zero subtrees on their right, so they are hashed here with exact depths for any limit.
+func (hs *hasher) mixIn(name string, idx int, length, limit uint64) {
+	h := hs.h
+	h.FillUpTo32()
+	count := uint64(h.Index()-idx) / 32
+	if count > limit || count > maxMerkleizedChunks {
+		hs.failf(name, "%d chunks do not fit a list of %d chunks: %v", count, limit, ErrSize)
+		return
+	}
+	h.Merkleize(idx)
+	root := h.Hash() // the 32 bytes at idx, rewritten in place
+	var pair [64]byte
+	for d := treeDepth(count); d < treeDepth(limit); d++ {
+		copy(pair[:32], root)
+		copy(pair[32:], zeroHashes[d][:])
+		sum := sha256.Sum256(pair[:])
+		copy(root, sum[:])
+	}
+	copy(pair[:32], root)
+	lengthRoot := uint64Root(length)
+	copy(pair[32:], lengthRoot[:])
+	sum := sha256.Sum256(pair[:])
+	copy(root, sum[:])
 }
 
 func (hs *hasher) Uint8(_ string, v *uint8)   { hs.h.PutUint8(*v) }
@@ -78,7 +147,7 @@ func (hs *hasher) ByteList(name string, v *[]byte, limit uint64) {
 	}
 	idx := hs.h.Index()
 	hs.h.AppendBytes32(*v)
-	hs.h.MerkleizeWithMixin(idx, uint64(len(*v)), cl)
+	hs.mixIn(name, idx, uint64(len(*v)), cl)
 }
 func (hs *hasher) Bitvector(name string, v *[]byte, n uint64) {
 	if err := checkBitvector(*v, n); err != nil {
@@ -90,11 +159,14 @@ func (hs *hasher) Bitvector(name string, v *[]byte, n uint64) {
 	hs.h.Merkleize(idx)
 }
 func (hs *hasher) Bitlist(name string, v *[]byte, limit uint64) {
-	if _, err := bitlistLen(*v, limit); err != nil {
+	n, err := bitlistLen(*v, limit)
+	if err != nil {
 		hs.failf(name, "%v", err)
 		return
 	}
-	hs.h.PutBitlist(*v, limit)
+	idx := hs.h.Index()
+	hs.h.AppendBytes32(bitlistBits(*v, n))
+	hs.mixIn(name, idx, n, bitChunks(limit))
 }
 func (hs *hasher) BasicVector(name string, s BasicSeq, n uint64) {
 	if uint64(s.Len()) != n {
@@ -116,7 +188,7 @@ func (hs *hasher) BasicList(name string, s BasicSeq, limit uint64) {
 	}
 	idx := hs.h.Index()
 	hs.appendPacked(s)
-	hs.h.MerkleizeWithMixin(idx, uint64(s.Len()), cl)
+	hs.mixIn(name, idx, uint64(s.Len()), cl)
 }
 
 // appendPacked appends the packed chunks of a basic sequence, zero-padded to 32 bytes.
@@ -155,7 +227,7 @@ func (hs *hasher) List(name string, s CompositeSeq, limit uint64) {
 	idx := hs.h.Index()
 	hs.elements(s)
 	if hs.err == nil {
-		hs.h.MerkleizeWithMixin(idx, uint64(s.Len()), limit)
+		hs.mixIn(name, idx, uint64(s.Len()), limit)
 	}
 	hs.pop()
 }

@@ -141,3 +141,23 @@ func (s *PackedSeq) SetPacked(src []byte) error {
 	s.Data = append([]byte(nil), src...)
 	return nil
 }
+
+// rangePacker is a BasicSeq that can pack a range of its elements alone, so a cached tree
+// re-packs only the chunks that hold written elements.
+type rangePacker interface {
+	appendPackedRange(dst []byte, lo, hi int) []byte
+}
+
+func (s uint64Seq[T]) appendPackedRange(dst []byte, lo, hi int) []byte {
+	for _, x := range (*s.p)[lo:hi] {
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(x))
+	}
+	return dst
+}
+
+func (s rootSeq[T]) appendPackedRange(dst []byte, lo, hi int) []byte {
+	for i := lo; i < hi; i++ {
+		dst = append(dst, (*s.p)[i][:]...)
+	}
+	return dst
+}

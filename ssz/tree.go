@@ -217,27 +217,24 @@ func fieldTree(ctx any, f fieldDef) (*Tree, error) {
 	case fkBasicVector, fkBasicList:
 		size := f.basic.ElemSize()
 		packed := f.basic.AppendPacked(nil)
-		width := (f.limit*uint64(size) + 31) / 32
+		if size < 1 || size > 32 {
+			return nil, &Error{Path: f.name, Reason: fmt.Sprintf("illegal type: packed element of %d bytes", size)}
+		}
+		width := packedChunks(f.limit, size)
 		return &Tree{Kind: TreePacked, Leaves: chunksOf(packed), Width: width, ElemSize: size, Count: f.basic.Len(),
 			HasLength: f.kind == fkBasicList, Length: uint64(f.basic.Len())}, nil
 	case fkBytes:
 		return &Tree{Kind: TreePacked, Leaves: chunksOf(f.fixed), Width: uint64(len(chunksOf(f.fixed))), ElemSize: 1, Count: len(f.fixed)}, nil
 	case fkByteList:
-		return &Tree{Kind: TreePacked, Leaves: chunksOf(*f.bytes), Width: (f.limit + 31) / 32, ElemSize: 1, Count: len(*f.bytes), HasLength: true, Length: uint64(len(*f.bytes))}, nil
+		return &Tree{Kind: TreePacked, Leaves: chunksOf(*f.bytes), Width: packedChunks(f.limit, 1), ElemSize: 1, Count: len(*f.bytes), HasLength: true, Length: uint64(len(*f.bytes))}, nil
 	case fkBitvector:
-		return &Tree{Kind: TreePacked, Leaves: chunksOf(*f.bytes), Width: (f.limit + 255) / 256, Count: int(f.limit)}, nil
+		return &Tree{Kind: TreePacked, Leaves: chunksOf(*f.bytes), Width: bitChunks(f.limit), Count: int(f.limit)}, nil
 	case fkBitlist:
 		n, err := bitlistLen(*f.bytes, f.limit)
 		if err != nil {
 			return nil, &Error{Path: f.name, Reason: err.Error()}
 		}
-		bitsOnly := append([]byte(nil), *f.bytes...)
-		last := len(bitsOnly) - 1
-		bitsOnly[last] &^= 1 << (n % 8)
-		if n%8 == 0 {
-			bitsOnly = bitsOnly[:last]
-		}
-		return &Tree{Kind: TreePacked, Leaves: chunksOf(bitsOnly), Width: (f.limit + 255) / 256, Count: int(n), HasLength: true, Length: n}, nil
+		return &Tree{Kind: TreePacked, Leaves: chunksOf(bitlistBits(*f.bytes, n)), Width: bitChunks(f.limit), Count: int(n), HasLength: true, Length: n}, nil
 	}
 	return nil, fmt.Errorf("field %s is a basic value and has no subtree", f.name)
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/bounds"
 )
@@ -21,9 +20,7 @@ func init() {
 	register(&command{
 		name:    "bounds",
 		summary: "committee-size bound analysis over the number of active validators",
-		usage: "[--preset P|--config F] [--from N] [--to N] [--engine fast|referee] [--shard I/N] [--csv FILE] [--json] [--plots DIR [--grid V]]\n" +
-			"       beaconcheck bounds [--json] merge OUT IN...\n" +
-			"       beaconcheck bounds catalogue [--preset P|--config F] [--json]",
+		usage:   "[flags]",
 		help: `
 For every number of active validators V in a range, evaluates the length of every beacon
 committee the spec can form at V, one per (slot % SLOTS_PER_EPOCH, committee index)
@@ -57,36 +54,60 @@ from --from/--to, and drawn with the fast engine. --grid V adds grid_V, the comb
 V coloured by violation (Figure 10); it needs --plots. --plots also draws site_<ID> for every
 site of the catalogue that has a threshold: the failing quantity against the quantity
 driving it, with the 2**64 (or list) limit and the threshold marked.
-
-'beaconcheck bounds catalogue' prints the catalogue of the state transition's runtime-error
-sites evaluated on the config: every uint64 overflow, underflow, division, list or vector
-index, bitlist read and bounded append of the spec, with its status (can fail at a
-threshold, cannot fail under the stated invariants, cannot fail, or rejects invalid input)
-and its exact threshold on that config. --json prints every field, invariants included
-(docs/bounds.md has the same for mainnet and minimal).`,
-		setup: func(fs *flag.FlagSet) func(args []string) error {
+`,
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func(args []string) error {
 			var f boundsFlags
 			f.declare(fs)
-			return func(args []string) error { return runBounds(fs, &f, args, os.Stdout, os.Stderr) }
+			return func(args []string) error { return runBounds(&f, args, stdout, stderr) }
+		},
+	})
+	register(&command{
+		name:    "bounds merge",
+		summary: "merge the CSVs of a sharded bounds scan into the CSV of the whole range",
+		usage:   "[flags] OUT IN...",
+		help: `Checks that the CSVs IN (written by 'beaconcheck bounds --shard I/N --csv FILE') are
+the N parts of one job, writes OUT byte for byte as an unsharded run would have, and
+prints the summary of the whole range. The shards' headers give the config and the range.`,
+		setup: func(fs *pflag.FlagSet, stdout, _ io.Writer) func(args []string) error {
+			var asJSON bool
+			fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+			return func(args []string) error { return runBoundsMerge(asJSON, args, stdout) }
+		},
+	})
+	register(&command{
+		name:    "bounds catalogue",
+		summary: "print the catalogue of the transition's runtime-error sites evaluated on a config",
+		usage:   "[flags]",
+		help: `Prints the catalogue of the state transition's runtime-error sites evaluated on the
+config: every uint64 overflow, underflow, division, list or vector index, bitlist read and
+bounded append of the spec, with its status (can fail at a threshold, cannot fail under the
+stated invariants, cannot fail, or rejects invalid input) and its exact threshold on that
+config. --json prints every field, invariants included (docs/bounds.md has the same for
+mainnet and minimal).`,
+		setup: func(fs *pflag.FlagSet, stdout, _ io.Writer) func(args []string) error {
+			var cf configFlags
+			var asJSON bool
+			cf.declare(fs)
+			fs.BoolVar(&asJSON, "json", false, "print every field of every site as JSON")
+			return func(args []string) error { return runBoundsCatalogue(&cf, asJSON, args, stdout) }
 		},
 	})
 }
 
 // boundsFlags are the flags of the bounds command.
 type boundsFlags struct {
-	config      configFlags
-	from, to    uintFlag
-	engine      string
-	shard       string
-	csv         string
-	json        bool
-	plots       string
-	grid        uintFlag
-	noProgress  bool
-	interactive func() bool // whether to draw a progress bar; tests replace it
+	config     configFlags
+	from, to   uintFlag
+	engine     string
+	shard      string
+	csv        string
+	json       bool
+	plots      string
+	grid       uintFlag
+	noProgress bool
 }
 
-func (f *boundsFlags) declare(fs *flag.FlagSet) {
+func (f *boundsFlags) declare(fs *pflag.FlagSet) {
 	f.config.declare(fs)
 	fs.Var(&f.from, "from", "smallest `V` to scan (default 0)")
 	fs.Var(&f.to, "to", "largest `V` to scan (default: see above; 8388608 on mainnet)")
@@ -111,6 +132,8 @@ func (u *uintFlag) String() string {
 	}
 	return strconv.FormatUint(u.v, 10)
 }
+
+func (u *uintFlag) Type() string { return "uint" }
 
 func (u *uintFlag) Set(s string) error {
 	v, err := parseCount(s)
@@ -151,14 +174,8 @@ type boundsJSON struct {
 	Merged    []string `json:"merged,omitempty"`
 }
 
-func runBounds(fs *flag.FlagSet, f *boundsFlags, args []string, stdout, stderr io.Writer) error {
+func runBounds(f *boundsFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
-		switch args[0] {
-		case "merge":
-			return runBoundsMerge(fs, f, args[1:], stdout)
-		case "catalogue":
-			return runBoundsCatalogue(fs, f, args[1:], stdout)
-		}
 		return usagef("unexpected argument %q (the subcommands are merge and catalogue)", args[0])
 	}
 	cfg, err := f.config.load()
@@ -217,14 +234,9 @@ func runBounds(fs *flag.FlagSet, f *boundsFlags, args []string, stdout, stderr i
 		}
 		opts.Row = cw.Write
 	}
-	interactive := f.interactive
-	if interactive == nil {
-		interactive = stderrIsTerminal
-	}
-	var bar *progressBar
-	if !f.noProgress && interactive() {
-		bar = &progressBar{w: stderr, what: fmt.Sprintf("V in [%d, %d], %s engine", lo, hi, engine)}
-		opts.Progress = bar.update
+	bar := newProgress(stderr, f.noProgress, fmt.Sprintf("V in [%d, %d], %s engine", lo, hi, engine), hi-lo+1)
+	if bar != nil {
+		opts.Progress = bar.set
 	}
 	sum, err := bounds.Scan(ctx, cfg, lo, hi, opts)
 	bar.finish()
@@ -272,21 +284,7 @@ func runBounds(fs *flag.FlagSet, f *boundsFlags, args []string, stdout, stderr i
 	return sum.WriteText(stdout)
 }
 
-func runBoundsMerge(fs *flag.FlagSet, f *boundsFlags, args []string, stdout io.Writer) error {
-	var other []string
-	fs.Visit(func(fl *flag.Flag) {
-		if fl.Name != "json" {
-			other = append(other, "--"+fl.Name)
-		}
-	})
-	if len(other) > 0 {
-		return usagef("merge takes only --json (the shards' headers say the rest); got %s", strings.Join(other, " "))
-	}
-	for _, a := range args {
-		if strings.HasPrefix(a, "-") {
-			return usagef("merge: %q looks like a flag; flags go before merge", a)
-		}
-	}
+func runBoundsMerge(asJSON bool, args []string, stdout io.Writer) error {
 	if len(args) < 2 {
 		return usagef("merge needs OUT and at least one IN")
 	}
@@ -315,41 +313,23 @@ func runBoundsMerge(fs *flag.FlagSet, f *boundsFlags, args []string, stdout io.W
 	if err := w.commit(); err != nil {
 		return err
 	}
-	if f.json {
+	if asJSON {
 		return writeJSON(stdout, boundsJSON{Summary: sum, RangeFrom: sum.From, RangeTo: sum.To, Shard: bounds.Whole.String(), Merged: ins})
 	}
 	fmt.Fprintf(stdout, "merged %d shards into %s: config %s, V in [%d, %d] (%d values)\n\n", len(ins), out, sum.Config, sum.From, sum.To, sum.Values)
 	return sum.WriteText(stdout)
 }
 
-// runBoundsCatalogue prints the runtime-error catalogue evaluated on the config. Its flags
-// (--preset, --config, --json) may come before or after the word catalogue.
-func runBoundsCatalogue(fs *flag.FlagSet, f *boundsFlags, args []string, stdout io.Writer) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("catalogue: %v", err)
+// runBoundsCatalogue prints the runtime-error catalogue evaluated on the config.
+func runBoundsCatalogue(cf *configFlags, asJSON bool, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
 	}
-	if fs.NArg() > 0 {
-		return usagef("catalogue: unexpected argument %q", fs.Arg(0))
-	}
-	var other []string
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "preset", "config", "json":
-		default:
-			other = append(other, "--"+fl.Name)
-		}
-	})
-	if len(other) > 0 {
-		return usagef("catalogue takes only --preset, --config and --json; got %s", strings.Join(other, " "))
-	}
-	cfg, err := f.config.load()
+	cfg, err := cf.load()
 	if err != nil {
 		return err
 	}
-	if f.json {
+	if asJSON {
 		b, err := bounds.CatalogueJSON(cfg)
 		if err != nil {
 			return err
@@ -413,37 +393,5 @@ func (a *atomicFile) abort() {
 	if !a.done {
 		a.f.Close()
 		os.Remove(a.f.Name())
-	}
-}
-
-func stderrIsTerminal() bool {
-	st, err := os.Stderr.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws a one-line bar, redrawn at most ten times a second.
-type progressBar struct {
-	w     io.Writer
-	what  string
-	last  time.Time
-	drawn bool
-}
-
-func (b *progressBar) update(done, total uint64) {
-	now := time.Now()
-	if done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 30
-	frac := float64(done) / float64(total)
-	n := int(frac * width)
-	fmt.Fprintf(b.w, "\r%s [%s%s] %5.1f%%", b.what, strings.Repeat("#", n), strings.Repeat(".", width-n), 100*frac)
-	b.drawn = true
-}
-
-func (b *progressBar) finish() {
-	if b != nil && b.drawn {
-		fmt.Fprintln(b.w)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,24 +13,8 @@ import (
 // runBoundsArgs runs the bounds command on args as run does, with its output captured.
 func runBoundsArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	fs := flag.NewFlagSet("beaconcheck bounds", flag.ContinueOnError)
-	fs.SetOutput(&errb)
-	var f boundsFlags
-	f.declare(fs)
-	f.interactive = func() bool { return false }
-	if err := fs.Parse(args); err != nil {
-		return 2, out.String(), errb.String()
-	}
-	err := runBounds(fs, &f, fs.Args(), &out, &errb)
-	var ue *usageError
-	switch {
-	case err == nil:
-		return 0, out.String(), errb.String()
-	case errors.As(err, &ue):
-		return 2, out.String(), errb.String() + err.Error()
-	}
-	return 1, out.String(), errb.String() + err.Error()
+	res := runArgs(append([]string{"bounds"}, args...)...)
+	return res.code, res.stdout, res.stderr
 }
 
 func TestBoundsRejectsFlags(t *testing.T) {
@@ -52,11 +35,13 @@ func TestBoundsRejectsFlags(t *testing.T) {
 		{[]string{"--grid", "4194355"}, 2, "give --plots DIR too"},
 		{[]string{"--engine", "slow"}, 2, `unknown engine "slow"`},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"--csv", "x.csv", "merge", "a", "b"}, 2, "merge takes only --json"},
+		{[]string{"merge", "--csv", "x.csv", "a", "b"}, 2, "unknown flag: --csv"},
 		{[]string{"merge", "out.csv"}, 2, "needs OUT and at least one IN"},
-		{[]string{"merge", "--json", "out.csv", "in.csv"}, 2, "flags go before merge"},
+		{[]string{"merge", "out.csv", "in.csv", "--from", "3"}, 2, "unknown flag: --from"},
+		{[]string{"catalogue", "--engine", "fast"}, 2, "unknown flag: --engine"},
+		{[]string{"catalogue", "--preset", "minimal", "--config", "x.yaml"}, 2, "either --preset or --config"},
 		{[]string{"merge", "same.csv", "same.csv"}, 2, "also an input"},
-		{[]string{"--preset", "nosuch"}, 1, "unknown preset"},
+		{[]string{"--preset", "nosuch"}, 2, "unknown preset"},
 	}
 	for _, tc := range tests {
 		code, _, stderr := runBoundsArgs(t, tc.args...)
@@ -138,7 +123,7 @@ func TestBoundsHelp(t *testing.T) {
 	if code := run([]string{"help", "bounds"}, &out, io.Discard); code != 0 {
 		t.Fatalf("help bounds: exit %d", code)
 	}
-	for _, s := range []string{"beaconcheck bounds merge OUT IN", "Bitlist[MAX_VALIDATORS_PER_COMMITTEE]", "-shard", "numbered from 0"} {
+	for _, s := range []string{"merge", "catalogue", "Bitlist[MAX_VALIDATORS_PER_COMMITTEE]", "--shard I/N", "numbered from 0"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("help lacks %q", s)
 		}

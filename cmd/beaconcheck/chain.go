@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/chain"
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -16,9 +14,14 @@ import (
 func init() {
 	register(&command{
 		name:    "chain",
+		summary: "generate a deterministic chain of signed blocks as a sanity vector (chain generate)",
+		usage:   "",
+	})
+	register(&command{
+		name:    "chain generate",
 		summary: "generate a deterministic chain of signed blocks as a sanity vector",
-		usage:   "generate --validators N --epochs E [--participation P] [--preset P|--config F] [--with-deposits] [--with-exits] [--with-slashings] [--seed S] --out DIR",
-		help: `'chain generate' builds a genesis state of N interop validators (the deterministic
+		usage:   "--validators N --epochs E --out DIR [flags]",
+		help: `Builds a genesis state of N interop validators (the deterministic
 keys of the eth2 interop mocked start, each with one deposit of MAX_EFFECTIVE_BALANCE)
 and a chain of E epochs of valid signed blocks on it, one per slot. Each block carries an
 aggregate attestation for every committee of the slot before it, signed by the fraction P
@@ -42,46 +45,25 @@ The chain is written to DIR in the layout of the official sanity vectors, which 
 clients' vector runners read: pre.ssz_snappy, blocks_0.ssz_snappy .. blocks_{N-1},
 post.ssz_snappy and meta.yaml (blocks_count, bls_setting: 1). The same flags give the same
 bytes; --seed picks the attesters below full participation and the validators that exit,
-are slashed or topped up. Replay the chain with 'beaconcheck replay' under the same
---preset or --config.
+are slashed or topped up. meta.yaml also records the config (config: its name, and
+config_yaml: every key of it when it is not an embedded preset), which 'beaconcheck replay
+DIR' uses when no --preset or --config is given.
+
+The vector is written into a temporary directory beside DIR and renamed into place: a
+failed or interrupted write leaves the old vector in DIR, or nothing, and exits non-zero.
 
 N must be at least SLOTS_PER_EPOCH (every slot has a committee). Below
 MIN_GENESIS_ACTIVE_VALIDATOR_COUNT (64 on minimal, 16384 on mainnet) the genesis state is
 still a state the spec processes, but not one is_valid_genesis_state accepts; the command
 says so.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f chainFlags
 			f.declare(fs)
 			return func(args []string) error {
-				return runChain(fs, &f, args, os.Stdout, os.Stderr, func() bool { return isTerminal(os.Stderr) })
+				return runChainGenerate(&f, args, stdout, stderr)
 			}
 		},
 	})
-}
-
-// runChain runs the subcommand args[0] with the flags after it.
-func runChain(fs *flag.FlagSet, f *chainFlags, args []string, stdout, stderr io.Writer, interactive func() bool) error {
-	if len(args) == 0 || args[0] != "generate" {
-		return usagef("expected the subcommand 'generate'")
-	}
-	if help, err := parseAfterSubcommand(fs, args[1:]); help || err != nil {
-		return err
-	}
-	return runChainGenerate(f, fs.Args(), stdout, stderr, interactive)
-}
-
-// parseAfterSubcommand parses the flags that follow a subcommand ("chain generate
-// --epochs 4"): the flag package stops at the first argument that is not a flag. help
-// says the flags asked for the usage, which the flag package has printed.
-func parseAfterSubcommand(fs *flag.FlagSet, args []string) (help bool, err error) {
-	err = fs.Parse(args)
-	switch {
-	case err == nil:
-		return false, nil
-	case errors.Is(err, flag.ErrHelp):
-		return true, nil
-	}
-	return false, &exitError{code: 2, err: err}
 }
 
 // chainFlags are the flags of chain generate.
@@ -98,7 +80,7 @@ type chainFlags struct {
 	noProgress    bool
 }
 
-func (f *chainFlags) declare(fs *flag.FlagSet) {
+func (f *chainFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.validators, "validators", 0, "validators at genesis (required; at least SLOTS_PER_EPOCH)")
 	fs.Uint64Var(&f.epochs, "epochs", 0, "epochs of blocks, one block per slot (required)")
 	fs.Float64Var(&f.participation, "participation", 1, "fraction of each committee that attests, in [0, 1]")
@@ -111,23 +93,7 @@ func (f *chainFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar even when stderr is a terminal")
 }
 
-// configHint is the --preset or --config part of a command line that loads the same
-// config as cf.
-func (cf *configFlags) hint() string {
-	if len(cf.configs) > 0 {
-		var parts []string
-		for _, c := range cf.configs {
-			parts = append(parts, "--config "+c)
-		}
-		return strings.Join(parts, " ")
-	}
-	if cf.preset != "" {
-		return "--preset " + cf.preset
-	}
-	return "--preset mainnet"
-}
-
-func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer, interactive func() bool) error {
+func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
@@ -147,10 +113,9 @@ func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer, in
 		Config: cfg, Validators: f.validators, Epochs: f.epochs, Participation: f.participation,
 		Deposits: f.deposits, Exits: f.exits, Slashings: f.slashings, Seed: f.seed,
 	}
-	var bar *chainProgress
-	if !f.noProgress && interactive() {
-		bar = &chainProgress{w: stderr}
-		opts.Progress = bar.update
+	bar := newProgress(stderr, f.noProgress, "keys", f.validators)
+	if bar != nil {
+		opts.Progress = bar.phase
 	}
 	start := time.Now()
 	c, err := chain.Generate(opts)
@@ -185,7 +150,7 @@ func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer, in
 	fmt.Fprintf(stdout, "post-state slot %d, root 0x%x, justified epoch %d, finalized epoch %d, %d validators\n",
 		c.Post.Slot, postRoot, c.Post.CurrentJustifiedCheckpoint.Epoch, c.Post.FinalizedCheckpoint.Epoch, len(c.Post.Validators))
 	fmt.Fprintf(stdout, "wrote %s: pre.ssz_snappy, blocks_0..%d.ssz_snappy, post.ssz_snappy, meta.yaml\n", f.out, len(c.Blocks)-1)
-	fmt.Fprintf(stdout, "replay with: beaconcheck replay %s %s\n", f.cfg.hint(), f.out)
+	fmt.Fprintf(stdout, "replay with: beaconcheck replay %s (meta.yaml records the config)\n", f.out)
 	return nil
 }
 
@@ -199,34 +164,4 @@ func optionsMessage(e *chain.OptionsError) string {
 		return name + ": " + e.Reason
 	}
 	return e.Error()
-}
-
-// chainProgress draws the generation's progress on one line, at most ten times a second.
-type chainProgress struct {
-	w     io.Writer
-	last  time.Time
-	phase string
-	drawn bool
-}
-
-func (b *chainProgress) update(phase string, done, total uint64) {
-	now := time.Now()
-	if phase == b.phase && done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last, b.phase = now, phase
-	const width = 30
-	frac := 1.0
-	if total > 0 {
-		frac = float64(done) / float64(total)
-	}
-	n := int(frac * width)
-	fmt.Fprintf(b.w, "\r\033[K%-12s [%s%s] %d/%d", phase, strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
-	b.drawn = true
-}
-
-func (b *chainProgress) finish() {
-	if b != nil && b.drawn {
-		fmt.Fprint(b.w, "\r\033[K")
-	}
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,38 +13,14 @@ import (
 	"github.com/beaconcheck/beaconcheck/spec"
 )
 
-func runChainArgs(args ...string) cmdResult {
-	return runCommandArgs("chain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f chainFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error {
-			return runChain(fs, &f, args, stdout, io.Discard, func() bool { return false })
-		}
-	}, args...)
-}
+func runChainArgs(args ...string) cmdResult { return runArgs(append([]string{"chain"}, args...)...) }
 
-func runReplayArgs(args ...string) cmdResult {
-	return runCommandArgs("replay", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f replayFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runReplay(&f, args, stdout, io.Discard) }
-	}, args...)
-}
+func runReplayArgs(args ...string) cmdResult { return runArgs(append([]string{"replay"}, args...)...) }
 
-func runTraceArgs(args ...string) cmdResult {
-	return runCommandArgs("trace", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f traceFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runTrace(fs, &f, args, stdout) }
-	}, args...)
-}
+func runTraceArgs(args ...string) cmdResult { return runArgs(append([]string{"trace"}, args...)...) }
 
 func runExplainArgs(args ...string) cmdResult {
-	return runCommandArgs("explain", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f explainFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runExplain(&f, args, stdout) }
-	}, args...)
+	return runArgs(append([]string{"explain"}, args...)...)
 }
 
 // A small chain on the minimal preset: 64 validators, 3 epochs, full participation,
@@ -80,7 +54,7 @@ func TestChainGenerateCommand(t *testing.T) {
 		outputs = append(outputs, res.stdout)
 	}
 	for _, want := range []string{"generated 3", "slots 1..32", "deposit", "proposer slashing", "attester slashing",
-		"wrote " + dirs[0] + ": pre.ssz_snappy, blocks_0..", "replay with: beaconcheck replay --preset minimal " + dirs[0]} {
+		"wrote " + dirs[0] + ": pre.ssz_snappy, blocks_0..", "replay with: beaconcheck replay " + dirs[0]} {
 		if !strings.Contains(outputs[0], want) {
 			t.Errorf("output lacks %q:\n%s", want, outputs[0])
 		}
@@ -93,9 +67,64 @@ func TestChainGenerateCommand(t *testing.T) {
 			t.Errorf("%s differs between two runs with --seed 3", f.Name())
 		}
 	}
-	res := runReplayArgs("--preset", "minimal", dirs[0])
-	if res.code != 0 || !strings.Contains(res.stdout, "equal to post") || !strings.Contains(res.stdout, "blocks/s") {
+	// replay takes the config meta.yaml records; an explicit flag wins over it.
+	res := runReplayArgs(dirs[0])
+	if res.code != 0 || !strings.Contains(res.stdout, "config: preset minimal, recorded in "+filepath.Join(dirs[0], "meta.yaml")) ||
+		!strings.Contains(res.stdout, "equal to post") || !strings.Contains(res.stdout, "blocks/s") {
 		t.Errorf("replay of the generated chain: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runReplayArgs(dirs[0], "--preset", "mainnet")
+	if res.code != 1 || !strings.Contains(res.stdout, "config: preset mainnet, from --preset") || !strings.Contains(res.stderr, "mainnet") {
+		t.Errorf("replay of the minimal chain with --preset mainnet: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// A vector that cannot be written is not written: chain generate says so, naming --out
+// and not the temporary directory, and exits 1; an old vector in --out stays as it was
+// (package internal/atomicdir simulates the full disk).
+func TestChainGenerateWriteFailure(t *testing.T) {
+	parent := t.TempDir()
+	file := filepath.Join(parent, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(parent, "notes")
+	if err := os.MkdirAll(notes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(notes, "todo.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{filepath.Join(file, "chain"), notes} {
+		res := runChainArgs("generate", "--preset", "minimal", "--validators", "64", "--epochs", "1", "--out", out)
+		if res.code != 1 || !strings.Contains(res.stderr, out+" not written") || strings.Contains(res.stderr, ".new-") {
+			t.Errorf("--out %s: exit %d, stderr %q; want 1 and %q", out, res.code, res.stderr, out+" not written")
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(parent, ".*")); len(left) > 0 {
+		t.Errorf("temporary directories left: %v", left)
+	}
+}
+
+// A custom config is recorded whole in meta.yaml, and replay reads it back.
+func TestReplayReadsRecordedConfig(t *testing.T) {
+	cfg := *spec.MustPreset("minimal")
+	cfg.ConfigName = "custom"
+	cfg.InactivityPenaltyQuotient /= 2
+	dir := t.TempDir()
+	if err := small(t).Write(&cfg, dir); err != nil {
+		t.Fatal(err)
+	}
+	got, source, err := chain.VectorConfig(dir)
+	if err != nil || got == nil || *got != cfg || !strings.HasPrefix(source, "config custom, recorded in ") {
+		t.Fatalf("VectorConfig: %v, %q, %v", got, source, err)
+	}
+	// The chain was made with minimal's rules and a custom config differing in a penalty
+	// quotient: its blocks replay alike until an epoch with penalties, so only the message
+	// is checked here.
+	res := runReplayArgs(dir, "--no-verify-signatures")
+	if !strings.Contains(res.stdout, "config: config custom, recorded in") {
+		t.Errorf("replay: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
 
@@ -116,7 +145,7 @@ func TestChainGenerateFlagErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, res.code, res.stderr, c.says)
 		}
 	}
-	if res := runChainArgs("make"); res.code != 2 || !strings.Contains(res.stderr, "subcommand 'generate'") {
+	if res := runChainArgs("make"); res.code != 2 || !strings.Contains(res.stderr, "the subcommands are generate") {
 		t.Errorf("chain make: exit %d, %q", res.code, res.stderr)
 	}
 }

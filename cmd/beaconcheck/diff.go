@@ -1,11 +1,11 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "diff",
 		summary: "show where two SSZ objects of one type differ, field by field",
-		usage:   "[--type NAME] [--preset P|--config F] [--format F] [--max N] A B",
+		usage:   "[flags] A B",
 		help: `Decodes the files A and B as the same Phase 0 container (a BeaconState unless --type
 says otherwise) and prints each difference on its own line, with the path of the value in
 the spec's field names and the old and new values in the test vectors' YAML format:
@@ -38,10 +38,10 @@ differ (saying so on stderr), and exits 2 on trouble (a file that cannot be read
 decoded, a bad flag).
 
 Types: ` + strings.Join(spec.TypeNames(), ", ") + `.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f diffFlags
 			f.declare(fs)
-			return func(args []string) error { return runDiff(&f, args, os.Stdout) }
+			return func(args []string) error { return runDiff(&f, args, stdout) }
 		},
 	})
 }
@@ -54,7 +54,7 @@ type diffFlags struct {
 	cfg      configFlags
 }
 
-func (f *diffFlags) declare(fs *flag.FlagSet) {
+func (f *diffFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.typeName, "type", "BeaconState", "container type of both files")
 	fs.StringVar(&f.format, "format", "auto", "file format: ssz, ssz_snappy, or auto (by extension: .ssz_snappy is snappy)")
 	fs.IntVar(&f.max, "max", 20, "differing elements to list per list or vector (0: all)")
@@ -85,12 +85,8 @@ func runDiff(f *diffFlags, args []string, stdout io.Writer) error {
 	objs := make([]ssz.Object, 2)
 	for i, path := range args {
 		objs[i], _ = spec.NewObject(f.typeName)
-		data, err := readSSZFile(path, f.format)
-		if err != nil {
+		if err := readSSZFile(cfg, path, f.format, f.typeName, objs[i]); err != nil {
 			return trouble(err)
-		}
-		if err := spec.Unmarshal(cfg, data, objs[i]); err != nil {
-			return trouble(fmt.Errorf("%s is not a valid %s for config %q: %w", path, f.typeName, cfg.ConfigName, err))
 		}
 	}
 	diffs, err := ssz.Diff(cfg, objs[0], objs[1], ssz.DiffOptions{MaxElems: f.max})

@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
@@ -16,7 +16,7 @@ func init() {
 	register(&command{
 		name:    "explain",
 		summary: "compare a transition's result with another implementation's, and name the steps that wrote each difference",
-		usage:   "--pre STATE --block BLOCK [--block BLOCK]... --expected POST [--preset P|--config F] [--no-verify-signatures] [--max N]",
+		usage:   "--pre STATE --block BLOCK... --expected POST [flags]",
 		help: `Applies the signed blocks to the pre-state as 'transition' does, with every spec function
 call traced, and compares the model's post-state with EXPECTED, a post-state from another
 implementation. For each difference (as 'beaconcheck diff' prints it, model -> expected)
@@ -38,10 +38,10 @@ come with blocks whose state roots are the other implementation's: whether each 
 state root is the model's is reported instead. Signatures are verified (the block's own
 signature too) unless --no-verify-signatures. The exit status is 1 when the states differ,
 0 when they are equal.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f explainFlags
 			f.declare(fs)
-			return func(args []string) error { return runExplain(&f, args, os.Stdout) }
+			return func(args []string) error { return runExplain(&f, args, stdout) }
 		},
 	})
 }
@@ -55,7 +55,7 @@ type explainFlags struct {
 	max      int
 }
 
-func (f *explainFlags) declare(fs *flag.FlagSet) {
+func (f *explainFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.pre, "pre", "", "pre-state file, a BeaconState (required)")
 	fs.Var(&f.blocks, "block", "signed block file, a SignedBeaconBlock; repeat for several, applied in order (at least one)")
 	fs.StringVar(&f.expected, "expected", "", "the post-state another implementation computed, a BeaconState (required)")

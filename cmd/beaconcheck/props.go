@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/beaconcheck/beaconcheck/properties"
 )
 
@@ -18,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "props",
 		summary: "run the property suites: the committee-size bug, the upper-bound fix, invariants",
-		usage:   "[--runs N] [--seed S] [--only NAME,...] [--preset P] [--out DIR] [--checked] [--list]",
+		usage:   "[flags]",
 		help: `
 Runs the properties of the registry (package properties), each on N generated inputs, and
 prints one line per property: its name, the runs made, how many passed, the verdict and the
@@ -45,29 +46,28 @@ state-level bug on mainnet builds states of over 4,194,304 validators: seconds p
 --checked runs every model in checked mode: each spec function evaluates its contract, and a
 breach fails the run. On a terminal a progress line shows the runs; Ctrl-C stops the
 campaign after the current run and prints what was found.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f propsFlags
 			f.declare(fs)
-			return func(args []string) error { return runProps(&f, args, os.Stdout, os.Stderr) }
+			return func(args []string) error { return runProps(&f, args, stdout, stderr) }
 		},
 	})
 }
 
 // propsFlags are the flags of the props command.
 type propsFlags struct {
-	runs        int
-	seed        int64Flag
-	only        string
-	preset      string
-	out         string
-	checked     bool
-	list        bool
-	noProgress  bool
-	interactive func() bool // whether to draw progress; tests replace it
-	now         func() time.Time
+	runs       int
+	seed       int64Flag
+	only       string
+	preset     string
+	out        string
+	checked    bool
+	list       bool
+	noProgress bool
+	now        func() time.Time
 }
 
-func (f *propsFlags) declare(fs *flag.FlagSet) {
+func (f *propsFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.runs, "runs", 100, "inputs to try per property")
 	fs.Var(&f.seed, "seed", "seed of the first run (default: from the clock)")
 	fs.StringVar(&f.only, "only", "", "properties to run: names, globs or groups, comma-separated (default all)")
@@ -90,6 +90,8 @@ func (s *int64Flag) String() string {
 	}
 	return strconv.FormatInt(s.v, 10)
 }
+
+func (s *int64Flag) Type() string { return "int" }
 
 func (s *int64Flag) Set(v string) error {
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -130,34 +132,24 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 		}
 		seed = now().UnixNano() % 1_000_000_000
 	}
-	interactive := f.interactive
-	if interactive == nil {
-		interactive = stderrIsTerminal
-	}
-	progress := !f.noProgress && interactive()
+	showProgress := !f.noProgress && isTerminal(stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
 	env := properties.Env{Preset: f.preset, Checked: f.checked}
 	fmt.Fprintf(stdout, "%d properties, %d runs each, seed %d%s\n", len(selected), f.runs, seed, envNote(env))
-	unexpected := 0
+	unexpected, notWritten := 0, 0
 	start := time.Now()
 	for _, p := range selected {
 		opts := properties.Options{Runs: f.runs, Seed: seed, Env: env, Context: ctx}
-		if progress {
-			var last time.Time
-			opts.Progress = func(done int) {
-				if now := time.Now(); now.Sub(last) >= 100*time.Millisecond || done == f.runs {
-					last = now
-					fmt.Fprintf(stderr, "\r\033[K%s: run %d of %d", p.Name, done, f.runs)
-				}
-			}
+		var bar *progress
+		if showProgress {
+			bar = drawProgress(stderr, p.Name, uint64(f.runs))
+			opts.Progress = func(done int) { bar.set(uint64(done), uint64(f.runs)) }
 		}
 		o := properties.Run(p, opts)
-		if progress {
-			fmt.Fprint(stderr, "\r\033[K")
-		}
+		bar.finish()
 		fmt.Fprintln(stdout, o.Summary())
 		if !o.AsExpected() {
 			unexpected++
@@ -167,7 +159,8 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 			dir, err := o.WriteVector(f.out)
 			switch {
 			case err != nil:
-				fmt.Fprintf(stdout, "    no test vector: %v\n", err)
+				fmt.Fprintf(stdout, "    test vector not written (--out %s): %v\n", f.out, err)
+				notWritten++
 			case dir != "":
 				fmt.Fprintf(stdout, "    test vector: %s\n", dir)
 			}
@@ -180,6 +173,9 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%d of %d properties as expected in %v\n", len(selected)-unexpected, len(selected), time.Since(start).Round(time.Millisecond))
 	if unexpected > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d properties not as expected", unexpected)}
+	}
+	if notWritten > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("--out %s: %s not written", f.out, plural(uint64(notWritten), "test vector"))}
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,27 +12,8 @@ import (
 // runPropsArgs runs the props command on args as run does, with its output captured.
 func runPropsArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	fs := flag.NewFlagSet("beaconcheck props", flag.ContinueOnError)
-	fs.SetOutput(&errb)
-	var f propsFlags
-	f.declare(fs)
-	f.interactive = func() bool { return false }
-	if err := fs.Parse(args); err != nil {
-		return 2, out.String(), errb.String()
-	}
-	err := runProps(&f, fs.Args(), &out, &errb)
-	var ue *usageError
-	var ee *exitError
-	switch {
-	case err == nil:
-		return 0, out.String(), errb.String()
-	case errors.As(err, &ue):
-		return 2, out.String(), errb.String() + err.Error()
-	case errors.As(err, &ee):
-		return ee.code, out.String(), errb.String() + err.Error()
-	}
-	return 1, out.String(), errb.String() + err.Error()
+	res := runArgs(append([]string{"props"}, args...)...)
+	return res.code, res.stdout, res.stderr
 }
 
 func TestPropsList(t *testing.T) {
@@ -112,5 +91,20 @@ func TestPropsExitStatus(t *testing.T) {
 	code, out, _ = runPropsArgs(t, "--only", "fix-committee-bound-any-config", "--preset", "minimal", "--runs", "20", "--seed", "1")
 	if code != 1 || !strings.Contains(out, "NOT REPRODUCED") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// A failing input whose vector cannot be written makes props say so, naming --out, and
+// exit non-zero, even when every property is as expected (it exited 0).
+func TestPropsOutNotWritten(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(file, "vectors")
+	code, stdout, stderr := runPropsArgs(t, "--only", "committee-bound-state", "--runs", "50", "--seed", "3", "--out", out)
+	if code != 1 || !strings.Contains(stdout, "failed, as expected") || !strings.Contains(stdout, "test vector not written (--out "+out+")") ||
+		!strings.Contains(stderr, "--out "+out+": 1 test vector not written") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }

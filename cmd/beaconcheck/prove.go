@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/proofs"
 )
@@ -18,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "prove",
 		summary: "check the machine-checked lemmas about the spec's arithmetic (needs z3)",
-		usage:   "[--preset P|--config F] [--only NAME[,NAME...]] [--timeout D]",
+		usage:   "[flags]",
 		help: `
 Checks every lemma of the proofs catalogue (docs/proofs.md) under the config: the committee
 lemmas (committee lengths, their partition of the active validators, the committee-size
@@ -39,10 +40,10 @@ limit of each solver query (default 1m).
 
 z3 must be on $PATH (or named by $BEACONCHECK_Z3): Debian/Ubuntu apt-get install z3,
 macOS brew install z3, or scripts/ensure-z3.sh.`,
-		setup: func(fs *flag.FlagSet) func(args []string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func(args []string) error {
 			var f proveFlags
 			f.declare(fs)
-			return func(args []string) error { return runProve(&f, args, os.Stdout) }
+			return func(args []string) error { return runProve(&f, args, stdout) }
 		},
 	})
 }
@@ -53,7 +54,7 @@ type proveFlags struct {
 	timeout time.Duration
 }
 
-func (f *proveFlags) declare(fs *flag.FlagSet) {
+func (f *proveFlags) declare(fs *pflag.FlagSet) {
 	f.config.declare(fs)
 	fs.Var(&f.only, "only", "check only the lemma `NAME` (and its chain); repeat or separate with commas")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "time limit of each solver query")

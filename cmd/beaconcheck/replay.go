@@ -2,10 +2,12 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/chain"
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -15,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "replay",
 		summary: "apply every block of a vector directory or generated chain, fast, and check post",
-		usage:   "[--preset P|--config F] [--no-verify-signatures] [--no-batch] [--checked] [--trace FILE] [--max N] DIR",
+		usage:   "[flags] DIR",
 		help: `Reads DIR, a case directory in the sanity-vector layout (pre, blocks_0 .. blocks_{N-1},
 post, meta.yaml; .ssz or .ssz_snappy), as 'beaconcheck chain generate' writes it or as
 the official sanity/blocks and finality cases are, and applies each block to the
@@ -40,10 +42,10 @@ invalid: the replay succeeds when one of them is.
 
 --checked evaluates every spec function's contract on every call; --trace FILE writes the
 trace of every spec function call (see 'beaconcheck trace show').`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f replayFlags
 			f.declare(fs)
-			return func(args []string) error { return runReplay(&f, args, os.Stdout, os.Stderr) }
+			return func(args []string) error { return runReplay(&f, args, stdout, stderr) }
 		},
 	})
 }
@@ -58,7 +60,7 @@ type replayFlags struct {
 	max      int
 }
 
-func (f *replayFlags) declare(fs *flag.FlagSet) {
+func (f *replayFlags) declare(fs *pflag.FlagSet) {
 	f.cfg.declare(fs)
 	fs.BoolVar(&f.noVerify, "no-verify-signatures", false, "do not verify BLS signatures")
 	fs.BoolVar(&f.noBatch, "no-batch", false, "verify each signature where the spec does, rather than each block's at once")
@@ -75,10 +77,11 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 		return usagef("--max must be 0 (all) or more, not %d", f.max)
 	}
 	dir := args[0]
-	cfg, err := f.cfg.load()
+	cfg, source, err := replayConfig(&f.cfg, dir)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "config: %s\n", source)
 	v, err := chain.ReadVector(cfg, dir)
 	if err != nil {
 		return err
@@ -168,4 +171,29 @@ func replayFailure(err error, max int) error {
 		return errors.New(msg)
 	}
 	return err
+}
+
+// replayConfig is the config to replay dir with: the one --preset or --config names, else
+// the one dir's meta.yaml records (a chain from 'beaconcheck chain generate'), else
+// mainnet. It says which, for the output.
+func replayConfig(cf *configFlags, dir string) (*spec.Config, string, error) {
+	if cf.preset != "" || len(cf.configs) > 0 {
+		cfg, err := cf.load()
+		if err != nil {
+			return nil, "", err
+		}
+		if len(cf.configs) > 0 {
+			return cfg, fmt.Sprintf("%s, from --config %s", cfg.ConfigName, strings.Join(cf.configs, " --config ")), nil
+		}
+		return cfg, fmt.Sprintf("preset %s, from --preset", cf.preset), nil
+	}
+	cfg, source, err := chain.VectorConfig(dir)
+	if err != nil || cfg != nil {
+		return cfg, source, err
+	}
+	cfg, err = cf.load()
+	if err != nil {
+		return nil, "", err
+	}
+	return cfg, "preset mainnet, the default (" + filepath.Join(dir, "meta.yaml") + " records no config; give --preset or --config)", nil
 }

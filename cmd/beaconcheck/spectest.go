@@ -2,12 +2,13 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/conformance"
 )
@@ -20,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "spectest",
 		summary: "run the official consensus-spec test vectors against the model",
-		usage:   "[--vectors DIR] [--preset minimal|mainnet|all] [--runner NAME,...] [--config F] [-v]",
+		usage:   "[flags]",
 		help: `Runs every Phase 0 case of an official consensus-spec-tests release and prints one
 line per preset/fork/runner/handler, e.g.
 
@@ -36,19 +37,19 @@ filled by 'make spec-tests' is used (found by searching upwards from the current
 directory for ` + vectorsCache + `, or $BEACONCHECK_VECTORS).
 
 Runners: ` + strings.Join(conformance.RunnerNames(), ", ") + `.`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			vectors := fs.String("vectors", "", "vectors directory (default: the 'make spec-tests' cache)")
 			preset := fs.String("preset", "all", "preset to run: minimal, mainnet or all (general tests always run)")
 			runnerList := fs.String("runner", "", "comma-separated runners to run (default: all found)")
 			var cf configFlags
 			fs.Var(&cf.configs, "config", "config YAML replacing each preset's own (for vectors made with a custom config); repeat for the split format")
-			verbose := fs.Bool("v", false, "list every failed case with its reason (default: the first 5 per line)")
+			verbose := fs.BoolP("verbose", "v", false, "list every failed case with its reason (default: the first 5 per line)")
 			checked := fs.Bool("checked", false, "checked mode: evaluate every spec function's contract on every call; a breach fails the case")
 			return func(args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
 				}
-				return runSpectest(os.Stdout, os.Stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked)
+				return runSpectest(stdout, stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked)
 			}
 		},
 	})
@@ -84,17 +85,12 @@ func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, c
 		}
 		opts.Config = cfg
 	}
-	if isTerminal(stderr) {
-		opts.Progress = func(done, total int) {
-			if done%50 == 0 || done == total {
-				fmt.Fprintf(stderr, "\r%d/%d cases", done, total)
-				if done == total {
-					fmt.Fprint(stderr, "\r\033[K")
-				}
-			}
-		}
+	bar := newProgress(stderr, false, "cases", 0)
+	if bar != nil {
+		opts.Progress = func(done, total int) { bar.set(uint64(done), uint64(total)) }
 	}
 	rep, err := conformance.Run(opts)
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -143,14 +139,4 @@ func findVectorsCache() (string, error) {
 		dir = parent
 	}
 	return "", errors.New("no test vectors: run 'make spec-tests' in the beaconcheck repository to download them, or pass --vectors DIR")
-}
-
-// isTerminal tells whether w is a character device (progress output is only for people).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 )
@@ -14,9 +15,14 @@ import (
 func init() {
 	register(&command{
 		name:    "trace",
+		summary: "show a trace of spec function calls as an indented tree (trace show)",
+		usage:   "",
+	})
+	register(&command{
+		name:    "trace show",
 		summary: "show a trace of spec function calls as an indented tree",
-		usage:   "show [--depth N] [--hide F,...] FILE",
-		help: `'trace show' reads a trace written by --trace FILE (of 'transition' or 'replay'): one
+		usage:   "[flags] FILE",
+		help: `Reads a trace written by --trace FILE (of 'transition' or 'replay'): one
 JSON line per spec function call, in call order, with its name, depth, small inputs,
 contract results in checked mode, the state fields it changed, and the state root after
 each top-level step (state_transition, process_slots, process_block, process_epoch). It
@@ -32,10 +38,10 @@ and everything under them, are left out (e.g. --hide hash,hash_tree_root,is_acti
 A trace line's fields: seq (order of entry), depth, func, args, changed (top-level fields,
 with the indices of validators and balances), clauses (contract clauses evaluated),
 violation or err, root, unwound (the call ended by an error returned past it).`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, _ io.Writer) func([]string) error {
 			var f traceFlags
 			f.declare(fs)
-			return func(args []string) error { return runTrace(fs, &f, args, os.Stdout) }
+			return func(args []string) error { return runTraceShow(&f, args, stdout) }
 		},
 	})
 }
@@ -45,20 +51,9 @@ type traceFlags struct {
 	hide  string
 }
 
-func (f *traceFlags) declare(fs *flag.FlagSet) {
+func (f *traceFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.depth, "depth", 0, "show calls up to this depth only (0: all)")
 	fs.StringVar(&f.hide, "hide", "", "comma-separated functions to leave out, with everything they call")
-}
-
-// runTrace runs the subcommand args[0] with the flags after it.
-func runTrace(fs *flag.FlagSet, f *traceFlags, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "show" {
-		return usagef("expected the subcommand 'show'")
-	}
-	if help, err := parseAfterSubcommand(fs, args[1:]); help || err != nil {
-		return err
-	}
-	return runTraceShow(f, fs.Args(), stdout)
 }
 
 func runTraceShow(f *traceFlags, args []string, stdout io.Writer) error {

@@ -67,3 +67,39 @@ func TestTransitionTraceAndShow(t *testing.T) {
 		t.Errorf("trace print: exit %d", res.code)
 	}
 }
+
+// trace show checks each line: a depth that is negative, huge or jumps, a line with no
+// function, is an error naming the file and the line, not a panic (strings.Repeat with a
+// negative count) or gigabytes of indentation.
+func TestTraceShowRejectsBadLines(t *testing.T) {
+	good := `{"seq":0,"depth":0,"func":"state_transition"}` + "\n" + `{"seq":1,"depth":1,"func":"process_slots"}` + "\n"
+	tests := []struct {
+		name, trace, want string
+	}{
+		{"negative depth", good + `{"seq":2,"depth":-1,"func":"f"}`, "trace line 3: depth -1 is negative"},
+		{"huge depth", good + `{"seq":2,"depth":500000000,"func":"f"}`, "trace line 3: depth 500000000 is above 1000"},
+		{"depth jump", good + `{"seq":2,"depth":5,"func":"f"}`, "trace line 3: depth 5 after a call at depth 1"},
+		{"first not at 0", `{"seq":0,"depth":2,"func":"f"}`, "trace line 1: the first call has depth 2, not 0"},
+		{"no func", good + "\n" + `{"seq":2,"depth":1}`, "trace line 4: no func"},
+		{"negative clauses", `{"seq":0,"depth":0,"func":"f","clauses":-3}`, "trace line 1: clauses -3 is negative"},
+		{"not JSON", good + "{", "trace line 3: "},
+		{"depth overflows int", `{"seq":0,"depth":1e30,"func":"f"}`, "trace line 1: "},
+	}
+	for _, tc := range tests {
+		path := filepath.Join(t.TempDir(), "trace.jsonl")
+		if err := os.WriteFile(path, []byte(tc.trace), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := runTraceArgs("show", path)
+		if res.code != 1 || !strings.Contains(res.stderr, path+": "+tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", tc.name, res.code, res.stderr, path+": "+tc.want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	if err := os.WriteFile(path, []byte(good+`{"seq":2,"depth":0,"func":"state_transition"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := runTraceArgs("show", path); res.code != 0 || res.stdout != "state_transition()\n  process_slots()\nstate_transition()\n" {
+		t.Errorf("a good trace: exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
@@ -19,7 +20,7 @@ func init() {
 	register(&command{
 		name:    "transition",
 		summary: "apply signed blocks and empty slots to a BeaconState",
-		usage:   "--pre STATE [--block BLOCK]... [--slots N] [--out POST] [--preset P|--config F] [--no-verify-signatures] [--no-validate] [--trace FILE]",
+		usage:   "--pre STATE [--block BLOCK]... [--slots N] [flags]",
 		help: `Reads the pre-state STATE (a BeaconState) and applies each signed block BLOCK (a
 SignedBeaconBlock) in the order given, with the spec's state_transition: the empty slots
 up to the block's slot, the proposer's signature, the block, and the state root the block
@@ -54,10 +55,10 @@ Example, on an official vector:
     --block $T/phase0/sanity/blocks/pyspec_tests/attestation/blocks_0.ssz \
     --block $T/phase0/sanity/blocks/pyspec_tests/attestation/blocks_1.ssz \
     --out post.ssz`,
-		setup: func(fs *flag.FlagSet) func([]string) error {
+		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f transitionFlags
 			f.declare(fs)
-			return func(args []string) error { return runTransition(&f, args, os.Stdout) }
+			return func(args []string) error { return runTransition(&f, args, stdout) }
 		},
 	})
 }
@@ -75,7 +76,7 @@ type transitionFlags struct {
 	trace      string
 }
 
-func (f *transitionFlags) declare(fs *flag.FlagSet) {
+func (f *transitionFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.pre, "pre", "", "pre-state file, a BeaconState (required)")
 	fs.Var(&f.blocks, "block", "signed block file, a SignedBeaconBlock; repeat for several, applied in order")
 	fs.Uint64Var(&f.slots, "slots", 0, "empty slots to process after the blocks")
@@ -190,14 +191,7 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 
 // readObject decodes the SSZ or SSZ-snappy file path into obj, a typeName.
 func readObject(cfg *spec.Config, path, typeName string, obj ssz.Object) error {
-	data, err := readSSZFile(path, "auto")
-	if err != nil {
-		return err
-	}
-	if err := spec.Unmarshal(cfg, data, obj); err != nil {
-		return fmt.Errorf("%s is not a valid %s for config %q: %w", path, typeName, cfg.ConfigName, err)
-	}
-	return nil
+	return readSSZFile(cfg, path, "auto", typeName, obj)
 }
 
 // writeObject writes obj to path as SSZ, snappy-compressed if path ends in .ssz_snappy.

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,50 +20,18 @@ type cmdResult struct {
 	err            error
 }
 
-// runCommandArgs parses args with the flags declare adds and runs the command as run
-// does, with its output captured.
-func runCommandArgs(name string, declare func(fs *flag.FlagSet) func(args []string, stdout io.Writer) error, args ...string) cmdResult {
+// runArgs runs the command line args as main does, with its output captured.
+func runArgs(args ...string) cmdResult {
 	var out, errb bytes.Buffer
-	fs := flag.NewFlagSet("beaconcheck "+name, flag.ContinueOnError)
-	fs.SetOutput(&errb)
-	runFn := declare(fs)
-	if err := fs.Parse(args); err != nil {
-		return cmdResult{code: 2, stderr: errb.String(), err: err}
-	}
-	err := runFn(fs.Args(), &out)
-	res := cmdResult{stdout: out.String(), stderr: errb.String(), err: err}
-	var ue *usageError
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ue):
-		res.code = 2
-	case errors.As(err, &ee):
-		res.code = ee.code
-	default:
-		res.code = 1
-	}
-	if err != nil {
-		res.stderr += err.Error()
-	}
-	return res
+	code, err := execute(args, &out, &errb)
+	return cmdResult{code: code, stdout: out.String(), stderr: errb.String(), err: err}
 }
 
 func runTransitionArgs(args ...string) cmdResult {
-	return runCommandArgs("transition", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f transitionFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runTransition(&f, args, stdout) }
-	}, args...)
+	return runArgs(append([]string{"transition"}, args...)...)
 }
 
-func runDiffArgs(args ...string) cmdResult {
-	return runCommandArgs("diff", func(fs *flag.FlagSet) func([]string, io.Writer) error {
-		var f diffFlags
-		f.declare(fs)
-		return func(args []string, stdout io.Writer) error { return runDiff(&f, args, stdout) }
-	}, args...)
-}
+func runDiffArgs(args ...string) cmdResult { return runArgs(append([]string{"diff"}, args...)...) }
 
 // releaseVectors returns the tests directory of the cached v0.12.3 release, or skips the
 // test when the cache is absent (fails instead under CI, where it must be present).
@@ -222,9 +188,9 @@ func TestTransitionRejectsFlags(t *testing.T) {
 		{[]string{"--slots", "1"}, 2, "--pre STATE is required"},
 		{[]string{"--pre", "x.ssz"}, 2, "nothing to do"},
 		{[]string{"--pre", "x.ssz", "--slots", "0"}, 2, "nothing to do"},
-		{[]string{"--pre", "x.ssz", "--slots", "-1"}, 2, "invalid value"},
+		{[]string{"--pre", "x.ssz", "--slots", "-1"}, 2, "invalid argument"},
 		{[]string{"--pre", "x.ssz", "--slots", "1", "b.ssz"}, 2, `unexpected argument "b.ssz"`},
-		{[]string{"--pre", "x.ssz", "--slots", "1", "--preset", "minimal", "--config", "c.yaml"}, 1, "not both"},
+		{[]string{"--pre", "x.ssz", "--slots", "1", "--preset", "minimal", "--config", "c.yaml"}, 2, "not both"},
 		{[]string{"--pre", filepath.Join(t.TempDir(), "nosuch.ssz"), "--slots", "1"}, 1, "no such file"},
 	}
 	for _, tc := range tests {
