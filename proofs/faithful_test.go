@@ -83,7 +83,6 @@ func rangeGen(lo, hi uint64) gopter.Gen {
 	return gen.OneGenOf(gen.UInt64Range(lo, hi), gen.UInt64Range(lo, lo+min(hi-lo, 8)), gen.UInt64Range(hi-min(hi-lo, 8), hi))
 }
 
-
 // eqInt compares an Int model with a Go value.
 func eqInt(p *program, name string, args []*big.Int, want uint64) error {
 	got, err := p.callInt(name, args...)
