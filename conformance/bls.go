@@ -20,7 +20,7 @@ import (
 // arguments) and output (the expected result; false or null where the input is invalid).
 
 // blsHandlers maps each handler of the bls runner to the function checking one case.
-var blsHandlers = map[string]func(data []byte) error{
+var blsHandlers = map[string]func(r bls.Rules, data []byte) error{
 	"sign":                  blsRunSign,
 	"verify":                blsRunVerify,
 	"aggregate":             blsRunAggregate,
@@ -49,10 +49,11 @@ func (e *blsMismatchError) Error() string {
 	return fmt.Sprintf("bls %s case %s: model gives %s, vector expects %s", e.Handler, e.Case, e.Got, e.Want)
 }
 
-// RunBLSCase runs one official bls test case: handler is the directory name
+// RunBLSCase runs one official bls test case under the BLS rules r (bls.Draft03 for the
+// v0.12.3 vectors, bls.Draft04 for later releases): handler is the directory name
 // (sign, verify, aggregate, aggregate_verify, fast_aggregate_verify), dir the case directory.
 // It returns nil when the model gives the expected output, an error saying what differs otherwise.
-func RunBLSCase(handler, dir string) error {
+func RunBLSCase(r bls.Rules, handler, dir string) error {
 	run, ok := blsHandlers[handler]
 	if !ok {
 		return &blsFormatError{dir, fmt.Sprintf("unknown bls handler %q", handler)}
@@ -61,7 +62,7 @@ func RunBLSCase(handler, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := run(data); err != nil {
+	if err := run(r, data); err != nil {
 		var mismatch *blsMismatchError
 		var format *blsFormatError
 		switch {
@@ -196,15 +197,15 @@ func blsSignatures(sigs [][]byte) (out [][bls.SignatureLength]byte, ok bool) {
 
 // blsSecretKey reads the privkey of a sign case. The spec's Sign takes SK as an integer and
 // the vectors print it as minimal big-endian hex, so it is left-padded to 32 bytes; ok is
-// false when the integer is not a secret key (>= r).
-func blsSecretKey(b []byte) (sk bls.SecretKey, ok bool) {
+// false when the integer is not a secret key under the rules (>= r, or 0 under draft-04).
+func blsSecretKey(r bls.Rules, b []byte) (sk bls.SecretKey, ok bool) {
 	b = bytes.TrimLeft(b, "\x00")
 	if len(b) > bls.SecretKeyLength {
 		return sk, false
 	}
 	padded := make([]byte, bls.SecretKeyLength)
 	copy(padded[bls.SecretKeyLength-len(b):], b)
-	sk, err := bls.SecretKeyFromBytes(padded)
+	sk, err := r.SecretKeyFromBytes(padded)
 	return sk, err == nil
 }
 
@@ -244,7 +245,7 @@ func blsCompareBool(got bool, want *bool) error {
 	return nil
 }
 
-func blsRunSign(data []byte) error {
+func blsRunSign(r bls.Rules, data []byte) error {
 	var c struct {
 		Input struct {
 			Privkey *string `yaml:"privkey"`
@@ -267,14 +268,14 @@ func blsRunSign(data []byte) error {
 		return err
 	}
 	var got []byte
-	if sk, ok := blsSecretKey(skBytes); ok {
+	if sk, ok := blsSecretKey(r, skBytes); ok {
 		sig := bls.Sign(sk, msg)
 		got = sig[:]
 	}
 	return blsCompareBytes(got, c.Output)
 }
 
-func blsRunVerify(data []byte) error {
+func blsRunVerify(r bls.Rules, data []byte) error {
 	var c struct {
 		Input struct {
 			Pubkey    *string `yaml:"pubkey"`
@@ -303,11 +304,11 @@ func blsRunVerify(data []byte) error {
 	}
 	pks, okPK := blsPubkeys([][]byte{pk})
 	sigs, okSig := blsSignatures([][]byte{sig})
-	got := okPK && okSig && bls.Verify(pks[0], msg, sigs[0])
+	got := okPK && okSig && r.Verify(pks[0], msg, sigs[0])
 	return blsCompareBool(got, c.Output)
 }
 
-func blsRunAggregate(data []byte) error {
+func blsRunAggregate(r bls.Rules, data []byte) error {
 	var c struct {
 		Input  *[]string `yaml:"input"`
 		Output *string   `yaml:"output"`
@@ -331,7 +332,7 @@ func blsRunAggregate(data []byte) error {
 	return blsCompareBytes(got, c.Output)
 }
 
-func blsRunFastAggregateVerify(data []byte) error {
+func blsRunFastAggregateVerify(r bls.Rules, data []byte) error {
 	var c struct {
 		Input struct {
 			Pubkeys   *[]string `yaml:"pubkeys"`
@@ -363,11 +364,11 @@ func blsRunFastAggregateVerify(data []byte) error {
 	}
 	pks, okPK := blsPubkeys(keys)
 	sigs, okSig := blsSignatures([][]byte{sig})
-	got := okPK && okSig && bls.FastAggregateVerify(pks, msg, sigs[0])
+	got := okPK && okSig && r.FastAggregateVerify(pks, msg, sigs[0])
 	return blsCompareBool(got, c.Output)
 }
 
-func blsRunAggregateVerify(data []byte) error {
+func blsRunAggregateVerify(r bls.Rules, data []byte) error {
 	var c struct {
 		Input struct {
 			Pubkeys   *[]string `yaml:"pubkeys"`
@@ -399,6 +400,6 @@ func blsRunAggregateVerify(data []byte) error {
 	}
 	pks, okPK := blsPubkeys(keys)
 	sigs, okSig := blsSignatures([][]byte{sig})
-	got := okPK && okSig && bls.AggregateVerify(pks, msgs, sigs[0])
+	got := okPK && okSig && r.AggregateVerify(pks, msgs, sigs[0])
 	return blsCompareBool(got, c.Output)
 }

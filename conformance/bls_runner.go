@@ -5,7 +5,7 @@ func init() {
 	handlers := map[string]handlerFunc{}
 	for _, h := range []string{"sign", "verify", "aggregate", "aggregate_verify", "fast_aggregate_verify"} {
 		h := h
-		handlers[h] = func(c *Case) error { return RunBLSCase(h, c.Dir) }
+		handlers[h] = func(c *Case) error { return RunBLSCase(c.Rules.BLS(), h, c.Dir) }
 	}
 	registerRunner("bls", &runnerDef{handlers: handlers, general: true})
 }

@@ -1,13 +1,18 @@
 package conformance
 
 import (
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/beaconcheck/beaconcheck/spec/bls"
 )
 
 // blsVectorDir is the bls runner's directory of the official v0.12.3 vectors, relative to
@@ -49,7 +54,7 @@ func TestBLSVectors(t *testing.T) {
 				dir := filepath.Join(blsVectorDir, h.Name(), s.Name(), c.Name())
 				ran[h.Name()]++
 				t.Run(h.Name()+"/"+s.Name()+"/"+c.Name(), func(t *testing.T) {
-					if err := RunBLSCase(h.Name(), dir); err != nil {
+					if err := RunBLSCase(bls.Draft03, h.Name(), dir); err != nil { // v0.12.3 cites draft-03
 						t.Fatal(err)
 					}
 					passed[h.Name()]++
@@ -116,7 +121,7 @@ output: false
 					}
 				}
 			}
-			err := RunBLSCase(tt.handler, dir)
+			err := RunBLSCase(bls.Draft04, tt.handler, dir)
 			var format *blsFormatError
 			var mismatch *blsMismatchError
 			switch {
@@ -133,6 +138,98 @@ output: false
 			}
 			if err != nil {
 				t.Log(err)
+			}
+		})
+	}
+}
+
+// blsIdentityCase is a bls case of a release after v0.12.3 that the identity decides.
+type blsIdentityCase struct {
+	handler, name string
+	data          string // data.yaml, with the output of the final rules (draft-04)
+}
+
+// blsIdentityCases are the four bls cases of consensus-specs v1.x whose verdict changed
+// with draft-04, built here as the v1.1.10 bls generator builds them (its keys, messages
+// and layout; the signatures are computed by this module): under draft-04 each is false
+// or null, under draft-03 (v0.12.3) each would be valid.
+func blsIdentityCases() []blsIdentityCase {
+	hexOf := func(b []byte) string { return "'0x" + hex.EncodeToString(b) + "'" }
+	list := func(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
+	var sks []bls.SecretKey
+	var pks []string
+	for _, h := range []string{
+		"263dbd792f5b1be47ed85f8938c0f29586af0d3ac7b977f21c278fe1462040e3",
+		"47b8192d77bf871b62e87859d653922725724a5c031afeabc60bcef5ff665138",
+		"328388aff0d4a5b7dc9205abd374e7e98f3cd9f3418edb4eafda5fb16473d216",
+	} {
+		b, _ := hex.DecodeString(h)
+		sk, err := bls.SecretKeyFromBytes(b)
+		if err != nil {
+			panic(err)
+		}
+		sks = append(sks, sk)
+		pk := bls.SkToPk(sk)
+		pks = append(pks, hexOf(pk[:]))
+	}
+	identityPK, infinitySig := make([]byte, 48), make([]byte, 96)
+	identityPK[0], infinitySig[0] = 0xc0, 0xc0
+	sample := make([]byte, 32)
+	for i := range sample {
+		sample[i] = 0x12
+	}
+	messages := [][]byte{make([]byte, 32), make([]byte, 32), make([]byte, 32)}
+	for i := range messages[1] {
+		messages[1][i], messages[2][i] = 0x56, 0xab
+	}
+	aggregate := func(msgs [][]byte) string {
+		var sigs [][bls.SignatureLength]byte
+		for i, sk := range sks {
+			sigs = append(sigs, bls.Sign(sk, msgs[i]))
+		}
+		agg, err := bls.Aggregate(sigs)
+		if err != nil {
+			panic(err)
+		}
+		return hexOf(agg[:])
+	}
+	withIdentity := list(append(slices.Clone(pks), hexOf(identityPK)))
+	var msgHex []string
+	for _, m := range messages {
+		msgHex = append(msgHex, hexOf(m))
+	}
+	return []blsIdentityCase{
+		{"verify", "verify_infinity_pubkey_and_infinity_signature", fmt.Sprintf(
+			"input: {pubkey: %s, message: %s, signature: %s}\noutput: false\n", hexOf(identityPK), hexOf(sample), hexOf(infinitySig))},
+		{"fast_aggregate_verify", "fast_aggregate_verify_infinity_pubkey", fmt.Sprintf(
+			"input: {pubkeys: %s, message: %s, signature: %s}\noutput: false\n", withIdentity, hexOf(sample), aggregate([][]byte{sample, sample, sample}))},
+		{"aggregate_verify", "aggregate_verify_infinity_pubkey", fmt.Sprintf(
+			"input: {pubkeys: %s, messages: %s, signature: %s}\noutput: false\n", withIdentity, list(append(msgHex, hexOf(sample))), aggregate(messages))},
+		{"sign", "sign_case_zero_privkey", fmt.Sprintf(
+			"input: {privkey: %s, message: %s}\noutput: null\n", hexOf(make([]byte, 32)), hexOf(messages[2]))},
+	}
+}
+
+// The four identity cases of the v1.x bls vectors pass under the final rules (draft-04),
+// and each fails under v0.12.3's (draft-03), which is why the rules are selected by release.
+func TestBLSIdentityCasesUnderFinalRules(t *testing.T) {
+	for _, c := range blsIdentityCases() {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), c.name)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "data.yaml"), []byte(c.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := RunBLSCase(bls.Draft04, c.handler, dir); err != nil {
+				t.Errorf("draft-04: %v", err)
+			}
+			var mismatch *blsMismatchError
+			if err := RunBLSCase(bls.Draft03, c.handler, dir); !errors.As(err, &mismatch) {
+				t.Errorf("draft-03: %v, want a mismatch (v0.12.3 accepts the identity)", err)
+			} else {
+				t.Log("draft-03:", err)
 			}
 		})
 	}

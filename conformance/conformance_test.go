@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/beaconcheck/beaconcheck/spec"
 )
 
 // vectorsDir is where `make spec-tests` extracts the official vectors.
@@ -126,5 +128,32 @@ func TestUnknownThingsFailLoudly(t *testing.T) {
 	}
 	if _, err := Run(Options{Dir: filepath.Join(root, "missing")}); err == nil {
 		t.Error("missing directory accepted")
+	}
+}
+
+// The official v0.12.3 tree is detected as v0.12.3 (its per-preset configs equal the
+// embedded v0.12.3 presets), so it runs under RulesV0123.
+func TestDetectReleaseOfOfficialVectors(t *testing.T) {
+	needVectors(t)
+	rel, err := DetectRelease(vectorsDir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.Name != spec.ReleaseV0123 || rel.Rules != spec.RulesV0123 || rel.Layout != "v0.12 (.ssz)" {
+		t.Fatalf("release %q rules %v layout %q (%s), want v0.12.3, v0.12.3, v0.12 (.ssz)", rel.Name, rel.Rules, rel.Layout, rel.Reason)
+	}
+	cfg, err := rel.Config("minimal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ProportionalSlashingMultiplier != 3 || cfg.Rules != spec.RulesV0123 {
+		t.Fatalf("minimal config: PROPORTIONAL_SLASHING_MULTIPLIER %d rules %v, want 3 and v0.12.3", cfg.ProportionalSlashingMultiplier, cfg.Rules)
+	}
+	forced, err := DetectRelease(vectorsDir, "v1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forced.Name != spec.ReleaseV100 || forced.Rules != spec.RulesFinal {
+		t.Fatalf("--release v1.0: got %q %v", forced.Name, forced.Rules)
 	}
 }

@@ -29,7 +29,13 @@ type Options struct {
 	// Runners to run (e.g. "ssz_static"); empty means every runner found.
 	Runners []string
 	// Config, when set, replaces the per-preset config (for vectors of a custom config).
+	// Its Rules are replaced by the run's (Rules, or the release's).
 	Config *spec.Config
+	// Release, when set, names the release the vectors were made with (spec.ParseRelease);
+	// otherwise DetectRelease reads it from the tree.
+	Release string
+	// Rules, when set, replaces the release's rules (spec.ReleaseRules).
+	Rules *spec.Rules
 	// Workers is the number of cases run in parallel (default GOMAXPROCS).
 	Workers int
 	// Progress, when set, is called after each case.
@@ -59,6 +65,10 @@ type Failure struct {
 
 // Report is everything Run found.
 type Report struct {
+	// Release is the release the vectors were run as, and how it was decided.
+	Release *Release
+	// Rules are the rules the run used.
+	Rules   spec.Rules
 	Results []*Result
 	// Ignored lists directories that are deliberately not run because they are not Phase 0
 	// (other forks), e.g. "mainnet/phase1".
@@ -83,6 +93,7 @@ type Case struct {
 	Dir                                  string // absolute path
 	Rel                                  string // path relative to the vectors directory
 	Config                               *spec.Config
+	Rules                                spec.Rules // the run's rules (for the general runners too)
 
 	run    handlerFunc
 	checks *spec.Checks // non-nil in checked mode
@@ -130,6 +141,14 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	release, err := DetectRelease(opts.Dir, opts.Release)
+	if err != nil {
+		return nil, err
+	}
+	rules := release.Rules
+	if opts.Rules != nil {
+		rules = *opts.Rules
+	}
 	for _, r := range opts.Runners {
 		if _, ok := runners[r]; !ok {
 			return nil, fmt.Errorf("unknown runner %q (known: %s)", r, strings.Join(RunnerNames(), ", "))
@@ -147,7 +166,7 @@ func Run(opts Options) (*Report, error) {
 		return false
 	}
 
-	rep := &Report{}
+	rep := &Report{Release: release, Rules: rules}
 	if opts.Checked {
 		rep.Checks = &spec.Checks{}
 	}
@@ -155,11 +174,20 @@ func Run(opts Options) (*Report, error) {
 	var cases []*Case
 	var caseResult []*Result
 	for _, preset := range presets {
-		cfg := opts.Config
-		if cfg == nil && preset != "general" {
-			if cfg, err = presetConfig(root, preset); err != nil {
+		var cfg *spec.Config
+		switch {
+		case opts.Config != nil:
+			c := *opts.Config
+			cfg = &c
+		case preset != "general":
+			if cfg, err = release.Config(preset); err != nil {
 				return nil, err
 			}
+			c := *cfg
+			cfg = &c
+		}
+		if cfg != nil {
+			cfg.Rules = rules
 		}
 		forks, err := subdirs(filepath.Join(root, preset))
 		if err != nil {
@@ -215,7 +243,7 @@ func Run(opts Options) (*Report, error) {
 						for _, cn := range names {
 							rel := filepath.Join(preset, fork, rn, hn, sn, cn)
 							c := &Case{Preset: preset, Runner: rn, Handler: hn, Suite: sn, Name: cn,
-								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, checks: rep.Checks}
+								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, Rules: rules, checks: rep.Checks}
 							if herr != nil {
 								res.Failed++
 								res.Failures = append(res.Failures, Failure{Case: rel, Err: herr})
@@ -345,21 +373,6 @@ func presetDirs(root string, want []string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// presetConfig loads the config a preset's vectors were made with: the release's own
-// PRESET/config/phase0.yaml when present (v0.12.x, v1.0.x layout), otherwise the embedded
-// preset of that name (v1.x releases ship no config; their presets are the spec's).
-func presetConfig(root, preset string) (*spec.Config, error) {
-	p := filepath.Join(root, preset, "config", "phase0.yaml")
-	if _, err := os.Stat(p); err == nil {
-		return spec.LoadConfig(p)
-	}
-	cfg, err := spec.Preset(preset)
-	if err != nil {
-		return nil, fmt.Errorf("vectors for preset %q carry no config/phase0.yaml and no such preset is embedded: pass a config", preset)
-	}
-	return cfg, nil
 }
 
 func subdirs(dir string) ([]string, error) {

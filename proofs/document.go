@@ -118,12 +118,7 @@ reported proved that was only tested.
 		b.WriteString("\n")
 	}
 	for j, n := range names {
-		p, r, f, nc := Summary(results[j])
-		fmt.Fprintf(&b, "\n%s: %d proved, %d refuted, %d failed", n, p, r, f)
-		if nc > 0 {
-			fmt.Fprintf(&b, ", %d not checked", nc)
-		}
-		b.WriteString(".")
+		fmt.Fprintf(&b, "\n%s: %d lemmas: %s.\n", n, len(results[j]), Count(results[j]))
 	}
 	b.WriteString("\n")
 

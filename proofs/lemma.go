@@ -87,6 +87,9 @@ type Lemma struct {
 	LeastOf string
 	// Skip, if set, is why the lemma is not checked under this config.
 	Skip string
+	// Assumes names the stated bounds (spec.Invariants of kind stated_bound) the lemma
+	// assumes: proved, it is proved under stated assumptions.
+	Assumes []string
 
 	check func(ctx context.Context, r *run) finding
 	// queries are the lemma's solver queries when they do not depend on the run (the
@@ -485,4 +488,52 @@ func FormatResult(r Result, width int) string {
 		method += " " + strings.NewReplacer("QF_", "", " and ", "+").Replace(r.Logic)
 	}
 	return fmt.Sprintf("%-*s  %-14s  %-11s  %6.2fs  %s", width, r.Lemma.Name, method, r.Status, r.Elapsed.Seconds(), what)
+}
+
+// Counts are the results of a run by what they establish.
+type Counts struct {
+	Proved int // proved outright (from the config's rules and the invariants, themselves proved)
+	// ProvedUnderAssumptions are proved from a stated bound (Lemma.Assumes) the transition
+	// does not imply.
+	ProvedUnderAssumptions int
+	// RefutedThresholds are the expected refutations of threshold lemmas (and of the
+	// committee bound without the fix): each finds the least value at which a site fails.
+	RefutedThresholds int
+	// RefutedFindings are safety lemmas refuted: a site that can fail within the
+	// invariants (and the stated bounds), as the catalogue expects; each is a finding.
+	RefutedFindings int
+	NotChecked      int
+	Failed          int
+}
+
+// Count sorts results into Counts.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Status {
+		case Proved:
+			if len(r.Lemma.Assumes) > 0 {
+				c.ProvedUnderAssumptions++
+			} else {
+				c.Proved++
+			}
+		case Counterexample:
+			if strings.Contains(r.Lemma.Name, "_safe") {
+				c.RefutedFindings++
+			} else {
+				c.RefutedThresholds++
+			}
+		case Failed:
+			c.Failed++
+		case NotChecked:
+			c.NotChecked++
+		}
+	}
+	return c
+}
+
+// String is the counts as prove prints them.
+func (c Counts) String() string {
+	return fmt.Sprintf("%d proved, %d proved under stated assumptions, %d refuted (expected: thresholds), %d refuted (unexpected: sites that can fail within the invariants), %d unchecked, %d failed",
+		c.Proved, c.ProvedUnderAssumptions, c.RefutedThresholds, c.RefutedFindings, c.NotChecked, c.Failed)
 }

@@ -8,6 +8,7 @@ import "github.com/beaconcheck/beaconcheck/spec"
 func Lemmas(cfg *spec.Config) []*Lemma {
 	ls := committeeLemmas(cfg)
 	ls = append(ls, siteLemmas(cfg)...)
+	ls = append(ls, supplyLemmas(cfg)...)
 	ls = append(ls, invariantLemmas(cfg)...)
 	return ls
 }

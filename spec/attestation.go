@@ -12,6 +12,11 @@ var (
 )
 
 // ProcessAttestation is the spec's process_attestation ("Attestations").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (the pending attestation is appended before its signature is
+// verified). StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are atomic; call
+// those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation) (err error) {
 	if m.hooked() {
 		if err := m.requires(processAttestationContract, func(c *checker) { c.wellFormed(m, state) },

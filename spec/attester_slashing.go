@@ -3,6 +3,10 @@ package spec
 import "slices"
 
 // ProcessAttesterSlashing is the spec's process_attester_slashing ("Attester slashings").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing) (err error) {
 	if m.hooked() {
 		if err := m.requires(processAttesterSlashingContract, func(c *checker) { c.wellFormed(m, state) },

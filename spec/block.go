@@ -36,6 +36,11 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 }
 
 // ProcessBlockHeader is the spec's process_block_header ("Block header").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (the latest block header is cached before the proposer is checked
+// not to be slashed). StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are atomic;
+// call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err error) {
 	if m.hooked() {
 		if err := m.requires(processBlockHeaderContract, func(c *checker) { c.wellFormed(m, state) },
@@ -100,6 +105,10 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 }
 
 // ProcessRandao is the spec's process_randao ("RANDAO").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err error) {
 	if m.hooked() {
 		if err := m.requires(processRandaoContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
@@ -141,6 +150,10 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 }
 
 // ProcessEth1Data is the spec's process_eth1_data ("Eth1 data").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err error) {
 	if m.hooked() {
 		if err := m.requires(processEth1DataContract, func(c *checker) { c.wellFormed(m, state) },
@@ -176,6 +189,11 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 var siteOutstandingDeposits = site("process_operations_outstanding_deposits", OpSub, "deposit_count", "deposit_index")
 
 // ProcessOperations is the spec's process_operations ("Operations").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (the operations before the failing one stay applied).
+// StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are atomic; call those, or work
+// on a copy, when a failure must leave no trace.
 func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (err error) {
 	if m.hooked() {
 		if err := m.requires(processOperationsContract, func(c *checker) { c.wellFormed(m, state) },

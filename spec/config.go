@@ -31,6 +31,13 @@ const (
 type Config struct {
 	ConfigName string // CONFIG_NAME (v0.12/v1.0) or PRESET_BASE (v1.x); informational
 
+	// Rules are the spec revision's behavioural rules (rules.go): RulesFinal unless the
+	// config is a v0.12.3 preset or a caller chose otherwise. Not a YAML key.
+	Rules Rules
+	// Source says where the values came from, for headers: "minimal@v1.0.0 (embedded)" or
+	// the file paths. Informational; not a YAML key.
+	Source string
+
 	// Misc
 	Eth1FollowDistance             uint64
 	MaxCommitteesPerSlot           uint64
@@ -248,19 +255,84 @@ var defaultConstants = map[string]string{
 	"DOMAIN_AGGREGATE_AND_PROOF": "0x06000000",
 }
 
-//go:embed presets/*.yaml
+//go:embed presets/*/*.yaml
 var presetFS embed.FS
 
-// PresetNames lists the embedded presets.
+// The releases whose presets are embedded. Releases differ in preset values (v1.0.0 raised
+// the slashing and inactivity quotients of v0.12.3; v1.1.0 lowered minimal's
+// CHURN_LIMIT_QUOTIENT from 65536 to 32) and, for v0.12.3, in Rules.
+const (
+	ReleaseV0123   = "v0.12.3"
+	ReleaseV100    = "v1.0.0"
+	ReleaseV1110   = "v1.1.10"
+	DefaultRelease = ReleaseV100 // the first final Phase 0 release; Preset("minimal") is minimal@v1.0.0
+)
+
+// Releases lists the releases whose presets are embedded, oldest first.
+func Releases() []string { return []string{ReleaseV0123, ReleaseV100, ReleaseV1110} }
+
+// PresetNames lists the embedded presets (each embedded for every release of Releases).
 func PresetNames() []string { return []string{"mainnet", "minimal"} }
 
-// Preset returns an embedded preset ("mainnet" or "minimal").
-func Preset(name string) (*Config, error) {
-	data, err := presetFS.ReadFile("presets/" + name + ".yaml")
-	if err != nil {
-		return nil, &ConfigError{Reason: fmt.Sprintf("unknown preset %q (known: %s)", name, strings.Join(PresetNames(), ", "))}
+// ParseRelease reads a release name: one of Releases, or a shorter form of one ("v0.12",
+// "v1.0", "v1.1", "v1.1.x"; any v1.1 patch release has the presets of v1.1.10).
+func ParseRelease(name string) (string, error) {
+	switch name {
+	case "v0.12.3", "v0.12", "0.12.3":
+		return ReleaseV0123, nil
+	case "v1.0.0", "v1.0", "1.0.0", "v1.0.x":
+		return ReleaseV100, nil
+	case "v1.1.10", "v1.1", "v1.1.x", "1.1.10":
+		return ReleaseV1110, nil
 	}
-	return ParseConfig(name+" preset", data)
+	if strings.HasPrefix(name, "v1.1.") {
+		if _, err := strconv.ParseUint(name[len("v1.1."):], 10, 8); err == nil {
+			return ReleaseV1110, nil
+		}
+	}
+	if strings.HasPrefix(name, "v1.0.") {
+		if _, err := strconv.ParseUint(name[len("v1.0."):], 10, 8); err == nil {
+			return ReleaseV100, nil
+		}
+	}
+	return "", &ConfigError{Reason: fmt.Sprintf("unknown release %q (known: %s)", name, strings.Join(Releases(), ", "))}
+}
+
+// ReleaseRules are the rules of a release (one of Releases): RulesV0123 for v0.12.3,
+// RulesFinal for the others.
+func ReleaseRules(release string) Rules {
+	if release == ReleaseV0123 {
+		return RulesV0123
+	}
+	return RulesFinal
+}
+
+// Preset returns an embedded preset: "NAME" (of DefaultRelease) or "NAME@RELEASE", NAME
+// one of PresetNames and RELEASE one ParseRelease reads, e.g. "minimal@v1.1.10". The
+// config's Rules are the release's (ReleaseRules) and its Source names it, e.g.
+// "minimal@v1.0.0 (embedded)".
+func Preset(name string) (*Config, error) {
+	base, release, hasRelease := strings.Cut(name, "@")
+	if !hasRelease {
+		release = DefaultRelease
+	}
+	rel, err := ParseRelease(release)
+	if err != nil {
+		return nil, &ConfigError{Reason: fmt.Sprintf("preset %q: %s", name, err.(*ConfigError).Reason)}
+	}
+	data, err := presetFS.ReadFile("presets/" + rel + "/" + base + ".yaml")
+	if err != nil {
+		return nil, &ConfigError{Reason: fmt.Sprintf("unknown preset %q (known: %s, each as NAME or NAME@RELEASE with RELEASE one of %s; default %s)",
+			name, strings.Join(PresetNames(), ", "), strings.Join(Releases(), ", "), DefaultRelease)}
+	}
+	id := base + "@" + rel
+	c, err := ParseConfig(id+" preset", data)
+	if err != nil {
+		return nil, err
+	}
+	c.Rules = ReleaseRules(rel)
+	c.Source = id + " (embedded)"
+	return c, nil
 }
 
 // MustPreset is Preset for the embedded presets, which are known to be valid.
@@ -279,7 +351,12 @@ func ParseConfig(source string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return configFromValues(values)
+	c, err := configFromValues(values)
+	if err != nil {
+		return nil, err
+	}
+	c.Source = source
+	return c, nil
 }
 
 // LoadConfig loads a config from files. With one file it is the single-file format. With
@@ -308,7 +385,12 @@ func LoadConfig(paths ...string) (*Config, error) {
 			merged[k] = v
 		}
 	}
-	return configFromValues(merged)
+	c, err := configFromValues(merged)
+	if err != nil {
+		return nil, err
+	}
+	c.Source = strings.Join(paths, " + ")
+	return c, nil
 }
 
 // LoadSplitConfig loads the v1.x split format from a consensus-specs style directory:
@@ -486,6 +568,14 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// SameValues says whether c and o hold the same configuration values, whatever their
+// Source, Rules and CONFIG_NAME.
+func (c *Config) SameValues(o *Config) bool {
+	x, y := *c, *o
+	x.Source, y.Source, x.Rules, y.Rules, x.ConfigName, y.ConfigName = "", "", 0, 0, "", ""
+	return x == y
 }
 
 // YAML renders the config in the single-file format, keys in the spec's order. Loading the

@@ -37,6 +37,7 @@ func TestPresetsLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			back.Source, back.Rules = c.Source, c.Rules // not YAML keys
 			if *back != *c {
 				t.Fatalf("YAML round trip changed the config")
 			}
@@ -44,6 +45,54 @@ func TestPresetsLoad(t *testing.T) {
 	}
 	if _, err := Preset("testnet"); err == nil {
 		t.Fatal("unknown preset accepted")
+	}
+}
+
+// The presets of each release carry that release's values and rules: the values that
+// changed between releases are checked against the consensus-specs files they come from.
+func TestPresetsByRelease(t *testing.T) {
+	tests := []struct {
+		name                   string
+		wantSource             string
+		rules                  Rules
+		churnQuotient          uint64
+		inactivityQuotient     uint64
+		minSlashingQuotient    uint64
+		proportionalMultiplier uint64
+	}{
+		{"minimal", "minimal@v1.0.0 (embedded)", RulesFinal, 65536, 33554432, 64, 2}, // the default release
+		{"minimal@v0.12.3", "minimal@v0.12.3 (embedded)", RulesV0123, 65536, 16777216, 32, 3},
+		{"minimal@v1.0.0", "minimal@v1.0.0 (embedded)", RulesFinal, 65536, 33554432, 64, 2},
+		{"minimal@v1.0", "minimal@v1.0.0 (embedded)", RulesFinal, 65536, 33554432, 64, 2},
+		{"minimal@v1.1.10", "minimal@v1.1.10 (embedded)", RulesFinal, 32, 33554432, 64, 2},
+		{"minimal@v1.1", "minimal@v1.1.10 (embedded)", RulesFinal, 32, 33554432, 64, 2},
+		{"minimal@v1.1.3", "minimal@v1.1.10 (embedded)", RulesFinal, 32, 33554432, 64, 2},
+		{"mainnet", "mainnet@v1.0.0 (embedded)", RulesFinal, 65536, 67108864, 128, 1},
+		{"mainnet@v0.12.3", "mainnet@v0.12.3 (embedded)", RulesV0123, 65536, 16777216, 32, 3},
+		{"mainnet@v1.1.10", "mainnet@v1.1.10 (embedded)", RulesFinal, 65536, 67108864, 128, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Preset(tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Source != tt.wantSource || c.Rules != tt.rules {
+				t.Errorf("source %q rules %v, want %q %v", c.Source, c.Rules, tt.wantSource, tt.rules)
+			}
+			if c.ChurnLimitQuotient != tt.churnQuotient || c.InactivityPenaltyQuotient != tt.inactivityQuotient ||
+				c.MinSlashingPenaltyQuotient != tt.minSlashingQuotient || c.ProportionalSlashingMultiplier != tt.proportionalMultiplier {
+				t.Errorf("CHURN_LIMIT_QUOTIENT %d INACTIVITY_PENALTY_QUOTIENT %d MIN_SLASHING_PENALTY_QUOTIENT %d PROPORTIONAL_SLASHING_MULTIPLIER %d, want %d %d %d %d",
+					c.ChurnLimitQuotient, c.InactivityPenaltyQuotient, c.MinSlashingPenaltyQuotient, c.ProportionalSlashingMultiplier,
+					tt.churnQuotient, tt.inactivityQuotient, tt.minSlashingQuotient, tt.proportionalMultiplier)
+			}
+		})
+	}
+	for _, bad := range []string{"minimal@v2.0.0", "minimal@", "testnet@v1.0.0", "minimal@v1.1.x.y"} {
+		var ce *ConfigError
+		if _, err := Preset(bad); !errors.As(err, &ce) {
+			t.Errorf("Preset(%q) = %v, want a *ConfigError", bad, err)
+		}
 	}
 }
 
@@ -166,7 +215,7 @@ func TestSplitFormatLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := MustPreset("minimal")
-	if *c != *want {
+	if !c.SameValues(want) || c.ConfigName != want.ConfigName {
 		t.Fatalf("split config differs from the single-file preset:\n%s\nvs\n%s", c.YAML(), want.YAML())
 	}
 	dir2 := t.TempDir()

@@ -1,7 +1,5 @@
 package spec
 
-import "github.com/beaconcheck/beaconcheck/spec/bls"
-
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
 // (The error is a contract violation in checked mode; the function itself cannot fail.)
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
@@ -32,6 +30,10 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 var siteDepositIndex = site("process_deposit_index_increment", OpAdd, "eth1_deposit_index", "1")
 
 // ProcessDeposit is the spec's process_deposit ("Deposits").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error) {
 	if m.hooked() {
 		if err := m.requires(processDepositContract, func(c *checker) { c.wellFormed(m, state) },
@@ -93,7 +95,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 		}
 		// Verified now, never batched: an invalid proof of possession skips the deposit; it is
 		// not an invalid block.
-		if !bls.Verify(pubkey, root[:], deposit.Data.Signature) {
+		if !m.Rules.BLS().Verify(pubkey, root[:], deposit.Data.Signature) {
 			return nil
 		}
 	}

@@ -10,6 +10,11 @@ var (
 )
 
 // ProcessFinalUpdates is the spec's process_final_updates ("Final updates").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (eth1_data_votes may be reset before a later step fails).
+// StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are atomic; call those, or work
+// on a copy, when a failure must leave no trace.
 func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	if m.hooked() {
 		if err := m.requires(processFinalUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {

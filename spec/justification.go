@@ -9,6 +9,10 @@ var (
 
 // ProcessJustificationAndFinalization is the spec's process_justification_and_finalization
 // ("Justification and finalization").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err error) {
 	if m.hooked() {
 		if err := m.requires(processJustificationAndFinalizationContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {

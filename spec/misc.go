@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"slices"
 
-	"github.com/beaconcheck/beaconcheck/spec/bls"
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
 
@@ -433,7 +432,7 @@ func (m *Model) blsVerify(what string, pk BLSPubkey, msg []byte, sig BLSSignatur
 		m.batch.AddVerify(what, pk, msg, sig)
 		return true
 	}
-	return bls.Verify(pk, msg, sig)
+	return m.Rules.BLS().Verify(pk, msg, sig)
 }
 
 // blsFastAggregateVerify stands for bls.FastAggregateVerify, batched like blsVerify.
@@ -442,5 +441,5 @@ func (m *Model) blsFastAggregateVerify(what string, pks [][48]byte, msg []byte, 
 		m.batch.AddFastAggregateVerify(what, pks, msg, sig)
 		return true
 	}
-	return bls.FastAggregateVerify(pks, msg, sig)
+	return m.Rules.BLS().FastAggregateVerify(pks, msg, sig)
 }

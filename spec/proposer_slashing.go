@@ -1,6 +1,10 @@
 package spec
 
 // ProcessProposerSlashing is the spec's process_proposer_slashing ("Proposer slashings").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing) (err error) {
 	if m.hooked() {
 		if err := m.requires(processProposerSlashingContract, func(c *checker) { c.wellFormed(m, state) },

@@ -6,6 +6,11 @@ import "sort"
 var siteRegistryEligibility = site("process_registry_updates_eligibility_epoch", OpAdd, "epoch", "1")
 
 // ProcessRegistryUpdates is the spec's process_registry_updates ("Registry updates").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (validators before the failing one stay updated). StateTransition,
+// ProcessSlots, ProcessBlock and ProcessEpoch are atomic; call those, or work on a copy, when
+// a failure must leave no trace.
 func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 	if m.hooked() {
 		if err := m.requires(processRegistryUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {

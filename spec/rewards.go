@@ -719,6 +719,11 @@ var getAttestationDeltasContract = declare(Contract{
 
 // ProcessRewardsAndPenalties is the spec's process_rewards_and_penalties ("Rewards and
 // penalties").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes (balances are updated validator by validator). StateTransition,
+// ProcessSlots, ProcessBlock and ProcessEpoch are atomic; call those, or work on a copy, when
+// a failure must leave no trace.
 func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 	var d *Deltas // the deltas applied, for the postcondition
 	if m.hooked() {

@@ -11,6 +11,10 @@ var (
 )
 
 // ProcessSlashings is the spec's process_slashings ("Slashings").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 	if m.hooked() {
 		if err := m.requires(processSlashingsContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {

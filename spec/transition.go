@@ -9,8 +9,8 @@ import (
 // StateTransition is the spec's state_transition ("Beacon chain state transition
 // function"): process the slots up to the block's, verify its signature, process it, and
 // check the resulting state root. validateResult false skips the signature and state-root
-// checks, as the spec's flag does. The transition is atomic: when it is invalid, state is
-// left exactly as it was and the error says why.
+// checks, as the spec's flag does. The transition is atomic: on error the state is left as
+// it was (exactly), and the error says why.
 func (m *Model) StateTransition(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) (err error) {
 	if m.hooked() {
 		if err := m.requires(stateTransitionContract, func(c *checker) { c.wellFormed(m, state) },
@@ -81,7 +81,7 @@ func (m *Model) stateTransition(state *BeaconState, signedBlock *SignedBeaconBlo
 // block is processed again, atomically from the same pre-state, with each signature
 // verified where the spec verifies it, which reports the spec's failed assert.
 func (m *Model) stateTransitionBatched(state *BeaconState, signedBlock *SignedBeaconBlock, validateResult bool) error {
-	var batch bls.Batch
+	batch := bls.Batch{Rules: m.Rules.BLS()}
 	m.batch = &batch
 	defer func() { m.batch = nil }()
 	err := m.atomically(state, func(work *BeaconState) error {
@@ -146,7 +146,7 @@ var verifyBlockSignatureContract = declare(Contract{
 })
 
 // ProcessSlots is the spec's process_slots ("Beacon chain state transition function"),
-// atomic like StateTransition.
+// atomic: on error the state is left as it was.
 func (m *Model) ProcessSlots(state *BeaconState, slot Slot) error {
 	return m.atomically(state, func(state *BeaconState) error { return m.processSlots(state, slot) })
 }
@@ -215,6 +215,10 @@ var processSlotsContract = declare(Contract{
 })
 
 // ProcessSlot is the spec's process_slot ("Beacon chain state transition function").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	if m.hooked() {
 		if err := m.requires(processSlotContract, func(c *checker) { c.wellFormed(m, state) }, "state.slot", state.Slot); err != nil {

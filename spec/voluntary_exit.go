@@ -4,6 +4,10 @@ package spec
 var siteVoluntaryExitEarliest = site("process_voluntary_exit_shard_period_sum", OpAdd, "activation_epoch", "SHARD_COMMITTEE_PERIOD")
 
 // ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
+//
+// Not atomic: it follows the spec's order of asserts and writes, so on error the state may
+// hold some of its writes. StateTransition, ProcessSlots, ProcessBlock and ProcessEpoch are
+// atomic; call those, or work on a copy, when a failure must leave no trace.
 func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntaryExit) (err error) {
 	if m.hooked() {
 		if err := m.requires(processVoluntaryExitContract, func(c *checker) { c.wellFormed(m, state) },

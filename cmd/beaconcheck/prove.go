@@ -25,11 +25,16 @@ Checks every lemma of the proofs catalogue (docs/proofs.md) under the config: th
 lemmas (committee lengths, their partition of the active validators, the committee-size
 bound with and without the upper-bound fix) and, for every runtime-error site of the bounds
 catalogue, its threshold (the least failing value, which must be the catalogue's) and its
-safety under the invariants. SMT lemmas are sent to z3, exhaustive ones enumerate their
-domain, derived ones follow from their chain. Each line gives the lemma, its method (for
+safety under the invariants; for every invariant of reachable states and every function
+that writes its fields, that the function preserves it (and genesis establishes it); and
+the safety lemmas that need a bound on the total supply, under the stated bound. SMT lemmas
+are sent to z3, exhaustive ones enumerate their domain, derived ones send z3 their
+conclusion over their instantiated premises. Each line gives the lemma, its method (for
 SMT, the logic of its queries: LIA linear, NIA non-linear), its result, the time it took
 (for SMT, the solver's time on its queries) and what was found; the last line counts them:
-N proved, N refuted, N failed.
+proved; proved under stated assumptions (the total-supply bound); refuted as expected
+(thresholds: the least value at which a site fails); refuted unexpectedly (safety lemmas
+of sites that can fail within the invariants: findings); unchecked; failed.
 
 A lemma fails when its result is not the expected one (a lemma expected to hold is refuted,
 a refutation finds no counterexample or not the expected least one), or when the solver
@@ -107,12 +112,13 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 	for _, r := range results {
 		fmt.Fprintln(stdout, proofs.FormatResult(r, width))
 	}
-	proved, refuted, failed, notChecked := proofs.Summary(results)
+	counts := proofs.Count(results)
+	failed := counts.Failed
 	fmt.Fprintf(stdout, "\n%d lemmas in %.1fs", len(results), time.Since(start).Seconds())
-	if notChecked > 0 {
-		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", notChecked)
+	if counts.NotChecked > 0 {
+		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", counts.NotChecked)
 	}
-	fmt.Fprintf(stdout, "\n%d proved, %d refuted, %d failed\n", proved, refuted, failed)
+	fmt.Fprintf(stdout, "\n%s\n", counts)
 	if err != nil {
 		return err
 	}

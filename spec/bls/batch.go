@@ -21,10 +21,11 @@ import (
 // batch instead of one of each per signature. The Miller loops run on all CPUs (blst's
 // multiple-aggregate verification).
 //
-// A check is decided at once, without a pairing, where draft-02 decides it by the
+// A check is decided at once, without a pairing, where the draft decides it by the
 // encoding or by the point at infinity: a malformed or out-of-subgroup signature or key,
-// an empty key list, an infinity public key (which verifies exactly the infinity
-// signature), an infinity signature under a finite key. Only equations between finite
+// an empty key list, an infinity public key (rejected by KeyValidate under Draft04; under
+// Draft03 it verifies exactly the infinity signature), an infinity signature under a
+// finite key. Only equations between finite
 // points of the right groups enter the combination, so the batch's answer is the
 // conjunction of the answers Verify and FastAggregateVerify give, check by check.
 //
@@ -34,6 +35,9 @@ import (
 // Batch collects signature checks to verify together. The zero value is an empty batch.
 // A Batch is not safe for concurrent use.
 type Batch struct {
+	// Rules are the BLS rules the checks follow (the zero value, Draft04, by default).
+	Rules Rules
+
 	checks []batchCheck
 	// pending are the positions of the checks that enter the combination.
 	pending []int
@@ -76,7 +80,7 @@ func (b *Batch) AddVerify(label string, pk [PubkeyLength]byte, msg []byte, sig [
 		b.decided(label, false)
 		return
 	}
-	xP := cachedPubkey(pk) // steps 4-5
+	xP := b.Rules.pubkey(pk) // steps 4-5
 	if xP == nil {
 		b.decided(label, false)
 		return
@@ -86,29 +90,17 @@ func (b *Batch) AddVerify(label string, pk [PubkeyLength]byte, msg []byte, sig [
 
 // AddFastAggregateVerify adds the check FastAggregateVerify(pks, msg, sig). msg is copied.
 func (b *Batch) AddFastAggregateVerify(label string, pks [][PubkeyLength]byte, msg []byte, sig [SignatureLength]byte) {
-	if len(pks) == 0 { // Precondition: n >= 1
+	xP := b.Rules.sumPubkeys(pks) // nil: no keys, or one fails KeyValidate
+	if xP == nil {
 		b.decided(label, false)
 		return
-	}
-	var aggregate blst.P1
-	for i, pk := range pks {
-		next := cachedPubkey(pk)
-		if next == nil {
-			b.decided(label, false)
-			return
-		}
-		if i == 0 {
-			aggregate.FromAffine(next)
-		} else {
-			aggregate.AddAssign(next)
-		}
 	}
 	R := validSignature(sig)
 	if R == nil {
 		b.decided(label, false)
 		return
 	}
-	b.add(label, aggregate.ToAffine(), msg, R)
+	b.add(label, xP, msg, R)
 }
 
 func (b *Batch) decided(label string, valid bool) {

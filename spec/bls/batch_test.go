@@ -18,11 +18,11 @@ type verifyCase struct {
 	sig  [96]byte
 }
 
-func (c verifyCase) direct() bool {
+func (c verifyCase) direct(r Rules) bool {
 	if c.fast {
-		return FastAggregateVerify(c.pks, c.msg, c.sig)
+		return r.FastAggregateVerify(c.pks, c.msg, c.sig)
 	}
-	return Verify(c.pks[0], c.msg, c.sig)
+	return r.Verify(c.pks[0], c.msg, c.sig)
 }
 
 func (c verifyCase) addTo(b *Batch) {
@@ -33,8 +33,8 @@ func (c verifyCase) addTo(b *Batch) {
 	}
 }
 
-// The cases of TestVerify and TestFastAggregateVerify: valid ones, and every way draft-02
-// has of saying no, including the points at infinity.
+// The cases of TestVerify and TestFastAggregateVerify: valid ones, and every way the
+// drafts have of saying no, including the points at infinity.
 func verifyCases(t *testing.T) []verifyCase {
 	tampered := sig1on00
 	copy(tampered[92:], []byte{0xff, 0xff, 0xff, 0xff})
@@ -66,21 +66,28 @@ func verifyCases(t *testing.T) []verifyCase {
 		fast("keys summing to infinity, real signature", [][48]byte{pk1, flipSign(pk1)}, msg00, sig1on00),
 		fast("malformed key", [][48]byte{pk1, {}, pk3}, msg00, agg123on00),
 		fast("key outside G1", [][48]byte{pk1, pk2, pk3, offSubgroupG1(t)}, msg00, agg123on00),
+		fast("infinity key among signers", [][48]byte{pk1, infinityPK, pk2, pk3}, msg00, agg123on00),
 	}
 }
 
 // A batch's answer is the conjunction of the direct answers, and its error names the
-// first false one: each case alone, and each case between valid checks.
+// first false one: each case alone, and each case between valid checks, under both rules.
 func TestBatchAgreesWithDirectVerification(t *testing.T) {
+	for _, r := range []Rules{Draft04, Draft03} {
+		t.Run(r.String(), func(t *testing.T) { testBatchAgrees(t, r) })
+	}
+}
+
+func testBatchAgrees(t *testing.T, r Rules) {
 	valid := []verifyCase{
 		{name: "before", pks: [][48]byte{pk2}, msg: msg56, sig: sig2on56},
 		{name: "aggregate", pks: [][48]byte{pk1, pk2, pk3}, fast: true, msg: msg00, sig: agg123on00},
 	}
 	for _, c := range verifyCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			want := c.direct()
+			want := c.direct(r)
 			for _, layout := range [][]verifyCase{{c}, {valid[0], c}, {valid[0], c, valid[1]}, {c, valid[1], valid[0]}} {
-				var b Batch
+				b := Batch{Rules: r}
 				at := -1
 				for i, x := range layout {
 					x.addTo(&b)

@@ -67,36 +67,45 @@ func TestVerify(t *testing.T) {
 	tampered := sig1on00
 	copy(tampered[92:], []byte{0xff, 0xff, 0xff, 0xff}) // as the vectors tamper signatures
 	tests := []struct {
-		name string
-		pk   [48]byte
-		msg  []byte
-		sig  [96]byte
-		want bool
+		name   string
+		pk     [48]byte
+		msg    []byte
+		sig    [96]byte
+		want   bool // under Draft04, the default rules
+		want03 bool // under Draft03
 	}{
-		{"valid", pk1, msg00, sig1on00, true},
-		{"valid, other key", pk3, msgAB, sig3onAB, true},
-		{"sign then verify an arbitrary message", pk2, []byte("beaconcheck"), Sign(sk2, []byte("beaconcheck")), true},
-		{"empty message", pk2, nil, Sign(sk2, nil), true},
-		{"tampered message", pk1, msg56, sig1on00, false},
-		{"wrong key", pk2, msg00, sig1on00, false},
-		{"tampered signature", pk1, msg00, tampered, false},
-		{"aggregate is not a single signature", pk1, msg00, agg123on00, false},
-		// v0.12.3 (draft-02): the infinity key is valid and verifies exactly the infinity signature.
-		{"infinity key, infinity signature", infinityPK, msgAB, infinitySig, true},
-		{"infinity key, real signature", infinityPK, msg00, sig1on00, false},
-		{"real key, infinity signature", pk1, msg00, infinitySig, false},
-		{"pubkey without compression flag", [48]byte{}, msg00, sig1on00, false},
-		{"pubkey all 0xff", pk48(hex.EncodeToString(repeat(0xff, 48))), msg00, sig1on00, false},
-		{"infinity pubkey with a stray bit", pk48("c0" + hex.EncodeToString(repeat(0, 46)) + "01"), msg00, infinitySig, false},
-		{"pubkey on the curve, outside G1", offSubgroupG1(t), msg00, sig1on00, false},
-		{"signature without compression flag", pk1, msg00, [96]byte{}, false},
-		{"signature all 0xff", pk1, msg00, sig96(hex.EncodeToString(repeat(0xff, 96))), false},
-		{"signature on the curve, outside G2", pk1, msg00, offSubgroupG2(t), false},
+		{"valid", pk1, msg00, sig1on00, true, true},
+		{"valid, other key", pk3, msgAB, sig3onAB, true, true},
+		{"sign then verify an arbitrary message", pk2, []byte("beaconcheck"), Sign(sk2, []byte("beaconcheck")), true, true},
+		{"empty message", pk2, nil, Sign(sk2, nil), true, true},
+		{"tampered message", pk1, msg56, sig1on00, false, false},
+		{"wrong key", pk2, msg00, sig1on00, false, false},
+		{"tampered signature", pk1, msg00, tampered, false, false},
+		{"aggregate is not a single signature", pk1, msg00, agg123on00, false, false},
+		// Draft04 (spec v1.0.0 on): the infinity key fails KeyValidate, so nothing verifies
+		// under it (the vector verify_infinity_pubkey_and_infinity_signature). Draft03 (v0.12.3):
+		// it is valid and verifies exactly the infinity signature.
+		{"infinity key, infinity signature", infinityPK, msgAB, infinitySig, false, true},
+		{"infinity key, real signature", infinityPK, msg00, sig1on00, false, false},
+		{"real key, infinity signature", pk1, msg00, infinitySig, false, false},
+		{"pubkey without compression flag", [48]byte{}, msg00, sig1on00, false, false},
+		{"pubkey all 0xff", pk48(hex.EncodeToString(repeat(0xff, 48))), msg00, sig1on00, false, false},
+		{"infinity pubkey with a stray bit", pk48("c0" + hex.EncodeToString(repeat(0, 46)) + "01"), msg00, infinitySig, false, false},
+		{"pubkey on the curve, outside G1", offSubgroupG1(t), msg00, sig1on00, false, false},
+		{"signature without compression flag", pk1, msg00, [96]byte{}, false, false},
+		{"signature all 0xff", pk1, msg00, sig96(hex.EncodeToString(repeat(0xff, 96))), false, false},
+		{"signature on the curve, outside G2", pk1, msg00, offSubgroupG2(t), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Verify(tt.pk, tt.msg, tt.sig); got != tt.want {
 				t.Errorf("Verify = %v, want %v", got, tt.want)
+			}
+			if got := Draft04.Verify(tt.pk, tt.msg, tt.sig); got != tt.want {
+				t.Errorf("Draft04.Verify = %v, want %v", got, tt.want)
+			}
+			if got := Draft03.Verify(tt.pk, tt.msg, tt.sig); got != tt.want03 {
+				t.Errorf("Draft03.Verify = %v, want %v", got, tt.want03)
 			}
 		})
 	}
@@ -104,21 +113,28 @@ func TestVerify(t *testing.T) {
 
 func TestKeyValidate(t *testing.T) {
 	tests := []struct {
-		name string
-		pk   [48]byte
-		want bool
+		name   string
+		pk     [48]byte
+		want   bool // under Draft04, the default rules
+		want03 bool // under Draft03
 	}{
-		{"vector key", pk1, true},
-		{"infinity (valid in draft-02)", infinityPK, true},
-		{"no compression flag", [48]byte{}, false},
-		{"x not below p", pk48(hex.EncodeToString(repeat(0xff, 48))), false},
-		{"on the curve, outside G1", offSubgroupG1(t), false},
-		{"flipped sign bit: the negated key, still valid", flipSign(pk1), true},
+		{"vector key", pk1, true, true},
+		{"infinity (valid in draft-03 only)", infinityPK, false, true},
+		{"no compression flag", [48]byte{}, false, false},
+		{"x not below p", pk48(hex.EncodeToString(repeat(0xff, 48))), false, false},
+		{"on the curve, outside G1", offSubgroupG1(t), false, false},
+		{"flipped sign bit: the negated key, still valid", flipSign(pk1), true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := KeyValidate(tt.pk); got != tt.want {
 				t.Errorf("KeyValidate = %v, want %v", got, tt.want)
+			}
+			if got := Draft04.KeyValidate(tt.pk); got != tt.want {
+				t.Errorf("Draft04.KeyValidate = %v, want %v", got, tt.want)
+			}
+			if got := Draft03.KeyValidate(tt.pk); got != tt.want03 {
+				t.Errorf("Draft03.KeyValidate = %v, want %v", got, tt.want03)
 			}
 		})
 	}
@@ -132,37 +148,47 @@ func TestSecretKeyFromBytes(t *testing.T) {
 		b         []byte
 		wantLen   bool // a *SecretKeyError for the length
 		wantRange bool // a *SecretKeyError for the range
+		wantZero  bool // a *SecretKeyError for 0 under Draft04 (Draft03 accepts it)
 	}{
-		{"vector key", mustHex("263dbd792f5b1be47ed85f8938c0f29586af0d3ac7b977f21c278fe1462040e3"), false, false},
-		{"zero", make([]byte, 32), false, false},
-		{"r - 1", rMinus1, false, false},
-		{"r", r, false, true},
-		{"all 0xff", repeat(0xff, 32), false, true},
-		{"31 bytes", make([]byte, 31), true, false},
-		{"48 bytes (zero-padded, as py_ecc prints keys)", make([]byte, 48), true, false},
-		{"nil", nil, true, false},
+		{"vector key", mustHex("263dbd792f5b1be47ed85f8938c0f29586af0d3ac7b977f21c278fe1462040e3"), false, false, false},
+		{"zero (sign_case_zero_privkey)", make([]byte, 32), false, false, true},
+		{"r - 1", rMinus1, false, false, false},
+		{"r", r, false, true, false},
+		{"all 0xff", repeat(0xff, 32), false, true, false},
+		{"31 bytes", make([]byte, 31), true, false, false},
+		{"48 bytes (zero-padded, as py_ecc prints keys)", make([]byte, 48), true, false, false},
+		{"nil", nil, true, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := SecretKeyFromBytes(tt.b)
-			var ske *SecretKeyError
-			switch {
-			case !tt.wantLen && !tt.wantRange:
-				if err != nil {
-					t.Fatalf("err = %v, want nil", err)
+			for _, r := range []Rules{Draft04, Draft03} {
+				_, err := r.SecretKeyFromBytes(tt.b)
+				if r == Draft04 {
+					if _, errDefault := SecretKeyFromBytes(tt.b); (errDefault == nil) != (err == nil) {
+						t.Fatalf("SecretKeyFromBytes err = %v, Draft04 err = %v", errDefault, err)
+					}
 				}
-			case !errors.As(err, &ske):
-				t.Fatalf("err = %v, want a *SecretKeyError", err)
-			case ske.OutOfRange != tt.wantRange:
-				t.Fatalf("err = %v, OutOfRange = %v, want %v", err, ske.OutOfRange, tt.wantRange)
+				var ske *SecretKeyError
+				zero := tt.wantZero && r == Draft04
+				switch {
+				case !tt.wantLen && !tt.wantRange && !zero:
+					if err != nil {
+						t.Fatalf("%v: err = %v, want nil", r, err)
+					}
+				case !errors.As(err, &ske):
+					t.Fatalf("%v: err = %v, want a *SecretKeyError", r, err)
+				case ske.OutOfRange != tt.wantRange || ske.Zero != zero:
+					t.Fatalf("%v: err = %v, OutOfRange = %v Zero = %v, want %v %v", r, err, ske.OutOfRange, ske.Zero, tt.wantRange, zero)
+				}
 			}
 		})
 	}
 }
 
-// The secret key 0 is allowed by draft-02: its public key is the point at infinity and its
-// signatures are the infinity signature, which is how the vector
-// verify_infinity_pubkey_and_infinity_signature comes to be valid.
+// The secret key 0 is allowed by draft-03: its public key is the point at infinity and its
+// signatures are the infinity signature, which is how the v0.12.3 vector
+// verify_infinity_pubkey_and_infinity_signature comes to be valid. Under draft-04 the same
+// pair does not verify.
 func TestSecretKeyZero(t *testing.T) {
 	var zero SecretKey
 	if got := SkToPk(zero); got != infinityPK {
@@ -172,8 +198,11 @@ func TestSecretKeyZero(t *testing.T) {
 	if sig != infinitySig {
 		t.Errorf("Sign(0, m) = %x, want the infinity signature", sig)
 	}
-	if !Verify(SkToPk(zero), msg56, sig) {
-		t.Error("Verify(SkToPk(0), m, Sign(0, m)) = false")
+	if !Draft03.Verify(SkToPk(zero), msg56, sig) {
+		t.Error("Draft03.Verify(SkToPk(0), m, Sign(0, m)) = false")
+	}
+	if Verify(SkToPk(zero), msg56, sig) {
+		t.Error("Verify(SkToPk(0), m, Sign(0, m)) = true under the default rules (draft-04)")
 	}
 }
 
@@ -222,30 +251,37 @@ func TestAggregate(t *testing.T) {
 
 func TestFastAggregateVerify(t *testing.T) {
 	tests := []struct {
-		name string
-		pks  [][48]byte
-		msg  []byte
-		sig  [96]byte
-		want bool
+		name   string
+		pks    [][48]byte
+		msg    []byte
+		sig    [96]byte
+		want   bool // under Draft04, the default rules
+		want03 bool // under Draft03
 	}{
-		{"three signers", [][48]byte{pk1, pk2, pk3}, msg00, agg123on00, true},
-		{"signers in another order", [][48]byte{pk3, pk1, pk2}, msg00, agg123on00, true},
-		{"one signer", [][48]byte{pk2}, msg56, sig2on56, true},
-		{"missing signer", [][48]byte{pk1, pk2}, msg00, agg123on00, false},
-		{"extra signer", [][48]byte{pk1, pk2, pk3, pk3}, msg00, agg123on00, false},
-		{"wrong message", [][48]byte{pk1, pk2, pk3}, msg56, agg123on00, false},
-		{"empty key list", nil, msg00, agg123on00, false},
-		{"empty key list, infinity signature", nil, msgAB, infinitySig, false},
-		{"infinity key adds nothing", [][48]byte{pk1, infinityPK, pk2, pk3}, msg00, agg123on00, true},
-		{"key and its negation sum to infinity", [][48]byte{pk1, flipSign(pk1)}, msg00, infinitySig, true},
-		{"malformed key", [][48]byte{pk1, {}, pk3}, msg00, agg123on00, false},
-		{"key outside G1", [][48]byte{pk1, pk2, pk3, offSubgroupG1(t)}, msg00, agg123on00, false},
-		{"signature outside G2", [][48]byte{pk1}, msg00, offSubgroupG2(t), false},
+		{"three signers", [][48]byte{pk1, pk2, pk3}, msg00, agg123on00, true, true},
+		{"signers in another order", [][48]byte{pk3, pk1, pk2}, msg00, agg123on00, true, true},
+		{"one signer", [][48]byte{pk2}, msg56, sig2on56, true, true},
+		{"missing signer", [][48]byte{pk1, pk2}, msg00, agg123on00, false, false},
+		{"extra signer", [][48]byte{pk1, pk2, pk3, pk3}, msg00, agg123on00, false, false},
+		{"wrong message", [][48]byte{pk1, pk2, pk3}, msg56, agg123on00, false, false},
+		{"empty key list", nil, msg00, agg123on00, false, false},
+		{"empty key list, infinity signature", nil, msgAB, infinitySig, false, false},
+		{"infinity key (fast_aggregate_verify_infinity_pubkey; adds nothing in draft-03)", [][48]byte{pk1, infinityPK, pk2, pk3}, msg00, agg123on00, false, true},
+		{"key and its negation sum to infinity (CoreVerify's KeyValidate)", [][48]byte{pk1, flipSign(pk1)}, msg00, infinitySig, false, true},
+		{"malformed key", [][48]byte{pk1, {}, pk3}, msg00, agg123on00, false, false},
+		{"key outside G1", [][48]byte{pk1, pk2, pk3, offSubgroupG1(t)}, msg00, agg123on00, false, false},
+		{"signature outside G2", [][48]byte{pk1}, msg00, offSubgroupG2(t), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FastAggregateVerify(tt.pks, tt.msg, tt.sig); got != tt.want {
 				t.Errorf("FastAggregateVerify = %v, want %v", got, tt.want)
+			}
+			if got := Draft04.FastAggregateVerify(tt.pks, tt.msg, tt.sig); got != tt.want {
+				t.Errorf("Draft04.FastAggregateVerify = %v, want %v", got, tt.want)
+			}
+			if got := Draft03.FastAggregateVerify(tt.pks, tt.msg, tt.sig); got != tt.want03 {
+				t.Errorf("Draft03.FastAggregateVerify = %v, want %v", got, tt.want03)
 			}
 		})
 	}
@@ -261,29 +297,36 @@ func TestAggregateVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		pks  [][48]byte
-		msgs [][]byte
-		sig  [96]byte
-		want bool
+		name   string
+		pks    [][48]byte
+		msgs   [][]byte
+		sig    [96]byte
+		want   bool // under Draft04, the default rules
+		want03 bool // under Draft03
 	}{
-		{"distinct messages", [][48]byte{pk1, pk2, pk3}, [][]byte{msg00, msg56, msgAB}, distinct, true},
-		{"repeated message (no distinctness rule in the PoP scheme)", [][48]byte{pk1, pk3}, [][]byte{msgAB, msgAB}, same, true},
-		{"single pair is Verify", [][48]byte{pk1}, [][]byte{msg00}, sig1on00, true},
-		{"messages swapped", [][48]byte{pk1, pk2, pk3}, [][]byte{msg56, msg00, msgAB}, distinct, false},
-		{"missing pair", [][48]byte{pk1, pk2}, [][]byte{msg00, msg56}, distinct, false},
-		{"more messages than keys", [][48]byte{pk1, pk2}, [][]byte{msg00, msg56, msgAB}, distinct, false},
-		{"empty", nil, nil, distinct, false},
-		{"empty, infinity signature", nil, nil, infinitySig, false},
-		{"infinity key signs with infinity", [][48]byte{pk1, infinityPK}, [][]byte{msg00, msg56}, sig1on00, true},
-		{"malformed key", [][48]byte{pk1, {}, pk3}, [][]byte{msg00, msg56, msgAB}, distinct, false},
-		{"key outside G1", [][48]byte{pk1, pk2, offSubgroupG1(t)}, [][]byte{msg00, msg56, msgAB}, distinct, false},
-		{"signature outside G2", [][48]byte{pk1}, [][]byte{msg00}, offSubgroupG2(t), false},
+		{"distinct messages", [][48]byte{pk1, pk2, pk3}, [][]byte{msg00, msg56, msgAB}, distinct, true, true},
+		{"repeated message (no distinctness rule in the PoP scheme)", [][48]byte{pk1, pk3}, [][]byte{msgAB, msgAB}, same, true, true},
+		{"single pair is Verify", [][48]byte{pk1}, [][]byte{msg00}, sig1on00, true, true},
+		{"messages swapped", [][48]byte{pk1, pk2, pk3}, [][]byte{msg56, msg00, msgAB}, distinct, false, false},
+		{"missing pair", [][48]byte{pk1, pk2}, [][]byte{msg00, msg56}, distinct, false, false},
+		{"more messages than keys", [][48]byte{pk1, pk2}, [][]byte{msg00, msg56, msgAB}, distinct, false, false},
+		{"empty", nil, nil, distinct, false, false},
+		{"empty, infinity signature", nil, nil, infinitySig, false, false},
+		{"infinity key (aggregate_verify_infinity_pubkey; signs with infinity in draft-03)", [][48]byte{pk1, infinityPK}, [][]byte{msg00, msg56}, sig1on00, false, true},
+		{"malformed key", [][48]byte{pk1, {}, pk3}, [][]byte{msg00, msg56, msgAB}, distinct, false, false},
+		{"key outside G1", [][48]byte{pk1, pk2, offSubgroupG1(t)}, [][]byte{msg00, msg56, msgAB}, distinct, false, false},
+		{"signature outside G2", [][48]byte{pk1}, [][]byte{msg00}, offSubgroupG2(t), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := AggregateVerify(tt.pks, tt.msgs, tt.sig); got != tt.want {
 				t.Errorf("AggregateVerify = %v, want %v", got, tt.want)
+			}
+			if got := Draft04.AggregateVerify(tt.pks, tt.msgs, tt.sig); got != tt.want {
+				t.Errorf("Draft04.AggregateVerify = %v, want %v", got, tt.want)
+			}
+			if got := Draft03.AggregateVerify(tt.pks, tt.msgs, tt.sig); got != tt.want03 {
+				t.Errorf("Draft03.AggregateVerify = %v, want %v", got, tt.want03)
 			}
 		})
 	}

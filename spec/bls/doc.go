@@ -4,18 +4,18 @@
 // G1 (48 bytes), signatures compressed points of G2 (96 bytes). Where the spec writes
 // bls.Verify(...), the model calls bls.Verify(...).
 //
-// Spec v0.12.3 pins draft-irtf-cfrg-bls-signature-02 with hash-to-curve draft-07, and each
-// function here follows that draft's procedure step by step; the curve arithmetic, hashing
-// to G2 and pairings come from github.com/supranational/blst. Two consequences of
-// draft-02 that later spec versions (v1.0, draft-04) changed, both required by the official
-// v0.12.3 vectors:
+// Spec v1.0.0 and later cite draft-irtf-cfrg-bls-signature-04; spec v0.12.x cited
+// draft-03. Each function here follows the draft's procedure step by step; the curve
+// arithmetic, hashing to G2 and pairings come from github.com/supranational/blst. The two
+// drafts differ at the identity, and Rules selects which one applies:
 //
-//   - The point at infinity is a valid public key (KeyValidate checks only the encoding and
-//     the subgroup). It is the public key of the secret key 0, and it verifies exactly the
-//     infinity signature, for every message.
-//   - Secret keys range over 0 <= SK < r.
+//   - Draft04 (the default, and the package-level functions): the point at infinity is not
+//     a valid public key (KeyValidate rejects it), and secret keys range over 1 <= SK < r.
+//   - Draft03 (what the official v0.12.3 vectors require): the point at infinity is a valid
+//     public key, the public key of the secret key 0, and it verifies exactly the infinity
+//     signature, for every message; secret keys range over 0 <= SK < r.
 //
-// One rule is stricter than draft-02's text: every point this package decodes is
+// One rule is stricter than the drafts' text: every point this package decodes is
 // subgroup-checked, including the public keys inside FastAggregateVerify and the
 // signatures given to Aggregate, where the draft only decodes them. No beacon state can tell
 // the difference: every public key in a state passed KeyValidate when its deposit's

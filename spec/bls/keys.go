@@ -14,7 +14,8 @@ const (
 )
 
 // SecretKey is a BLS secret key: an integer SK with 0 <= SK < r, r the order of G1 and G2
-// (draft-02 section 2.3). The zero value is the secret key 0.
+// (draft-03 section 2.3; draft-04 excludes 0). The zero value is the secret key 0, which
+// only Draft03 accepts from bytes.
 type SecretKey struct {
 	k blst.SecretKey
 }
@@ -23,9 +24,13 @@ type SecretKey struct {
 type SecretKeyError struct {
 	Len        int  // length of the byte string
 	OutOfRange bool // 32 bytes, but the integer is >= r
+	Zero       bool // 32 bytes, the integer 0 (not a secret key under Draft04)
 }
 
 func (e *SecretKeyError) Error() string {
+	if e.Zero {
+		return "secret key rejected: 0 is not a secret key (draft-04: 1 <= SK < r)"
+	}
 	if e.OutOfRange {
 		return "secret key rejected: integer is not below the group order r"
 	}
@@ -33,14 +38,18 @@ func (e *SecretKeyError) Error() string {
 }
 
 // SecretKeyFromBytes reads a secret key from its 32-byte big-endian encoding (the privkey of
-// the official sign vectors). It fails on any other length and on an integer >= r.
-func SecretKeyFromBytes(b []byte) (SecretKey, error) {
+// the official sign vectors) under the default rules (Draft04). It fails on any other
+// length, on an integer >= r and on 0.
+func SecretKeyFromBytes(b []byte) (SecretKey, error) { return Draft04.SecretKeyFromBytes(b) }
+
+// secretKeyFromBytes accepts 0 <= SK < r (draft-03); Rules.SecretKeyFromBytes narrows it.
+func secretKeyFromBytes(b []byte) (SecretKey, error) {
 	var sk SecretKey
 	if len(b) != SecretKeyLength {
 		return sk, &SecretKeyError{Len: len(b)}
 	}
 	if isZero(b) {
-		return sk, nil // SK = 0: allowed by draft-02 (0 <= SK < r); blst rejects it
+		return sk, nil // SK = 0: allowed by draft-03 (0 <= SK < r); blst rejects it
 	}
 	if sk.k.Deserialize(b) == nil { // blst accepts 1 <= SK < r
 		return SecretKey{}, &SecretKeyError{Len: len(b), OutOfRange: true}
@@ -56,15 +65,14 @@ func SkToPk(sk SecretKey) [PubkeyLength]byte {
 	return pk
 }
 
-// KeyValidate is the draft's KeyValidate (draft-02 section 2.5): pk is the compressed
-// encoding of a point on E1 and that point lies in the subgroup G1. As draft-02 (and so spec
-// v0.12.3) has it, the point at infinity is valid; draft-04 and spec v1.0 reject it.
+// KeyValidate is the draft's KeyValidate under the default rules (Draft04): pk is the
+// compressed encoding of a point on E1, that point lies in the subgroup G1 and is not the
+// point at infinity. Draft03.KeyValidate accepts the point at infinity.
 // KeyValidate never panics, whatever the bytes.
-func KeyValidate(pk [PubkeyLength]byte) bool {
-	return validPubkey(pk) != nil
-}
+func KeyValidate(pk [PubkeyLength]byte) bool { return Draft04.KeyValidate(pk) }
 
-// validPubkey returns the point pk encodes when KeyValidate(pk) holds, nil otherwise.
+// validPubkey returns the point pk encodes when it is a point of G1 (draft-03's
+// KeyValidate: the identity included), nil otherwise.
 func validPubkey(pk [PubkeyLength]byte) *blst.P1Affine {
 	xP := new(blst.P1Affine).Uncompress(pk[:]) // 1. xP = pubkey_to_point(PK)
 	if xP == nil {                             // 2. If xP is INVALID, return INVALID

@@ -7,12 +7,12 @@ import (
 )
 
 // Ciphersuite is the ciphersuite ID of the spec's BLS signatures, also the domain separation
-// tag of hash_to_point (draft-02 section 4.2.3).
+// tag of hash_to_point (draft section 4.2.3).
 const Ciphersuite = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
 
 var dst = []byte(Ciphersuite)
 
-// Sign is the spec's bls.Sign (the proof-of-possession scheme's Sign is CoreSign, draft-02
+// Sign is the spec's bls.Sign (the proof-of-possession scheme's Sign is CoreSign, draft
 // section 2.6): the signature SK * hash_to_point(message).
 func Sign(sk SecretKey, msg []byte) [SignatureLength]byte {
 	var sig [SignatureLength]byte
@@ -21,20 +21,9 @@ func Sign(sk SecretKey, msg []byte) [SignatureLength]byte {
 	return sig
 }
 
-// Verify is the spec's bls.Verify (CoreVerify, draft-02 section 2.7): sig is a valid
-// signature of msg under pk. Malformed bytes, points outside their subgroup and wrong
-// signatures all give false; Verify never panics. The infinity public key verifies the
-// infinity signature and nothing else (see the package documentation).
+// Verify is the spec's bls.Verify under the default rules (Draft04; see Rules.Verify).
 func Verify(pk [PubkeyLength]byte, msg []byte, sig [SignatureLength]byte) bool {
-	R := validSignature(sig) // steps 1-3
-	if R == nil {
-		return false
-	}
-	xP := cachedPubkey(pk) // steps 4-5: KeyValidate(PK), xP = pubkey_to_point(PK) (cache.go)
-	if xP == nil {
-		return false
-	}
-	return coreVerifyPoints(xP, msg, R)
+	return Draft04.Verify(pk, msg, sig)
 }
 
 // AggregateError is Aggregate's INVALID: no signatures, or one that is not a point of G2.
@@ -55,7 +44,7 @@ func (e *AggregateError) Error() string {
 	return fmt.Sprintf("aggregate rejected: signature %d of %d %s", e.Index, e.Count, why)
 }
 
-// Aggregate is the spec's bls.Aggregate (draft-02 section 2.8): the signature whose point is
+// Aggregate is the spec's bls.Aggregate (draft section 2.8): the signature whose point is
 // the sum of the points of sigs. It fails, with an *AggregateError, on an empty list and on
 // a signature that is not a point of G2 (the subgroup check is this package's; see the
 // package documentation). The infinity signature is a valid input.
@@ -83,18 +72,31 @@ func Aggregate(sigs [][SignatureLength]byte) ([SignatureLength]byte, error) {
 	return out, nil
 }
 
-// FastAggregateVerify is the spec's bls.FastAggregateVerify (draft-02 section 3.3.4): sig is
-// a valid signature of msg under the sum of the public keys pks. An empty pks gives false
-// (precondition n >= 1), as does any public key that fails KeyValidate.
+// FastAggregateVerify is the spec's bls.FastAggregateVerify under the default rules
+// (Draft04; see Rules.FastAggregateVerify).
 func FastAggregateVerify(pks [][PubkeyLength]byte, msg []byte, sig [SignatureLength]byte) bool {
+	return Draft04.FastAggregateVerify(pks, msg, sig)
+}
+
+// AggregateVerify is the spec's bls.AggregateVerify under the default rules (Draft04; see
+// Rules.AggregateVerify).
+func AggregateVerify(pks [][PubkeyLength]byte, msgs [][]byte, sig [SignatureLength]byte) bool {
+	return Draft04.AggregateVerify(pks, msgs, sig)
+}
+
+// sumPubkeys is FastAggregateVerify (draft section 3.3.4) up to its call of CoreVerify:
+// the sum of the points of pks, nil when pks is empty (precondition n >= 1), when a key
+// fails KeyValidate under r, or when, under Draft04, the sum is the point at infinity
+// (CoreVerify's KeyValidate of the aggregate rejects it; under Draft03 it passes).
+func (r Rules) sumPubkeys(pks [][PubkeyLength]byte) *blst.P1Affine {
 	if len(pks) == 0 { // Precondition: n >= 1, otherwise return INVALID.
-		return false
+		return nil
 	}
 	var aggregate blst.P1
 	for i, pk := range pks {
-		next := cachedPubkey(pk) // next = pubkey_to_point(PK_i), here also KeyValidate(PK_i) (cache.go)
+		next := r.pubkey(pk) // next = pubkey_to_point(PK_i), here also KeyValidate(PK_i)
 		if next == nil {
-			return false
+			return nil
 		}
 		if i == 0 {
 			aggregate.FromAffine(next)
@@ -102,21 +104,15 @@ func FastAggregateVerify(pks [][PubkeyLength]byte, msg []byte, sig [SignatureLen
 			aggregate.AddAssign(next) // aggregate = aggregate + next
 		}
 	}
-	// return CoreVerify(point_to_pubkey(aggregate), message, signature). The sum of points of
-	// G1 is in G1, so CoreVerify's KeyValidate of the aggregate holds and is not repeated.
-	R := validSignature(sig)
-	if R == nil {
-		return false
+	sum := aggregate.ToAffine()
+	if !r.acceptsIdentity() && isInfinityG1(sum) {
+		return nil
 	}
-	return coreVerifyPoints(aggregate.ToAffine(), msg, R)
+	return sum
 }
 
-// AggregateVerify is the spec's bls.AggregateVerify (the proof-of-possession scheme's
-// AggregateVerify is CoreAggregateVerify, draft-02 section 2.9): sig is a valid aggregate
-// signature of msgs[i] under pks[i] for every i. Messages need not be distinct in this
-// scheme. Empty input, lists of different lengths, and any public key failing KeyValidate
-// give false.
-func AggregateVerify(pks [][PubkeyLength]byte, msgs [][]byte, sig [SignatureLength]byte) bool {
+// aggregateVerify is CoreAggregateVerify (draft section 2.9) under r.
+func aggregateVerify(r Rules, pks [][PubkeyLength]byte, msgs [][]byte, sig [SignatureLength]byte) bool {
 	if len(pks) == 0 || len(pks) != len(msgs) { // Precondition: n >= 1, otherwise return INVALID.
 		return false
 	}
@@ -126,7 +122,7 @@ func AggregateVerify(pks [][PubkeyLength]byte, msgs [][]byte, sig [SignatureLeng
 	}
 	var C1 *blst.Fp12 // 4. C1 = 1 (the identity element in GT)
 	for i := range pks {
-		xP := cachedPubkey(pks[i]) // 6-7. KeyValidate(PK_i); xP = pubkey_to_point(PK_i) (cache.go)
+		xP := r.pubkey(pks[i]) // 6-7. KeyValidate(PK_i); xP = pubkey_to_point(PK_i)
 		if xP == nil {
 			return false
 		}
