@@ -101,10 +101,9 @@ func plotSite(cfg *spec.Config, s *Site) (*plot.Plot, error) {
 		}
 		lo, hiV := uint64(0), hi.Uint64()
 		red := newM4(lo, hiV)
-		if _, err := Scan(context.Background(), cfg, lo, hiV, Options{Row: func(r VResult) error {
+		if err := plotRows(context.Background(), cfg, lo, hiV, func(r VResult) {
 			red.add(r.V, float64(r.MaxLen)/scale)
-			return nil
-		}}); err != nil {
+		}); err != nil {
 			return nil, err
 		}
 		pts = red.points()

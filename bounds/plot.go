@@ -136,10 +136,9 @@ func niceCeil(x uint64) uint64 {
 func plotCommitteesPerSlot(ctx context.Context, cfg *spec.Config, s *Summary) (*plot.Plot, string, error) {
 	lo, hi := view7(s)
 	cps := newM4(lo, hi)
-	if _, err := Scan(ctx, cfg, lo, hi, Options{Row: func(r VResult) error {
+	if err := plotRows(ctx, cfg, lo, hi, func(r VResult) {
 		cps.add(r.V, float64(r.CommitteesPerSlot))
-		return nil
-	}}); err != nil {
+	}); err != nil {
 		return nil, "", err
 	}
 	p := newPlot(fmt.Sprintf("Committees per slot against active validators (%s)", s.Config),
@@ -184,11 +183,10 @@ func plotCombinationsZoom(ctx context.Context, cfg *spec.Config, s *Summary) (*p
 
 func plotCombinationsIn(ctx context.Context, cfg *spec.Config, s *Summary, lo, hi uint64, title string) (*plot.Plot, error) {
 	all, bad := newM4(lo, hi), newM4(lo, hi)
-	if _, err := Scan(ctx, cfg, lo, hi, Options{Row: func(r VResult) error {
+	if err := plotRows(ctx, cfg, lo, hi, func(r VResult) {
 		all.add(r.V, float64(r.Combinations))
 		bad.add(r.V, float64(r.Violating))
-		return nil
-	}}); err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	p := newPlot(title, "number of active validators V", "number of combinations")

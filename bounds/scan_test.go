@@ -200,8 +200,16 @@ func TestScanErrors(t *testing.T) {
 }
 
 func TestScanProgress(t *testing.T) {
+	// The closed forms report once, done.
+	var closed [][2]uint64
+	if _, err := Scan(context.Background(), spec.MustPreset("minimal"), 5, 10004, Options{Progress: func(done, total uint64) {
+		closed = append(closed, [2]uint64{done, total})
+	}}); err != nil || !reflect.DeepEqual(closed, [][2]uint64{{10000, 10000}}) {
+		t.Errorf("closed-form progress %v (%v), want [[10000 10000]]", closed, err)
+	}
+	// A scan of every V reports after each chunk.
 	var calls []uint64
-	_, err := Scan(context.Background(), spec.MustPreset("minimal"), 5, 10004, Options{ChunkSize: 1000, Progress: func(done, total uint64) {
+	_, err := Scan(context.Background(), spec.MustPreset("minimal"), 5, 10004, Options{ChunkSize: 1000, Row: func(VResult) error { return nil }, Progress: func(done, total uint64) {
 		if total != 10000 {
 			t.Fatalf("total %d", total)
 		}

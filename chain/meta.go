@@ -17,34 +17,46 @@ import (
 // official keys blocks_count and bls_setting:
 //
 //	config: minimal           the config's name (CONFIG_NAME)
-//	config_yaml: |            only when the config is not an embedded preset: every
-//	  CONFIG_NAME: "custom"   key of it, as spec.Config.YAML writes them
+//	preset: minimal@v1.0.0    when the config is an embedded preset (spec.Preset)
+//	rules: final              otherwise: the rules (spec.Rules) and every key of the
+//	config_yaml: |            config, as spec.Config.YAML writes them
+//	  CONFIG_NAME: "custom"
 //	  ...
 
 // vectorMeta is the meta.yaml of a chain of n blocks generated with cfg.
 func vectorMeta(cfg *spec.Config, n int) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "blocks_count: %d\nbls_setting: 1\nconfig: %q\n", n, cfg.ConfigName)
-	if !IsPreset(cfg) {
-		b.WriteString("config_yaml: |\n")
-		for _, line := range strings.SplitAfter(cfg.YAML(), "\n") {
-			if line != "" {
-				b.WriteString("  " + line)
-			}
+	if id := PresetID(cfg); id != "" {
+		fmt.Fprintf(&b, "preset: %q\n", id)
+		return []byte(b.String())
+	}
+	fmt.Fprintf(&b, "rules: %q\nconfig_yaml: |\n", cfg.Rules.String())
+	for _, line := range strings.SplitAfter(cfg.YAML(), "\n") {
+		if line != "" {
+			b.WriteString("  " + line)
 		}
 	}
 	return []byte(b.String())
 }
 
-// IsPreset says whether cfg is the embedded preset of its name, unchanged.
-func IsPreset(cfg *spec.Config) bool {
-	p, err := spec.Preset(cfg.ConfigName)
-	return err == nil && *p == *cfg
+// PresetID is the embedded preset cfg is, unchanged, as NAME@RELEASE ("minimal@v1.0.0"),
+// or "" when it is none.
+func PresetID(cfg *spec.Config) string {
+	releases := append([]string{spec.DefaultRelease}, spec.Releases()...)
+	for _, rel := range releases {
+		id := cfg.ConfigName + "@" + rel
+		p, err := spec.Preset(id)
+		if err == nil && p.Rules == cfg.Rules && p.YAML() == cfg.YAML() {
+			return id
+		}
+	}
+	return ""
 }
 
 // VectorConfig returns the config dir's meta.yaml records (as Write records it) and
-// where it comes from, for messages: "preset minimal, recorded in DIR/meta.yaml". It
-// returns nil and no error when the directory records none (an official vector, or one
+// where it comes from, for messages: "preset minimal@v1.0.0, recorded in DIR/meta.yaml".
+// It returns nil and no error when the directory records none (an official vector, or one
 // generated before configs were recorded).
 func VectorConfig(dir string) (*spec.Config, string, error) {
 	path := filepath.Join(dir, "meta.yaml")
@@ -57,27 +69,41 @@ func VectorConfig(dir string) (*spec.Config, string, error) {
 	}
 	var meta struct {
 		Config     string `yaml:"config"`
+		Preset     string `yaml:"preset"`
+		Rules      string `yaml:"rules"`
 		ConfigYAML string `yaml:"config_yaml"`
 	}
 	if err := yaml.Unmarshal(data, &meta); err != nil {
 		return nil, "", &VectorError{dir, "meta.yaml: " + err.Error()}
 	}
+	var cfg *spec.Config
+	var source string
 	switch {
 	case meta.ConfigYAML != "":
-		cfg, err := spec.ParseConfig(path+" config_yaml", []byte(meta.ConfigYAML))
-		if err != nil {
+		if cfg, err = spec.ParseConfig(path+" config_yaml", []byte(meta.ConfigYAML)); err != nil {
 			return nil, "", &VectorError{dir, "meta.yaml: config_yaml: " + err.Error()}
 		}
-		if meta.Config != "" && cfg.ConfigName != meta.Config {
-			return nil, "", &VectorError{dir, fmt.Sprintf("meta.yaml: config %q, but config_yaml is config %q", meta.Config, cfg.ConfigName)}
+		if meta.Rules != "" {
+			if cfg.Rules, err = spec.ParseRules(meta.Rules); err != nil {
+				return nil, "", &VectorError{dir, "meta.yaml: rules: " + err.Error()}
+			}
 		}
-		return cfg, fmt.Sprintf("config %s, recorded in %s", cfg.ConfigName, path), nil
-	case meta.Config != "":
-		cfg, err := spec.Preset(meta.Config)
-		if err != nil {
-			return nil, "", &VectorError{dir, fmt.Sprintf("meta.yaml: config %q is not an embedded preset and config_yaml is absent", meta.Config)}
+		cfg.Source = path
+		source = fmt.Sprintf("config %s (rules %s), recorded in %s", cfg.ConfigName, cfg.Rules, path)
+	case meta.Preset != "" || meta.Config != "":
+		id := meta.Preset
+		if id == "" {
+			id = meta.Config
 		}
-		return cfg, fmt.Sprintf("preset %s, recorded in %s", meta.Config, path), nil
+		if cfg, err = spec.Preset(id); err != nil {
+			return nil, "", &VectorError{dir, fmt.Sprintf("meta.yaml: %q is not an embedded preset and config_yaml is absent", id)}
+		}
+		source = fmt.Sprintf("preset %s, recorded in %s", id, path)
+	default:
+		return nil, "", nil
 	}
-	return nil, "", nil
+	if meta.Config != "" && cfg.ConfigName != meta.Config {
+		return nil, "", &VectorError{dir, fmt.Sprintf("meta.yaml: config %q, but the config it records is named %q", meta.Config, cfg.ConfigName)}
+	}
+	return cfg, source, nil
 }

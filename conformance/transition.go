@@ -73,6 +73,8 @@ type meta struct {
 	// generate' was generated with (package chain, VectorConfig); such a case must be run
 	// with a config of that name.
 	Config     string `yaml:"config"`
+	Preset     string `yaml:"preset"`
+	Rules      string `yaml:"rules"`
 	ConfigYAML string `yaml:"config_yaml"`
 }
 

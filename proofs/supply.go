@@ -38,6 +38,7 @@ func supplyLemmas(cfg *spec.Config) []*Lemma {
 		encs[e.id] = e
 	}
 	B := fmt.Sprint(uint64(spec.TotalSupplyBound))
+	models := newModels(cfg)
 	var out []*Lemma
 	for _, s := range supplySites {
 		e := encs[s.id]
@@ -57,10 +58,9 @@ func supplyLemmas(cfg *spec.Config) []*Lemma {
 			Split:      "none: one query",
 			Assumes:    []string{supplyAssumption},
 		}
-		q := &query{label: "under the supply bound", decls: e.decls(), defs: nil,
+		q := &query{label: "under the supply bound", decls: e.decls(), defs: models.get(e.model()),
 			asserts: append(append(e.domain(), hypSMT(e.ctx, e.inv, []hyp{h})...), e.failsCall()),
 			values:  e.decls()}
-		model := e.model()
 		if s.id == "process_slashings_penalty_numerator" {
 			// Within the bound, the numerator effective_balance // increment * adjusted still
 			// overflows once adjusted exceeds 2**64 / (MAX_EFFECTIVE_BALANCE // increment):
@@ -81,7 +81,6 @@ func supplyLemmas(cfg *spec.Config) []*Lemma {
 			}
 		}
 		l.check = func(ctx context.Context, r *run) finding {
-			q.defs = r.models.get(model)
 			as, err := r.solveAll(ctx, []*query{q})
 			if err != nil {
 				return finding{queries: 1, err: err}

@@ -39,6 +39,12 @@ type Model struct {
 	// spec's failed assert. Deposit signatures are always verified on the spot: a failed
 	// proof of possession skips the deposit and is no reason to reject a block.
 	BatchSignatures bool
+	// SlotHook, when set, is called by process_slots before each slot it processes, with
+	// that slot and the slot it goes to. An error it returns stops the transition with that
+	// error; StateTransition and ProcessSlots then leave the caller's state unchanged, as
+	// for any error. It is not part of the spec: callers use it to show the progress of a
+	// long run of empty slots and to stop it (e.g. on Ctrl-C, returning ctx.Err()).
+	SlotHook func(slot, target Slot) error
 
 	cache      modelCache
 	traceCalls *traceState // calls in progress, when traced

@@ -183,6 +183,11 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 		return assertf("process_slots", CheckSlotInFuture, "state slot %d, target slot %d", state.Slot, slot)
 	}
 	for state.Slot < slot {
+		if m.SlotHook != nil {
+			if err := m.SlotHook(state.Slot, slot); err != nil {
+				return err
+			}
+		}
 		if err := m.ProcessSlot(state); err != nil {
 			return err
 		}

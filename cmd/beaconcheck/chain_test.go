@@ -69,7 +69,7 @@ func TestChainGenerateCommand(t *testing.T) {
 	}
 	// replay takes the config meta.yaml records; an explicit flag wins over it.
 	res := runReplayArgs(dirs[0])
-	if res.code != 0 || !strings.Contains(res.stdout, "config: preset minimal, recorded in "+filepath.Join(dirs[0], "meta.yaml")) ||
+	if res.code != 0 || !strings.Contains(res.stdout, "config: preset minimal@v1.0.0, recorded in "+filepath.Join(dirs[0], "meta.yaml")) ||
 		!strings.Contains(res.stdout, "equal to post") || !strings.Contains(res.stdout, "blocks/s") {
 		t.Errorf("replay of the generated chain: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
@@ -116,14 +116,14 @@ func TestReplayReadsRecordedConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, source, err := chain.VectorConfig(dir)
-	if err != nil || got == nil || *got != cfg || !strings.HasPrefix(source, "config custom, recorded in ") {
+	if err != nil || got == nil || got.YAML() != cfg.YAML() || got.Rules != cfg.Rules || !strings.HasPrefix(source, "config custom (rules final), recorded in ") {
 		t.Fatalf("VectorConfig: %v, %q, %v", got, source, err)
 	}
 	// The chain was made with minimal's rules and a custom config differing in a penalty
 	// quotient: its blocks replay alike until an epoch with penalties, so only the message
 	// is checked here.
 	res := runReplayArgs(dir, "--no-verify-signatures")
-	if !strings.Contains(res.stdout, "config: config custom, recorded in") {
+	if !strings.Contains(res.stdout, "config: config custom (rules final), recorded in") {
 		t.Errorf("replay: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }

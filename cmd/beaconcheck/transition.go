@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -38,6 +40,12 @@ its file) and why: the spec's failed assert (its check name and the values that 
 it), the out-of-range index, or the uint64 overflow. Nothing is written and the exit
 status is 1.
 
+Before it starts it says how many slots it will process in all (up to each block's slot,
+then --slots): more than --max-slots (default 1048576) is refused, as a block at slot 10^12
+would mean years of empty slots. On a terminal a progress bar shows the slots; Ctrl-C
+stops the transition before the next slot, leaves the state as it was, writes nothing and
+exits 1.
+
 On success it prints the post-state's slot and hash_tree_root, what was processed and how
 long it took, and writes the post-state to POST if --out is given (snappy-compressed when
 POST ends in .ssz_snappy, raw SSZ otherwise).
@@ -58,7 +66,11 @@ Example, on an official vector:
 		setup: func(fs *pflag.FlagSet, stdout, stderr io.Writer) func([]string) error {
 			var f transitionFlags
 			f.declare(fs)
-			return func(args []string) error { return runTransition(&f, args, stdout) }
+			return func(args []string) error {
+				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+				defer stop()
+				return runTransition(ctx, &f, args, stdout, stderr)
+			}
 		},
 	})
 }
@@ -74,7 +86,14 @@ type transitionFlags struct {
 	noValidate bool
 	checked    bool
 	trace      string
+	maxSlots   uint64
+	noProgress bool
 }
+
+// defaultMaxSlots is the most slots transition processes unless --max-slots allows more:
+// about 145 days of mainnet slots, minutes of work. A block at slot 10^12 would otherwise
+// mean years of empty slots.
+const defaultMaxSlots = 1 << 20
 
 func (f *transitionFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.pre, "pre", "", "pre-state file, a BeaconState (required)")
@@ -86,6 +105,8 @@ func (f *transitionFlags) declare(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noValidate, "no-validate", false, "skip the block signature and state root checks (the spec's validate_result=False)")
 	fs.BoolVar(&f.checked, "checked", false, "checked mode: evaluate every spec function's contract on every call; a breach is reported like an invalid block")
 	fs.StringVar(&f.trace, "trace", "", "write the trace of every spec function call to FILE, as JSON lines")
+	fs.Uint64Var(&f.maxSlots, "max-slots", defaultMaxSlots, "refuse to process more slots than this in all (blocks' slots and --slots)")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar even when stderr is a terminal")
 }
 
 // invalidBlockError says which block of the command line failed its transition and why.
@@ -111,7 +132,22 @@ func (e *invalidBlockError) Error() string {
 
 func (e *invalidBlockError) Unwrap() error { return e.err }
 
-func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
+// interruptedError is a transition stopped by Ctrl-C (its context cancelled) before slot.
+type interruptedError struct {
+	slot        spec.Slot
+	done, total uint64
+	out         string // the --out file, not written
+}
+
+func (e *interruptedError) Error() string {
+	msg := fmt.Sprintf("interrupted before slot %d, after %d of %d slots: the state is left as it was", e.slot, e.done, e.total)
+	if e.out != "" {
+		msg += fmt.Sprintf("\n%s not written", e.out)
+	}
+	return msg
+}
+
+func runTransition(ctx context.Context, f *transitionFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q (blocks are given with --block)", args[0])
 	}
@@ -144,6 +180,21 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 	if f.slots > math.MaxUint64-uint64(base) {
 		return usagef("--slots %d would take the state past the largest slot (it starts from slot %d)", f.slots, base)
 	}
+	// The slots to process: up to each block's slot (a block at or before the state's slot
+	// is invalid, and fails without processing any), then --slots more.
+	total, at := uint64(0), state.Slot
+	for _, b := range blocks {
+		if b.Message.Slot > at {
+			total += uint64(b.Message.Slot - at)
+			at = b.Message.Slot
+		}
+	}
+	total += f.slots
+	if total > f.maxSlots {
+		return usagef("that is %d slots to process (from slot %d to %d), above --max-slots %d: give --max-slots %d to run them anyway",
+			total, state.Slot, uint64(at)+f.slots, f.maxSlots, total)
+	}
+	fmt.Fprintf(stderr, "processing %s and %s in all, from slot %d to %d\n", plural(uint64(len(blocks)), "block"), plural(total, "slot"), state.Slot, uint64(at)+f.slots)
 
 	m := spec.NewModel(cfg)
 	m.VerifySignatures = !f.noVerify
@@ -155,17 +206,48 @@ func runTransition(f *transitionFlags, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer closeTrace()
-	start := time.Now()
-	for i, b := range blocks {
-		if err := m.StateTransition(state, b, !f.noValidate); err != nil {
-			return &exitError{code: 1, err: &invalidBlockError{index: i, file: f.blocks[i], slot: b.Message.Slot, err: err, out: f.out}}
+	// Each slot is counted for the progress bar and checks for Ctrl-C: an interrupted
+	// transition returns an error, so the state is left as it was and nothing is written.
+	bar := newProgress(stderr, f.noProgress, "slots", total)
+	done := uint64(0)
+	m.SlotHook = func(slot, target spec.Slot) error {
+		if err := ctx.Err(); err != nil {
+			return &interruptedError{slot: slot, done: done, total: total}
 		}
+		done++
+		bar.set(done, total)
+		return nil
 	}
-	if f.slots > 0 {
-		target := state.Slot + spec.Slot(f.slots)
-		if err := m.ProcessSlots(state, target); err != nil {
-			return &exitError{code: 1, err: fmt.Errorf("processing %d empty slots from slot %d: %w", f.slots, state.Slot, err)}
+	start := time.Now()
+	err = func() error {
+		defer bar.finish()
+		for i, b := range blocks {
+			if err := m.StateTransition(state, b, !f.noValidate); err != nil {
+				var ie *interruptedError
+				if errors.As(err, &ie) {
+					return err
+				}
+				return &invalidBlockError{index: i, file: f.blocks[i], slot: b.Message.Slot, err: err, out: f.out}
+			}
 		}
+		if f.slots > 0 {
+			target := state.Slot + spec.Slot(f.slots)
+			if err := m.ProcessSlots(state, target); err != nil {
+				var ie *interruptedError
+				if errors.As(err, &ie) {
+					return err
+				}
+				return fmt.Errorf("processing %d empty slots from slot %d: %w", f.slots, state.Slot, err)
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		var ie *interruptedError
+		if errors.As(err, &ie) {
+			ie.out = f.out
+		}
+		return &exitError{code: 1, err: err}
 	}
 	elapsed := time.Since(start)
 

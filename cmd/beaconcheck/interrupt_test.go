@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beaconcheck/beaconcheck/spec"
+)
+
+// cancelAfter is a context whose Err reports cancellation from its n-th call on, as if
+// Ctrl-C came in the middle of a run.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A block at slot 10^12 or --slots 10^12 is refused before any work, with the count of
+// slots it would take; transition says how many slots it processes before it starts.
+func TestTransitionRefusesAbsurdSlotCounts(t *testing.T) {
+	dir := writeSmall(t)
+	far := *small(t).Blocks[0] // a shallow copy: only the slot changes
+	far.Message.Slot = 1_000_000_000_000
+	farFile := filepath.Join(t.TempDir(), "far.ssz")
+	if err := writeObject(spec.MustPreset("minimal"), farFile, &far); err != nil {
+		t.Fatal(err)
+	}
+	pre := filepath.Join(dir, "pre.ssz_snappy")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--slots", "1000000000000"}, 2, "that is 1000000000000 slots to process (from slot 0 to 1000000000000), above --max-slots 1048576"},
+		{[]string{"--block", farFile}, 2, "that is 1000000000000 slots to process"},
+		{[]string{"--slots", "9", "--max-slots", "8"}, 2, "give --max-slots 9"},
+		{[]string{"--slots", "8", "--max-slots", "8"}, 0, "processing 0 blocks and 8 slots in all, from slot 0 to 8"},
+		{[]string{"--block", filepath.Join(dir, "blocks_0.ssz_snappy"), "--block", filepath.Join(dir, "blocks_1.ssz_snappy"), "--slots", "3"}, 0,
+			"processing 2 blocks and 5 slots in all, from slot 0 to 5"},
+	}
+	for _, tc := range tests {
+		res := runTransitionArgs(append([]string{"--preset", "minimal", "--pre", pre, "--no-verify-signatures"}, tc.args...)...)
+		if res.code != tc.code || !strings.Contains(res.stdout+res.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %s%s; want %d and %q", tc.args, res.code, res.stdout, res.stderr, tc.code, tc.want)
+		}
+	}
+}
+
+// Ctrl-C stops a transition in its slot loop: the state is left unchanged, --out is not
+// written, and the exit status is 1.
+func TestTransitionInterrupted(t *testing.T) {
+	dir := writeSmall(t)
+	out := filepath.Join(t.TempDir(), "post.ssz")
+	f := transitionFlags{pre: filepath.Join(dir, "pre.ssz_snappy"), slots: 1000, out: out, maxSlots: defaultMaxSlots, noVerify: true}
+	f.cfg.preset = "minimal"
+	var stdout, stderr bytes.Buffer
+	err := runTransition(&cancelAfter{Context: context.Background(), n: 20}, &f, nil, &stdout, &stderr)
+	var ie *interruptedError
+	if !errors.As(err, &ie) || ie.done != 20 || ie.total != 1000 || ie.slot != 20 {
+		t.Fatalf("error %v: want an interruption before slot 20, after 20 of 1000 slots", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "interrupted before slot 20, after 20 of 1000 slots") || !strings.Contains(msg, out+" not written") {
+		t.Errorf("message %q", msg)
+	}
+	if _, serr := os.Stat(out); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("--out written after the interruption: %v", serr)
+	}
+	if code := exitCode(nil, err, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+
+	// In the spec: a SlotHook error stops ProcessSlots and StateTransition, leaving the state.
+	cfg := spec.MustPreset("minimal")
+	for _, name := range []string{"ProcessSlots", "StateTransition"} {
+		m := spec.NewModel(cfg)
+		m.VerifySignatures = false
+		state := small(t).Pre.Copy()
+		before, _ := spec.HashTreeRoot(cfg, state)
+		stop := errors.New("stop")
+		calls := 0
+		m.SlotHook = func(slot, target spec.Slot) error {
+			if calls++; calls == 3 {
+				return stop
+			}
+			return nil
+		}
+		var err error
+		if name == "ProcessSlots" {
+			err = m.ProcessSlots(state, 100)
+		} else {
+			b := small(t).Blocks[5]
+			err = m.StateTransition(state, b, false)
+		}
+		after, _ := spec.HashTreeRoot(cfg, state)
+		if !errors.Is(err, stop) || calls != 3 || before != after {
+			t.Errorf("%s: error %v after %d hook calls, state changed: %v", name, err, calls, before != after)
+		}
+	}
+}
