@@ -21,7 +21,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processFinalUpdatesContract, &err, func(c *checker) {
+		defer m.ensuresState(processFinalUpdatesContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
 			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],

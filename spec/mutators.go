@@ -15,7 +15,7 @@ func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 			before = state.Balances[index]
 		}
 		n := len(state.Balances)
-		defer m.ensures(increaseBalanceContract, &err, func(c *checker) {
+		defer m.ensuresState(increaseBalanceContract, &err, state, func(c *checker) {
 			c.that("balance_increased", state.Balances[index] == before+delta && state.Balances[index] >= before,
 				"balance %d + %d became %d", before, delta, state.Balances[index])
 			c.that("length_unchanged", len(state.Balances) == n, "%d balances became %d", n, len(state.Balances))
@@ -66,7 +66,7 @@ func (m *Model) DecreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 			before = state.Balances[index]
 		}
 		n := len(state.Balances)
-		defer m.ensures(decreaseBalanceContract, &err, func(c *checker) {
+		defer m.ensuresState(decreaseBalanceContract, &err, state, func(c *checker) {
 			want := Gwei(0)
 			if delta <= before {
 				want = before - delta
@@ -120,7 +120,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 		if uint64(index) < uint64(len(state.Validators)) { // unchecked, the body reports it
 			before = state.Validators[index]
 		}
-		defer m.ensures(initiateValidatorExitContract, &err, func(c *checker) {
+		defer m.ensuresState(initiateValidatorExitContract, &err, state, func(c *checker) {
 			earliest, _ := m.Config.ComputeActivationExitEpoch(m.GetCurrentEpoch(state)) // the slot is unchanged
 			after := state.Validators[index]
 			if before.ExitEpoch != FarFutureEpoch {
@@ -208,7 +208,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		if uint64(slashedIndex) < uint64(len(state.Validators)) && slot < uint64(len(state.Slashings)) { // unchecked, the body reports it
 			before, slashingsBefore = state.Validators[slashedIndex], state.Slashings[slot]
 		}
-		defer m.ensures(slashValidatorContract, &err, func(c *checker) {
+		defer m.ensuresState(slashValidatorContract, &err, state, func(c *checker) {
 			after := state.Validators[slashedIndex]
 			c.that("slashed", after.Slashed, "validator %d not marked slashed", slashedIndex)
 			c.that("exiting", after.ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", slashedIndex)

@@ -19,7 +19,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 		before := m.snapshot(state)
 		var churn uint64
 		m.quietly(func() { churn = m.GetValidatorChurnLimit(state) })
-		defer m.ensures(processRegistryUpdatesContract, &err, func(c *checker) {
+		defer m.ensuresState(processRegistryUpdatesContract, &err, state, func(c *checker) {
 			activated := 0
 			for i := range state.Validators {
 				a, b := &before.Validators[i], &state.Validators[i]
