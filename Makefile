@@ -4,6 +4,7 @@
 GO        ?= go
 BIN       := bin/beaconcheck
 FUZZTIME  ?= 30s
+FUZZMINIMIZE ?= 1s
 PROPRUNS  ?= 200
 # make mutation MUTATIONFLAGS=-mainnet=false: the minimal vectors only (about half the time)
 MUTATIONFLAGS ?=
@@ -17,7 +18,7 @@ help:
 	@echo "make test        vectors and z3 if missing, gofmt/vet, generated docs current, go test ./..., spectest --checked"
 	@echo "make spec-tests  download and extract the official v0.12.3 Phase 0 vectors into .cache/"
 	@echo "make tools       install z3 if missing (apt-get on Debian; otherwise says what to install)"
-	@echo "make fuzz        run every SSZ decoder fuzz target for FUZZTIME each (default $(FUZZTIME))"
+	@echo "make fuzz        run every fuzz target (SSZ decoders, state transition, config loader) for FUZZTIME each (default $(FUZZTIME)) and print execs per target"
 	@echo "make bench       run the benchmarks"
 	@echo "make mutation    the mutation programme: every mutant through vectors, contracts, properties; writes docs/mutation.md (long)"
 
@@ -71,9 +72,7 @@ mutation: spec-tests
 	nice -n 10 $(GO) run ./internal/mutantcheck -programme -out docs/mutation.md $(MUTATIONFLAGS)
 
 fuzz:
-	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9]*' spec/*_test.go | cut -c6-); do \
-		echo "== $$t"; $(GO) test ./spec/ -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
-	done
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZMINIMIZE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
