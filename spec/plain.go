@@ -226,3 +226,40 @@ func (m *Model) plainParticipation(s *BeaconState, epoch Epoch) (*participation,
 	}
 	return p, nil
 }
+
+// plainChurnLimit is get_validator_churn_limit, from a plain scan of the active validators.
+func (m *Model) plainChurnLimit(s *BeaconState) uint64 {
+	active := uint64(len(activeValidatorIndices(s, m.Config.ComputeEpochAtSlot(s.Slot))))
+	return max(m.MinPerEpochChurnLimit, active/m.ChurnLimitQuotient)
+}
+
+// plainExitEpoch is the exit epoch initiate_validator_exit gives a validator, by the spec's
+// scan of the registry: the latest exit epoch in use (or the earliest allowed, if later),
+// one later if that epoch's churn is full. The validator at skip is left out of the scan
+// (it is the one exiting, not yet counted).
+func (m *Model) plainExitEpoch(s *BeaconState, skip ValidatorIndex) (Epoch, error) {
+	current := uint64(m.Config.ComputeEpochAtSlot(s.Slot))
+	earliest := current + 1 + m.MaxSeedLookahead
+	if earliest < current {
+		return 0, fmt.Errorf("compute_activation_exit_epoch(%d) overflows", current)
+	}
+	queue := Epoch(earliest)
+	for i := range s.Validators {
+		if e := s.Validators[i].ExitEpoch; ValidatorIndex(i) != skip && e != FarFutureEpoch && e > queue {
+			queue = e
+		}
+	}
+	churn := uint64(0)
+	for i := range s.Validators {
+		if ValidatorIndex(i) != skip && s.Validators[i].ExitEpoch == queue {
+			churn++
+		}
+	}
+	if churn >= m.plainChurnLimit(s) {
+		if queue == FarFutureEpoch-1 {
+			return 0, fmt.Errorf("exit queue epoch overflows")
+		}
+		queue++
+	}
+	return queue, nil
+}
