@@ -145,7 +145,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector] = m.Xor(current, m.Hash(body.RandaoReveal[:]))
+	state.SetRandaoMix(uint64(epoch)%m.EpochsPerHistoricalVector, m.Xor(current, m.Hash(body.RandaoReveal[:])))
 	return nil
 }
 
@@ -172,7 +172,7 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 	if uint64(len(state.Eth1DataVotes)) >= limit {
 		return &IndexError{List: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", Index: uint64(len(state.Eth1DataVotes)), Len: len(state.Eth1DataVotes)}
 	}
-	state.Eth1DataVotes = append(state.Eth1DataVotes, body.Eth1Data)
+	state.AppendEth1DataVote(body.Eth1Data)
 	var count uint64
 	for _, v := range state.Eth1DataVotes {
 		if v == body.Eth1Data {
@@ -184,6 +184,9 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 	}
 	return nil
 }
+
+// Sites of process_operations.
+var siteOutstandingDeposits = site("process_operations_outstanding_deposits", OpSub, "deposit_count", "deposit_index")
 
 // ProcessOperations is the spec's process_operations ("Operations").
 //
@@ -209,8 +212,8 @@ func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (er
 	}
 	// Verify that outstanding deposits are processed up to the maximum number of deposits
 	var k Calc
-	outstanding := k.Sub(state.Eth1Data.DepositCount, state.Eth1DepositIndex)
-	if err := k.Err("process_operations: eth1_data.deposit_count - eth1_deposit_index"); err != nil {
+	outstanding := k.Sub(siteOutstandingDeposits, state.Eth1Data.DepositCount, state.Eth1DepositIndex)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	if want := min(m.MaxDeposits, outstanding); uint64(len(body.Deposits)) != want {

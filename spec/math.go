@@ -16,18 +16,25 @@ func IntegerSquareroot(n uint64) (uint64, error) {
 	return unchecked.IntegerSquareroot(n)
 }
 
+// Sites of integer_squareroot (the halvings are by the literal 2, which cannot raise).
+var (
+	siteSqrtFirstStep  = site("integer_squareroot_first_step", OpAdd, "n", "1")
+	siteSqrtDivision   = site("integer_squareroot_divisions", OpDiv, "n", "x")
+	siteSqrtNewtonStep = site("integer_squareroot_newton_step", OpAdd, "x", "n // x")
+)
+
 // IntegerSquareroot is the spec's integer_squareroot ("Math"): the largest x with x*x <=
 // n, by the spec's Newton iteration. Faithful to the spec's uint64, n = 2**64 - 1 is an
 // overflow (its first step computes x + 1).
 func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 	var c Calc
 	x := n
-	y := c.Div(c.Add(x, 1), 2)
+	y := c.Add(siteSqrtFirstStep, x, 1) / 2
 	for c.failed == nil && y < x {
 		x = y
-		y = c.Div(c.Add(x, c.Div(n, x)), 2)
+		y = c.Add(siteSqrtNewtonStep, x, c.Div(siteSqrtDivision, n, x)) / 2
 	}
-	if err := c.Err("integer_squareroot"); err != nil {
+	if err := c.Err(); err != nil {
 		return 0, err
 	}
 	if m.hooked() {
@@ -179,6 +186,11 @@ func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
 		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {
 			_, merr := Marshal(m.Config, obj)
 			c.that("within_type_bounds", merr == nil, "the hashed value does not encode: %v", merr)
+			if s, ok := obj.(*BeaconState); ok && s.hashCache() != nil {
+				scratch, serr := ssz.HashTreeRoot(m.Config, s)
+				c.that("cached_equals_scratch", serr == nil && Root(scratch) == root,
+					"the hash cache gives %x, the state hashed from scratch %x (%v): a write did not go through the writers", root, scratch, serr)
+			}
 		})
 	}
 	return HashTreeRoot(m.Config, obj)
@@ -193,5 +205,6 @@ var hashTreeRootContract = declare(Contract{
 	// its type's bounds has no root: that is an error, not a breach.
 	Post: []Clause{
 		{"within_type_bounds", "the hashed value is within its type's bounds (every list within its limit, every vector at its length), i.e. it re-encodes: the hasher and the encoder agree on what a value of the type is"},
+		{"cached_equals_scratch", "for a state with a hash cache, the cached root equals the root computed from scratch: every write since the last root was marked"},
 	},
 })

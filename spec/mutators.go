@@ -34,17 +34,20 @@ var increaseBalanceContract = declare(Contract{
 	},
 })
 
+// Sites of increase_balance.
+var siteIncreaseBalance = site("increase_balance_sum", OpAdd, "balance", "delta")
+
 // increaseBalance is the body of increase_balance.
 func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
 	if uint64(index) >= uint64(len(state.Balances)) {
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
 	var k Calc
-	b := k.Add(uint64(state.Balances[index]), uint64(delta))
-	if err := k.Err("increase_balance: state.balances[index] + delta"); err != nil {
+	b := k.Add(siteIncreaseBalance, uint64(state.Balances[index]), uint64(delta))
+	if err := k.Err(); err != nil {
 		return err
 	}
-	state.Balances[index] = Gwei(b)
+	state.SetBalance(index, Gwei(b))
 	return nil
 }
 
@@ -91,12 +94,18 @@ func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
 	if delta > state.Balances[index] {
-		state.Balances[index] = 0
+		state.SetBalance(index, 0)
 	} else {
-		state.Balances[index] -= delta
+		state.SetBalance(index, state.Balances[index]-delta)
 	}
 	return nil
 }
+
+// Sites of initiate_validator_exit.
+var (
+	siteExitQueueIncrement = site("initiate_validator_exit_queue_increment", OpAdd, "exit_queue_epoch", "1")
+	siteExitWithdrawable   = site("initiate_validator_exit_withdrawable_sum", OpAdd, "exit_epoch", "MIN_VALIDATOR_WITHDRAWABILITY_DELAY")
+)
 
 // InitiateValidatorExit is the spec's initiate_validator_exit ("Beacon state mutators").
 func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) (err error) {
@@ -122,6 +131,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 				"exit epoch %d, earliest allowed %d", after.ExitEpoch, earliest)
 			c.that("withdrawable_after_delay", uint64(after.WithdrawableEpoch) == uint64(after.ExitEpoch)+m.MinValidatorWithdrawabilityDelay,
 				"withdrawable epoch %d for exit epoch %d", after.WithdrawableEpoch, after.ExitEpoch)
+			m.exitChurn(c, state, index)
 			after.ExitEpoch, after.WithdrawableEpoch = before.ExitEpoch, before.WithdrawableEpoch
 			c.that("only_exit_fields", after == before, "a field other than exit_epoch and withdrawable_epoch changed")
 		})
@@ -149,13 +159,14 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	}
 	var k Calc
 	if exitQueueChurn >= m.GetValidatorChurnLimit(state) {
-		exitQueueEpoch = Epoch(k.Add(uint64(exitQueueEpoch), 1))
+		exitQueueEpoch = Epoch(k.Add(siteExitQueueIncrement, uint64(exitQueueEpoch), 1))
 	}
 	// Set validator exit epoch and withdrawable epoch
-	withdrawable := k.Add(uint64(exitQueueEpoch), m.MinValidatorWithdrawabilityDelay)
-	if err := k.Err("initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"); err != nil {
+	withdrawable := k.Add(siteExitWithdrawable, uint64(exitQueueEpoch), m.MinValidatorWithdrawabilityDelay)
+	if err := k.Err(); err != nil {
 		return err
 	}
+	validator = state.validatorForWrite(index)
 	validator.ExitEpoch = exitQueueEpoch
 	validator.WithdrawableEpoch = Epoch(withdrawable)
 	queue.record(exitQueueEpoch)
@@ -171,9 +182,17 @@ var initiateValidatorExitContract = declare(Contract{
 		{"already_exiting_unchanged", "a validator whose exit was already initiated is left exactly as it was"},
 		{"exit_epoch_set", "otherwise its exit_epoch is set, to no earlier than compute_activation_exit_epoch(current epoch)"},
 		{"withdrawable_after_delay", "and withdrawable_epoch = exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"},
+		{"exit_churn_respected", "at most get_validator_churn_limit validators, this one included, exit at its exit epoch"},
+		{"exit_queue_per_spec", "the exit epoch is what the spec's scan of the registry gives (the latest exit epoch in use or compute_activation_exit_epoch, whichever is later, plus one if get_validator_churn_limit validators already exit then), computed by the plain spec past the model's cached exit queue"},
 		{"only_exit_fields", "no other field of the validator changes (other validators are the callers' frames' concern: checking them here would make a mass ejection quadratic)"},
 	},
 })
+
+// Sites of slash_validator.
+var (
+	siteSlashWithdrawable = site("slash_validator_withdrawable_sum", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
+	siteSlashSlashingsSum = site("slash_validator_slashings_sum", OpAdd, "acc", "term")
+)
 
 // SlashValidator is the spec's slash_validator ("Beacon state mutators"). A nil
 // whistleblower means the block's proposer, as the spec's default.
@@ -207,11 +226,11 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if err := m.InitiateValidatorExit(state, slashedIndex); err != nil {
 		return err
 	}
-	validator := &state.Validators[slashedIndex] // in range: InitiateValidatorExit read it
+	validator := state.validatorForWrite(slashedIndex) // in range: InitiateValidatorExit read it
 	validator.Slashed = true
 	var k Calc
-	withdrawable := Epoch(k.Add(uint64(epoch), m.EpochsPerSlashingsVector))
-	if err := k.Err("slash_validator: epoch + EPOCHS_PER_SLASHINGS_VECTOR"); err != nil {
+	withdrawable := Epoch(k.Add(siteSlashWithdrawable, uint64(epoch), m.EpochsPerSlashingsVector))
+	if err := k.Err(); err != nil {
 		return err
 	}
 	validator.WithdrawableEpoch = max(validator.WithdrawableEpoch, withdrawable)
@@ -219,11 +238,11 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if slot >= uint64(len(state.Slashings)) {
 		return &IndexError{List: "state.slashings", Index: slot, Len: len(state.Slashings)}
 	}
-	sum := k.Add(uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
-	if err := k.Err("slash_validator: state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] + effective_balance"); err != nil {
+	sum := k.Add(siteSlashSlashingsSum, uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
+	if err := k.Err(); err != nil {
 		return err
 	}
-	state.Slashings[slot] = Gwei(sum)
+	state.SetSlashing(slot, Gwei(sum))
 	if err := m.DecreaseBalance(state, slashedIndex, validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)); err != nil {
 		return err
 	}
@@ -259,3 +278,18 @@ var slashValidatorContract = declare(Contract{
 		{"slashings_recorded", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] grew by exactly its effective balance"},
 	},
 })
+
+// exitChurn evaluates the churn clauses of initiate_validator_exit for the validator at
+// index, whose exit it has just initiated. The other validators are as before the call.
+func (m *Model) exitChurn(c *checker, state *BeaconState, index ValidatorIndex) {
+	exit := state.Validators[index].ExitEpoch
+	limit, n := m.plainChurnLimit(state), uint64(0)
+	for i := range state.Validators {
+		if state.Validators[i].ExitEpoch == exit {
+			n++
+		}
+	}
+	c.that("exit_churn_respected", n <= limit, "%d validators exit at epoch %d, churn limit %d", n, exit, limit)
+	want, err := m.plainExitEpoch(state, index)
+	c.that("exit_queue_per_spec", err == nil && exit == want, "exit epoch %d, the spec's exit queue gives %d (%v)", exit, want, err)
+}

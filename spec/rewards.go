@@ -19,6 +19,13 @@ func indexIsValidator(c *checker, state *BeaconState, index ValidatorIndex) {
 	c.that("index_is_validator", uint64(index) < uint64(len(state.Validators)), "index %d, %d validators", index, len(state.Validators))
 }
 
+// Sites of get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH.
+var (
+	siteBaseRewardProduct          = site("get_base_reward_product", OpMul, "effective_balance", "BASE_REWARD_FACTOR")
+	siteBaseRewardSqrtDivision     = site("get_base_reward_sqrt_division", OpDiv, "effective_balance * BASE_REWARD_FACTOR", "s")
+	siteBaseRewardConstantDivision = site("get_base_reward_constant_division", OpDiv, "effective_balance * BASE_REWARD_FACTOR // s", "BASE_REWARDS_PER_EPOCH")
+)
+
 // GetBaseReward is the spec's get_base_reward ("Rewards and penalties, helpers"). It runs
 // once per validator and component, so its contract is evaluated by helpers called from
 // two branches, without a deferred closure: unchecked, it costs the two branches.
@@ -41,8 +48,8 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 		return 0, err
 	}
 	var k Calc
-	r := k.Div(k.Div(k.Mul(uint64(v.EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
-	if err := k.Err("get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH"); err != nil {
+	r := k.Div(siteBaseRewardConstantDivision, k.Div(siteBaseRewardSqrtDivision, k.Mul(siteBaseRewardProduct, uint64(v.EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
+	if err := k.Err(); err != nil {
 		return 0, err
 	}
 	if m.hooked() {
@@ -132,6 +139,9 @@ var getProposerRewardContract = declare(Contract{
 	},
 })
 
+// Sites of get_finality_delay.
+var siteFinalityDelay = site("get_finality_delay_difference", OpSub, "previous_epoch", "finalized_epoch")
+
 // GetFinalityDelay is the spec's get_finality_delay ("Rewards and penalties, helpers").
 func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
 	if m.hooked() {
@@ -143,8 +153,8 @@ func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
 		})
 	}
 	var k Calc
-	d := k.Sub(uint64(m.GetPreviousEpoch(state)), uint64(state.FinalizedCheckpoint.Epoch))
-	return d, k.Err("get_finality_delay: previous_epoch - finalized_checkpoint.epoch")
+	d := k.Sub(siteFinalityDelay, uint64(m.GetPreviousEpoch(state)), uint64(state.FinalizedCheckpoint.Epoch))
+	return d, k.Err()
 }
 
 var getFinalityDelayContract = declare(Contract{
@@ -177,6 +187,9 @@ var isInInactivityLeakContract = declare(Contract{
 	},
 })
 
+// Sites of get_eligible_validator_indices.
+var siteEligibleNextEpoch = site("get_eligible_validator_indices_next_epoch", OpAdd, "previous_epoch", "1")
+
 // GetEligibleValidatorIndices is the spec's get_eligible_validator_indices ("Rewards and
 // penalties, helpers").
 func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []ValidatorIndex, err error) {
@@ -207,8 +220,8 @@ func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []Validator
 		}
 		if v.Slashed {
 			var k Calc
-			next := k.Add(uint64(previousEpoch), 1)
-			if err := k.Err("get_eligible_validator_indices: previous_epoch + 1"); err != nil {
+			next := k.Add(siteEligibleNextEpoch, uint64(previousEpoch), 1)
+			if err := k.Err(); err != nil {
 				return nil, err
 			}
 			if next < uint64(v.WithdrawableEpoch) {
@@ -242,6 +255,13 @@ func firstFailing(n int, ok func(i int) bool) int {
 	}
 	return -1
 }
+
+// Sites of get_attestation_component_deltas.
+var (
+	siteComponentNumerator  = site("get_attestation_component_deltas_numerator", OpMul, "base", "attesting_balance // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentDivision   = site("get_attestation_component_deltas_division", OpDiv, "reward_numerator", "total // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentAccumulate = site("get_attestation_component_deltas_accumulate", OpAdd, "entry", "reward")
+)
 
 // GetAttestationComponentDeltas is the spec's get_attestation_component_deltas ("Rewards
 // and penalties, components"): the shared logic of the source, target and head deltas.
@@ -307,15 +327,15 @@ func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations [
 			if leak {
 				// Since full base reward will be canceled out by inactivity penalty deltas,
 				// optimal participation receives full base reward compensation here.
-				d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), uint64(base)))
+				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), uint64(base)))
 			} else {
-				rewardNumerator := k.Mul(uint64(base), uint64(attestingBalance)/increment)
-				d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), k.Div(rewardNumerator, uint64(totalBalance)/increment)))
+				rewardNumerator := k.Mul(siteComponentNumerator, uint64(base), uint64(attestingBalance)/increment)
+				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), k.Div(siteComponentDivision, rewardNumerator, uint64(totalBalance)/increment)))
 			}
 		} else {
-			d.Penalties[index] = Gwei(k.Add(uint64(d.Penalties[index]), uint64(base)))
+			d.Penalties[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Penalties[index]), uint64(base)))
 		}
-		if err := k.Err("get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)"); err != nil {
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -348,8 +368,9 @@ func membership(n int, indices []ValidatorIndex) []bool {
 // componentPost evaluates the clauses of get_source_deltas, get_target_deltas and
 // get_head_deltas: the deltas reward only the unslashed attesters of the matching
 // attestations of the previous epoch, and penalise only the others.
-func (m *Model) componentPost(c *checker, state *BeaconState, d *Deltas, matching func(*BeaconState, Epoch) ([]PendingAttestation, error)) {
+func (m *Model) componentPost(c *checker, state *BeaconState, d *Deltas, matching func(*BeaconState, Epoch) ([]PendingAttestation, error), component int) {
 	deltasShape(c, state, d)
+	m.amountsPerSpec(c, state, d, component)
 	n := len(state.Validators)
 	a, err := matching(state, m.GetPreviousEpoch(state))
 	var attesting []ValidatorIndex
@@ -370,6 +391,7 @@ func componentContract(fn, what string) *Contract {
 			{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 			{"rewards_for_matching_attesters", "only unslashed validators attesting in the previous epoch's matching " + what + " attestations are rewarded"},
 			{"penalties_for_the_rest", "none of them is penalised"},
+			{"amounts_per_spec", "each eligible validator's " + what + " reward or penalty is what the spec's formula gives it (base reward, scaled by the attesting share of the total active balance outside a leak), computed per validator by the plain spec (plain.go) from the pending attestations"},
 		},
 	})
 }
@@ -378,7 +400,7 @@ func componentContract(fn, what string) *Contract {
 func (m *Model) GetSourceDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getSourceDeltasContract)
-		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations) })
+		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations, componentSource) })
 	}
 	a, err := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -393,7 +415,7 @@ var getSourceDeltasContract = componentContract("get_source_deltas", "source")
 func (m *Model) GetTargetDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getTargetDeltasContract)
-		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations) })
+		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations, componentTarget) })
 	}
 	a, err := m.GetMatchingTargetAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -408,7 +430,7 @@ var getTargetDeltasContract = componentContract("get_target_deltas", "target")
 func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getHeadDeltasContract)
-		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations) })
+		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations, componentHead) })
 	}
 	a, err := m.GetMatchingHeadAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -418,6 +440,13 @@ func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
 }
 
 var getHeadDeltasContract = componentContract("get_head_deltas", "head")
+
+// Sites of get_inclusion_delay_deltas.
+var (
+	siteInclusionRewardsSum    = site("get_inclusion_delay_deltas_rewards_sum", OpAdd, "collected", "own")
+	siteInclusionDifference    = site("get_inclusion_delay_deltas_difference", OpSub, "base", "base // PROPOSER_REWARD_QUOTIENT")
+	siteInclusionDelayDivision = site("get_inclusion_delay_deltas_delay_division", OpDiv, "max_attester_reward", "inclusion_delay")
+)
 
 // GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas ("Rewards and
 // penalties, components"): proposer and inclusion delay micro-rewards. For each attester
@@ -430,6 +459,7 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			deltasShape(c, state, d)
 			n := len(state.Validators)
 			c.that("no_penalties", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "a penalty for inclusion delay")
+			m.amountsPerSpec(c, state, d, componentInclusion)
 			matching, _ := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state)) // succeeded in the body
 			attesting, aerr := m.GetUnslashedAttestingIndices(state, matching)
 			isAttesting := membership(n, attesting)
@@ -498,10 +528,10 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			return nil, err
 		}
 		var k Calc
-		d.Rewards[attestation.ProposerIndex] = Gwei(k.Add(uint64(d.Rewards[attestation.ProposerIndex]), uint64(proposerReward)))
-		maxAttesterReward := k.Sub(uint64(base), uint64(proposerReward))
-		d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), k.Div(maxAttesterReward, uint64(attestation.InclusionDelay))))
-		if err := k.Err("get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay"); err != nil {
+		d.Rewards[attestation.ProposerIndex] = Gwei(k.Add(siteInclusionRewardsSum, uint64(d.Rewards[attestation.ProposerIndex]), uint64(proposerReward)))
+		maxAttesterReward := k.Sub(siteInclusionDifference, uint64(base), uint64(proposerReward))
+		d.Rewards[index] = Gwei(k.Add(siteInclusionRewardsSum, uint64(d.Rewards[index]), k.Div(siteInclusionDelayDivision, maxAttesterReward, uint64(attestation.InclusionDelay))))
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -514,10 +544,21 @@ var getInclusionDelayDeltasContract = declare(Contract{
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 		{"no_penalties", "every penalty is zero: there is no penalty for inclusion delay"},
+		{"amounts_per_spec", "each validator's reward is what the spec gives: base // PROPOSER_REWARD_QUOTIENT for every unslashed attester whose earliest-included attestation its block carried, and (base - that) // inclusion_delay for its own attestation, computed per validator by the plain spec"},
 		{"rewards_only_attesters_or_proposers", "only unslashed attesters of the previous epoch's matching source attestations and the proposers that included those attestations are rewarded"},
 		{"total_at_most_base_rewards", "the rewards sum to at most the attesters' summed base rewards: each attester's base reward is split between its including proposer (base // PROPOSER_REWARD_QUOTIENT) and itself (the rest, // inclusion_delay)"},
 	},
 })
+
+// Sites of get_inactivity_penalty_deltas.
+var (
+	siteInactivityBaseProduct = site("get_inactivity_penalty_deltas_base_product", OpMul, "BASE_REWARDS_PER_EPOCH", "base")
+	siteInactivityDifference  = site("get_inactivity_penalty_deltas_difference", OpSub, "BASE_REWARDS_PER_EPOCH * base", "base // PROPOSER_REWARD_QUOTIENT")
+	siteInactivityBaseSum     = site("get_inactivity_penalty_deltas_sum", OpAdd, "0", "BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT")
+	siteInactivityLeakProduct = site("get_inactivity_penalty_deltas_leak_product", OpMul, "effective_balance", "finality_delay")
+	siteInactivityDivision    = site("get_inactivity_penalty_deltas_division", OpDiv, "effective_balance * finality_delay", "INACTIVITY_PENALTY_QUOTIENT")
+	siteInactivityLeakSum     = site("get_inactivity_penalty_deltas_sum", OpAdd, "BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT", "effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT")
+)
 
 // GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas ("Rewards and
 // penalties, components").
@@ -528,6 +569,7 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err e
 			deltasShape(c, state, d)
 			n := len(state.Validators)
 			c.that("no_rewards", firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 }) < 0, "a reward for inactivity")
+			m.amountsPerSpec(c, state, d, componentInactivity)
 			leak, _ := m.IsInInactivityLeak(state) // succeeded in the body
 			if !leak {
 				c.that("none_without_leak", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "an inactivity penalty outside a leak")
@@ -581,12 +623,12 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err e
 			return nil, err
 		}
 		var k Calc
-		p := k.Add(uint64(d.Penalties[index]), k.Sub(k.Mul(BaseRewardsPerEpoch, uint64(base)), uint64(proposerReward)))
+		p := k.Add(siteInactivityBaseSum, uint64(d.Penalties[index]), k.Sub(siteInactivityDifference, k.Mul(siteInactivityBaseProduct, BaseRewardsPerEpoch, uint64(base)), uint64(proposerReward)))
 		if !isTarget[index] {
 			eb := uint64(state.Validators[index].EffectiveBalance)
-			p = k.Add(p, k.Div(k.Mul(eb, delay), m.InactivityPenaltyQuotient))
+			p = k.Add(siteInactivityLeakSum, p, k.Div(siteInactivityDivision, k.Mul(siteInactivityLeakProduct, eb, delay), m.InactivityPenaltyQuotient))
 		}
-		if err := k.Err("get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT"); err != nil {
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 		d.Penalties[index] = Gwei(p)
@@ -600,11 +642,22 @@ var getInactivityPenaltyDeltasContract = declare(Contract{
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 		{"no_rewards", "every reward is zero: inactivity only costs"},
+		{"amounts_per_spec", "each validator's penalty is what the spec gives: in a leak, BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT for every eligible validator, plus effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT for those that missed the target; nothing outside a leak; computed per validator by the plain spec"},
 		{"none_without_leak", "outside an inactivity leak every penalty is zero"},
 		{"only_eligible", "in a leak, only eligible validators are penalised"},
 		{"cancels_optimal_rewards", "in a leak, every eligible validator pays at least BASE_REWARDS_PER_EPOCH * base_reward - proposer_reward, what optimal participation earns, for a neutral balance at best"},
 	},
 })
+
+// Sites of get_attestation_deltas: the four components summed, rewards and penalties.
+var (
+	siteDeltasRewardsTarget       = site("get_attestation_deltas_rewards_sum", OpAdd, "source", "target")
+	siteDeltasRewardsHead         = site("get_attestation_deltas_rewards_sum", OpAdd, "source + target", "head")
+	siteDeltasRewardsInclusion    = site("get_attestation_deltas_rewards_sum", OpAdd, "source + target + head", "inclusion")
+	siteDeltasPenaltiesTarget     = site("get_attestation_deltas_penalties_sum", OpAdd, "source", "target")
+	siteDeltasPenaltiesHead       = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target", "head")
+	siteDeltasPenaltiesInactivity = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target + head", "inactivity")
+)
 
 // GetAttestationDeltas is the spec's get_attestation_deltas ("Rewards and penalties"): the
 // sum of the components.
@@ -613,6 +666,7 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error
 		m.enter(getAttestationDeltasContract)
 		defer m.ensures(getAttestationDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, out)
+			m.amountsPerSpec(c, state, out, -1)
 			var parts [5]*Deltas
 			var perr error
 			for i, f := range []func(*BeaconState) (*Deltas, error){m.GetSourceDeltas, m.GetTargetDeltas, m.GetHeadDeltas, m.GetInclusionDelayDeltas, m.GetInactivityPenaltyDeltas} {
@@ -656,16 +710,17 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error
 	out = newDeltas(len(state.Validators))
 	var k Calc
 	for i := range out.Rewards {
-		out.Rewards[i] = Gwei(k.Add(k.Add(k.Add(uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
-		out.Penalties[i] = Gwei(k.Add(k.Add(k.Add(uint64(source.Penalties[i]), uint64(target.Penalties[i])), uint64(head.Penalties[i])), uint64(inactivity.Penalties[i])))
+		out.Rewards[i] = Gwei(k.Add(siteDeltasRewardsInclusion, k.Add(siteDeltasRewardsHead, k.Add(siteDeltasRewardsTarget, uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
+		out.Penalties[i] = Gwei(k.Add(siteDeltasPenaltiesInactivity, k.Add(siteDeltasPenaltiesHead, k.Add(siteDeltasPenaltiesTarget, uint64(source.Penalties[i]), uint64(target.Penalties[i])), uint64(head.Penalties[i])), uint64(inactivity.Penalties[i])))
 	}
-	return out, k.Err("get_attestation_deltas: sum of component rewards or penalties")
+	return out, k.Err()
 }
 
 var getAttestationDeltasContract = declare(Contract{
 	Func: "get_attestation_deltas", Section: "Rewards and penalties",
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"amounts_per_spec", "each validator's reward and penalty are the sums of the five components as the plain spec computes them per validator (plain.go), independently of the component functions"},
 		{"sum_of_components", "each validator's reward is the sum of its source, target, head and inclusion delay rewards, its penalty the sum of its source, target, head and inactivity penalties (the components recomputed)"},
 	},
 })
@@ -694,16 +749,7 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 				c.that("no_rewards_at_genesis", slices.Equal(pre.Balances, state.Balances), "balances changed at the end of GENESIS_EPOCH")
 				return
 			}
-			bad := firstFailing(len(state.Balances), func(i int) bool {
-				want := pre.Balances[i] + d.Rewards[i] // no wrap-around: increase_balance succeeded
-				if d.Penalties[i] < want {
-					want -= d.Penalties[i]
-				} else {
-					want = 0
-				}
-				return state.Balances[i] == want
-			})
-			c.that("balances_applied", bad < 0, "balance %d: %d + reward - penalty became %d", bad, pre.Balances[max(bad, 0)], state.Balances[max(bad, 0)])
+			m.balancesPerSpec(c, pre, state)
 		})
 	}
 	// No rewards are applied at the end of GENESIS_EPOCH because rewards are for work done
@@ -735,6 +781,54 @@ var processRewardsAndPenaltiesContract = declare(Contract{
 	Post: []Clause{
 		{"frame", "nothing but balances changes"},
 		{"no_rewards_at_genesis", "at the end of GENESIS_EPOCH no balance changes: rewards are for work in the previous epoch"},
-		{"balances_applied", "otherwise every balance is max(0, pre + reward - penalty) with get_attestation_deltas' reward and penalty, the reward applied first (increase_balance, then decrease_balance, which floors at zero)"},
+		{"balances_per_spec", "otherwise every balance is max(0, pre + reward - penalty), the reward applied first (increase_balance, then decrease_balance, which floors at zero), with the reward and penalty computed per validator by the plain spec (plain.go) on the state before the call, not taken from the body's get_attestation_deltas"},
 	},
 })
+
+// amountsPerSpec evaluates the "amounts_per_spec" clause of a delta function: its deltas
+// equal the component (or, for -1, the sum) the plain spec computes per validator.
+func (m *Model) amountsPerSpec(c *checker, state *BeaconState, d *Deltas, component int) {
+	plain, err := m.plainAttestationDeltas(state)
+	var want *Deltas
+	if err == nil {
+		if component < 0 {
+			want, err = plain.sum()
+		} else {
+			want, err = &plain.component[component], plain.errs[component]
+		}
+	}
+	bad := -1
+	if err == nil {
+		bad = deltasDiffer(d, want)
+	}
+	at := func(d *Deltas, i int) (Gwei, Gwei) {
+		if d == nil || i < 0 || i >= len(d.Rewards) || i >= len(d.Penalties) {
+			return 0, 0
+		}
+		return d.Rewards[i], d.Penalties[i]
+	}
+	r, p := at(d, bad)
+	wr, wp := at(want, bad)
+	c.that("amounts_per_spec", err == nil && bad < 0, "validator %d: reward %d, penalty %d; the plain spec gives %d, %d (%v)", bad, r, p, wr, wp, err)
+}
+
+// balancesPerSpec evaluates the "balances_per_spec" clause of process_rewards_and_penalties.
+func (m *Model) balancesPerSpec(c *checker, pre, post *BeaconState) {
+	// The deltas from the plain spec, per validator, on the state before the call:
+	// not those the body computed.
+	var want *Deltas
+	plain, perr := m.plainAttestationDeltas(pre)
+	if perr == nil {
+		want, perr = plain.sum()
+	}
+	bad := firstFailing(len(post.Balances), func(i int) bool {
+		if perr != nil {
+			return false
+		}
+		var a plainArith
+		b := a.add(uint64(pre.Balances[i]), uint64(want.Rewards[i]))
+		b = a.sub(b, min(b, uint64(want.Penalties[i]))) // decrease_balance floors at zero
+		return !a.bad && post.Balances[i] == Gwei(b)
+	})
+	c.that("balances_per_spec", perr == nil && bad < 0, "balance %d: %d + reward - penalty (per the plain spec) became %d (%v)", bad, pre.Balances[max(bad, 0)], post.Balances[max(bad, 0)], perr)
+}

@@ -108,3 +108,44 @@ func TestTransitionInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C during chain generate stops it before the next block: nothing is written, and a
+// vector already in --out is left as it was.
+func TestChainGenerateInterrupted(t *testing.T) {
+	out := writeSmall(t)
+	before, err := os.ReadFile(filepath.Join(out, "post.ssz_snappy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := chainFlags{validators: 64, epochs: 2, participation: 1, out: out}
+	f.cfg.preset = "minimal"
+	var stdout, stderr bytes.Buffer
+	err = runChainGenerate(&cancelAfter{Context: context.Background(), n: 5}, &f, nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "interrupted: "+out+" not written") {
+		t.Fatalf("error %v", err)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "post.ssz_snappy"))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the old vector changed: %v", err)
+	}
+}
+
+// An --out (or --csv) that cannot be written is named, with "not written", never the
+// hidden temporary file beside it.
+func TestOutNotWrittenNamesOut(t *testing.T) {
+	dir := writeSmall(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(file, "post.ssz")
+	for _, args := range [][]string{
+		{"transition", "--preset", "minimal", "--pre", filepath.Join(dir, "pre.ssz_snappy"), "--slots", "1", "--out", out},
+		{"bounds", "--preset", "minimal", "--to", "10", "--csv", out},
+	} {
+		res := runArgs(args...)
+		if res.code != 1 || !strings.Contains(res.stderr, out+" not written") || strings.Contains(res.stderr, "/.post.ssz") {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", args[0], res.code, res.stderr, out+" not written")
+		}
+	}
+}
