@@ -148,7 +148,7 @@ func TestInvariantClausesRunInTheFunctions(t *testing.T) {
 				s.Slot = Slot(4*m.SlotsPerEpoch - 1)
 				s.Validators[2].EffectiveBalance = m.MaxEffectiveBalance + 1
 				s.Balances[2] = m.MaxEffectiveBalance // within hysteresis: not recomputed
-				return m.ProcessFinalUpdates(s) // reported by the step that writes effective balances
+				return m.ProcessFinalUpdates(s)       // reported by the step that writes effective balances
 			},
 			fn: "process_effective_balance_updates", clause: "inv_effective_balance_cap",
 		},
