@@ -4,9 +4,12 @@
 GO        ?= go
 BIN       := bin/beaconcheck
 FUZZTIME  ?= 30s
+FUZZMINIMIZE ?= 1s
 PROPRUNS  ?= 200
+# make mutation MUTATIONFLAGS=-mainnet=false: the minimal vectors only (about half the time)
+MUTATIONFLAGS ?=
 
-.PHONY: all build test report spec-tests tools vet fmt-check docs-check fuzz bench clean help
+.PHONY: all build test report mutation spec-tests tools vet fmt-check docs-check fuzz bench clean help
 
 all: build
 
@@ -15,8 +18,9 @@ help:
 	@echo "make test        vectors and z3 if missing, gofmt/vet, generated docs current, go test ./..., spectest --checked"
 	@echo "make spec-tests  download and extract the official v0.12.3 Phase 0 vectors into .cache/"
 	@echo "make tools       install z3 if missing (apt-get on Debian; otherwise says what to install)"
-	@echo "make fuzz        run every SSZ decoder fuzz target for FUZZTIME each (default $(FUZZTIME))"
+	@echo "make fuzz        run every fuzz target (SSZ decoders, state transition, config loader) for FUZZTIME each (default $(FUZZTIME)) and print execs per target"
 	@echo "make bench       run the benchmarks"
+	@echo "make mutation    the mutation programme: every mutant through vectors, contracts, properties; writes docs/mutation.md (long)"
 
 build:
 	$(GO) build -o $(BIN) ./cmd/beaconcheck
@@ -61,10 +65,14 @@ report: spec-tests tools build
 	@echo "== official vectors"
 	$(BIN) spectest --preset all
 
+# The mutation programme (internal/mutantcheck): long (an hour or more on two cores), so not
+# part of make test, which checks that every mutant still applies and compiles, that the
+# list in docs/mutation.md is the code's, and kills a quick subset.
+mutation: spec-tests
+	nice -n 10 $(GO) run ./internal/mutantcheck -programme -out docs/mutation.md $(MUTATIONFLAGS)
+
 fuzz:
-	@for t in $$(grep -ho '^func Fuzz[A-Za-z0-9]*' spec/*_test.go | cut -c6-); do \
-		echo "== $$t"; $(GO) test ./spec/ -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
-	done
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZMINIMIZE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

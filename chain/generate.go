@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -40,6 +41,17 @@ type Options struct {
 	// Progress, when set, is told how far the generation is: the phase ("keys",
 	// "genesis", "empty slots", "blocks") and its progress.
 	Progress func(phase string, done, total uint64)
+	// Context, when set, stops the generation (with its error) once it is done, checked
+	// before each block and each epoch of empty slots (Ctrl-C).
+	Context context.Context
+}
+
+// stopped is the error of the options' context, nil without one.
+func (o *Options) stopped() error {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Err()
 }
 
 // OptionsError is an option Generate cannot honour, and why.
@@ -187,6 +199,9 @@ func Generate(o Options) (*Chain, error) {
 	lastBlock := state.Slot
 	total := uint64(last - first + 1)
 	for slot := first; slot <= last; slot++ {
+		if err := o.stopped(); err != nil {
+			return nil, err
+		}
 		progress("blocks", uint64(slot-first), total)
 		block, err := g.block(state, slot, lastBlock)
 		var ae *spec.AssertError
@@ -248,6 +263,9 @@ type generator struct {
 func (g *generator) advance(state *spec.BeaconState, slot spec.Slot, progress func(string, uint64, uint64)) error {
 	from := state.Slot
 	for state.Slot < slot {
+		if err := g.o.stopped(); err != nil {
+			return err
+		}
 		next := min(slot, (state.Slot/spec.Slot(g.cfg.SlotsPerEpoch)+1)*spec.Slot(g.cfg.SlotsPerEpoch))
 		if err := g.m.ProcessSlots(state, next); err != nil {
 			return err

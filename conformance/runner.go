@@ -442,7 +442,11 @@ func sszNames(base string) []string { return []string{base + ".ssz", base + ".ss
 // readSSZ reads a serialized object in either format, inflating snappy.
 func (c *Case) readSSZ(base string) ([]byte, error) {
 	if b, err := os.ReadFile(filepath.Join(c.Dir, base+".ssz_snappy")); err == nil {
-		return ssz.DecodeSnappy(b, 0)
+		data, err := ssz.DecodeSnappy(b, 0)
+		if err != nil {
+			return nil, fmt.Errorf("%s.ssz_snappy: %w", base, err)
+		}
+		return data, nil
 	}
 	b, err := os.ReadFile(filepath.Join(c.Dir, base+".ssz"))
 	if err != nil {

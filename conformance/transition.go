@@ -53,6 +53,13 @@ func init() {
 		"registry_updates":               epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessRegistryUpdates }),
 		"slashings":                      epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessSlashings }),
 		"final_updates":                  epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessFinalUpdates }),
+		// v1.1 tests each of the six steps of v1.0.0's final_updates on its own.
+		"eth1_data_reset":              epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessEth1DataReset }),
+		"effective_balance_updates":    epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessEffectiveBalanceUpdates }),
+		"slashings_reset":              epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessSlashingsReset }),
+		"randao_mixes_reset":           epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessRandaoMixesReset }),
+		"historical_roots_update":      epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessHistoricalRootsUpdate }),
+		"participation_record_updates": epoch(func(m *spec.Model) func(*spec.BeaconState) error { return m.ProcessParticipationRecordUpdates }),
 	}})
 
 	registerRunner("sanity", &runnerDef{handlers: map[string]handlerFunc{"blocks": runBlocks, "slots": runSlots}})

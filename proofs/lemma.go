@@ -63,6 +63,10 @@ const (
 	NotChecked
 )
 
+// NotRunInterrupted is the detail of a lemma whose check was stopped, or never started,
+// because Check's context was cancelled (Ctrl-C): it is NotChecked, not Failed.
+const NotRunInterrupted = "not run: interrupted"
+
 var statusNames = [...]string{Proved: "proved", Counterexample: "refuted", Failed: "FAILED", NotChecked: "not checked"}
 
 func (s Status) String() string { return statusNames[s] }
@@ -339,6 +343,10 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 	// come out as expected.
 	for _, c := range l.Chain {
 		p, err := r.premise(ctx, c)
+		if ctx.Err() != nil && (err != nil || p.Status != Proved) {
+			res.Status, res.Detail = NotChecked, NotRunInterrupted
+			return res
+		}
 		if err != nil {
 			res.Status, res.Detail = Failed, err.Error()
 			return res
@@ -358,6 +366,9 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 	res.Queries, res.Counterexample, res.Least = f.queries, f.counterexample, f.least
 	res.Detail = f.detail
 	switch {
+	case f.err != nil && ctx.Err() != nil:
+		// Stopped by the caller (Ctrl-C): not a failure of the lemma.
+		res.Status, res.Detail = NotChecked, NotRunInterrupted
 	case f.err != nil:
 		res.Status, res.Detail = Failed, f.err.Error()
 	case f.unchecked != "":

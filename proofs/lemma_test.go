@@ -303,3 +303,34 @@ func TestOnlyRunsChain(t *testing.T) {
 		t.Error("committee_fits_bitlist_with_cap run, but it is not in the chain")
 	}
 }
+
+// A run stopped by its context (Ctrl-C) reports the lemmas it did not finish as not run,
+// interrupted, never as FAILED, and returns the context's error.
+func TestCheckInterrupted(t *testing.T) {
+	needZ3(t)
+	for _, after := range []time.Duration{0, 300 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if after == 0 {
+			cancel()
+		} else {
+			time.AfterFunc(after, cancel)
+		}
+		rs, err := Check(ctx, spec.MustPreset("mainnet"), Options{})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %v: error %v, want context.Canceled", after, err)
+		}
+		interrupted := 0
+		for _, r := range rs {
+			if r.Status == Failed {
+				t.Errorf("cancelled after %v: %s", after, FormatResult(r, 0))
+			}
+			if r.Status == NotChecked && r.Detail == NotRunInterrupted {
+				interrupted++
+			}
+		}
+		if interrupted == 0 {
+			t.Errorf("cancelled after %v: no lemma reported %q", after, NotRunInterrupted)
+		}
+	}
+}

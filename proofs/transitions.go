@@ -81,9 +81,13 @@ var transitions = []transition{
 			" (=> (and (<= @n j) (< j ^n)) (and (= ^elig $U) (= ^act $U) (= ^exit $U) (= ^wd $U)" +
 			" (= ^eb (ite (< (- ^bal (mod ^bal $INC)) $MAXEB) (- ^bal (mod ^bal $INC)) $MAXEB)))))",
 		doc: "a top-up changes a balance; a new validator is appended with its balance, every epoch FAR_FUTURE_EPOCH and effective balance min(amount - amount % EFFECTIVE_BALANCE_INCREMENT, MAX_EFFECTIVE_BALANCE), the registry refusing to grow past VALIDATOR_REGISTRY_LIMIT; a validator not yet activated is active at no epoch, so no count changes"},
-	{fn: "process_final_updates", writes: []string{"eb", "pmax"},
-		rel: "(and (or (= ^eb @eb) (= ^eb (ite (< (- @bal (mod @bal $INC)) $MAXEB) (- @bal (mod @bal $INC)) $MAXEB))) (<= ^pmax @pmax))",
-		doc: "effective balances are left or reset to min(balance - balance % EFFECTIVE_BALANCE_INCREMENT, MAX_EFFECTIVE_BALANCE); the vectors' entries are rewritten (not their lengths); the current epoch's attestations become the previous epoch's"},
+	{fn: "process_effective_balance_updates", writes: []string{"eb"},
+		rel: "(or (= ^eb @eb) (= ^eb (ite (< (- @bal (mod @bal $INC)) $MAXEB) (- @bal (mod @bal $INC)) $MAXEB)))",
+		doc: "effective balances are left or reset to min(balance - balance % EFFECTIVE_BALANCE_INCREMENT, MAX_EFFECTIVE_BALANCE)"},
+	{fn: "process_slashings_reset", writes: nil, rel: "true", doc: "slashings[next_epoch % EPOCHS_PER_SLASHINGS_VECTOR] is written, not the length"},
+	{fn: "process_randao_mixes_reset", writes: nil, rel: "true", doc: "randao_mixes[next_epoch % EPOCHS_PER_HISTORICAL_VECTOR] is written, not the length"},
+	{fn: "process_participation_record_updates", writes: []string{"pmax"}, rel: "(<= ^pmax @pmax)",
+		doc: "the current epoch's attestations become the previous epoch's and the current list is emptied"},
 	{fn: "process_justification_and_finalization", writes: []string{"pj", "cj", "fin"},
 		rel: "(and (or (= ^pj @pj) (= ^pj @cj)) (or (= ^cj @cj) (= ^cj $cur) (and (>= $cur 1) (= ^cj (- $cur 1)))) (or (= ^fin @fin) (= ^fin @pj) (= ^fin @cj)))",
 		doc: "the previous justified checkpoint becomes the current one, the current one the previous or current epoch's, and the finalized one one of the old justified ones"},
@@ -113,6 +117,11 @@ type composite struct {
 var composites = []composite{
 	{"process_operations", []string{"process_proposer_slashing", "process_attester_slashing", "process_attestation", "process_deposit", "process_voluntary_exit"}},
 	{"process_block", []string{"process_block_header", "process_randao", "process_eth1_data", "process_operations"}},
+	// spec v1.0.0's process_final_updates is the six updates spec v1.1 made functions of
+	// their own (process_eth1_data_reset and process_historical_roots_update write no
+	// invariant's field).
+	{"process_final_updates", []string{"process_eth1_data_reset", "process_effective_balance_updates", "process_slashings_reset",
+		"process_randao_mixes_reset", "process_historical_roots_update", "process_participation_record_updates"}},
 	{"process_epoch", []string{"process_justification_and_finalization", "process_rewards_and_penalties", "process_registry_updates", "process_slashings", "process_final_updates"}},
 	{"process_slots", []string{"process_slot", "process_epoch", "process_slots_slot_increment"}},
 	{"state_transition", []string{"process_slots", "process_block"}},

@@ -273,7 +273,10 @@ func TestTransitionsMatchCode(t *testing.T) {
 		cc.call("process_rewards_and_penalties", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessRewardsAndPenalties(s) })
 		cc.call("process_registry_updates", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessRegistryUpdates(s) })
 		cc.call("process_slashings", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessSlashings(s) })
-		cc.call("process_final_updates", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessFinalUpdates(s) })
+		cc.call("process_effective_balance_updates", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessEffectiveBalanceUpdates(s) })
+		cc.call("process_slashings_reset", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessSlashingsReset(s) })
+		cc.call("process_randao_mixes_reset", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessRandaoMixesReset(s) })
+		cc.call("process_participation_record_updates", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessParticipationRecordUpdates(s) })
 		cc.call("process_slot", m, st, func(m *spec.Model, s *spec.BeaconState) error { return m.ProcessSlot(s) })
 		if fix {
 			for k, v := range cc.seen {

@@ -90,13 +90,33 @@ func (r ConfigRecipe) Name() string {
 
 var configCache sync.Map // recipe name -> *spec.Config
 
+// bases are configs loaded from files, usable as the Preset of recipes (RegisterBase).
+var bases sync.Map // name -> *spec.Config
+
+// RegisterBase makes cfg usable under name wherever an embedded preset's name is: as the
+// Preset of a recipe and as Env.Preset (props --config). name must not be a preset's.
+func RegisterBase(name string, cfg *spec.Config) {
+	c := *cfg
+	c.ConfigName = name
+	bases.Store(name, &c)
+}
+
+// baseConfig is a copy of the embedded preset or registered base called name.
+func baseConfig(name string) (*spec.Config, error) {
+	if c, ok := bases.Load(name); ok {
+		cp := *c.(*spec.Config)
+		return &cp, nil
+	}
+	return spec.Preset(name)
+}
+
 // Config returns the recipe's config, validated; the same recipe always gives the same
 // *spec.Config, which callers must not modify.
 func (r ConfigRecipe) Config() (*spec.Config, error) {
 	if c, ok := configCache.Load(r.Name()); ok {
 		return c.(*spec.Config), nil
 	}
-	c, err := spec.Preset(r.Preset)
+	c, err := baseConfig(r.Preset)
 	if err != nil {
 		return nil, err
 	}

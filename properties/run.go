@@ -18,6 +18,9 @@ type Env struct {
 	// Preset, when set ("mainnet" or "minimal"), replaces the configs a property draws by
 	// that preset alone (properties whose subject is a custom config draw variants of it).
 	Preset string
+	// ConfigFiles, when set, are the config files Preset was loaded from (RegisterBase),
+	// for the command line that reproduces a failure.
+	ConfigFiles []string
 	// Checked runs every model in checked mode (spec.Model.Checked): each spec function
 	// evaluates its contract, and a breach fails the run it happens in.
 	Checked bool
@@ -201,7 +204,12 @@ func (o *Outcome) Report() string {
 
 func (o *Outcome) envFlags() string {
 	s := ""
-	if o.Env.Preset != "" {
+	switch {
+	case len(o.Env.ConfigFiles) > 0:
+		for _, f := range o.Env.ConfigFiles {
+			s += " --config " + f
+		}
+	case o.Env.Preset != "":
 		s += " --preset " + o.Env.Preset
 	}
 	if o.Env.Checked {

@@ -18,7 +18,7 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processAttestationContract, &err, func(c *checker) {
+		defer m.ensuresState(processAttestationContract, &err, state, func(c *checker) {
 			list, field := state.PreviousEpochAttestations, "previous_epoch_attestations"
 			old := before.PreviousEpochAttestations
 			if attestation.Data.Target.Epoch == m.GetCurrentEpoch(state) {

@@ -14,7 +14,7 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processAttesterSlashingContract, &err, func(c *checker) {
+		defer m.ensuresState(processAttesterSlashingContract, &err, state, func(c *checker) {
 			newly := 0
 			for i := range state.Validators {
 				if state.Validators[i].Slashed && !before.Validators[i].Slashed {

@@ -14,7 +14,7 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processBlockContract, &err, func(c *checker) {
+		defer m.ensuresState(processBlockContract, &err, state, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("header_is_block", state.LatestBlockHeader.Slot == block.Slot && state.LatestBlockHeader.ProposerIndex == block.ProposerIndex &&
 				state.LatestBlockHeader.ParentRoot == block.ParentRoot, "latest_block_header is not the block's header")
@@ -48,7 +48,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processBlockHeaderContract, &err, func(c *checker) {
+		defer m.ensuresState(processBlockHeaderContract, &err, state, func(c *checker) {
 			bodyRoot, _ := m.HashTreeRoot(&block.Body)
 			want := BeaconBlockHeader{Slot: block.Slot, ProposerIndex: block.ProposerIndex, ParentRoot: block.ParentRoot, BodyRoot: bodyRoot}
 			c.that("header_cached", state.LatestBlockHeader == want, "latest_block_header %+v, want %+v", state.LatestBlockHeader, want)
@@ -115,7 +115,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processRandaoContract, &err, func(c *checker) {
+		defer m.ensuresState(processRandaoContract, &err, state, func(c *checker) {
 			i := uint64(m.GetCurrentEpoch(state)) % m.EpochsPerHistoricalVector
 			want := m.Xor(before.RandaoMixes[i], m.Hash(body.RandaoReveal[:]))
 			c.that("mix_updated", state.RandaoMixes[i] == want, "randao_mixes[%d] is not the old mix xor hash(reveal)", i)
@@ -161,7 +161,7 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processEth1DataContract, &err, func(c *checker) {
+		defer m.ensuresState(processEth1DataContract, &err, state, func(c *checker) {
 			n := len(state.Eth1DataVotes)
 			c.that("vote_appended", n == len(before.Eth1DataVotes)+1 && state.Eth1DataVotes[n-1] == body.Eth1Data, "the block's vote was not appended")
 			c.that("eth1_data_is_old_or_vote", state.Eth1Data == before.Eth1Data || state.Eth1Data == body.Eth1Data, "eth1_data became neither its old value nor the vote")
@@ -199,7 +199,7 @@ func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (er
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processOperationsContract, &err, func(c *checker) {
+		defer m.ensuresState(processOperationsContract, &err, state, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("deposits_consumed", state.Eth1DepositIndex == before.Eth1DepositIndex+uint64(len(body.Deposits)),
 				"eth1_deposit_index %d -> %d for %d deposits", before.Eth1DepositIndex, state.Eth1DepositIndex, len(body.Deposits))

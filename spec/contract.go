@@ -60,6 +60,8 @@ type Contract struct {
 	// vocabulary of invariants.go: top-level fields by spec name, "validators.<field>" and
 	// "validators.append". InvariantObligations reads it.
 	Writes []string
+
+	invariants []string // the invariants checked as "inv_" clauses (invariants.go)
 }
 
 var contracts = map[string]*Contract{}
@@ -149,6 +151,7 @@ func (m *Model) requires(contract *Contract, check func(c *checker), args ...any
 		m.traceEnter(contract, args)
 	}
 	if m.Checked == nil || check == nil {
+		m.enterInvariantScope(contract)
 		return nil
 	}
 	c := &checker{k: m.Checked, contract: contract, phase: "pre"}
@@ -166,6 +169,7 @@ func (m *Model) requires(contract *Contract, check func(c *checker), args ...any
 	if c.failed != nil {
 		return c.failed
 	}
+	m.enterInvariantScope(contract)
 	return nil
 }
 
@@ -185,7 +189,19 @@ func (m *Model) enter(contract *Contract, args ...any) {
 // spec functions without an error result (predicates, small accessors) report a breach, and
 // returns them as the error of the enclosing call.
 func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) {
-	if r := recover(); r != nil {
+	m.exit(contract, err, nil, recover(), check)
+}
+
+// ensuresState is ensures for a function that writes the state: after check it evaluates
+// the contract's invariant clauses on state.
+func (m *Model) ensuresState(contract *Contract, err *error, state *BeaconState, check func(c *checker)) {
+	m.exit(contract, err, state, recover(), check)
+}
+
+// exit is the body of the exit hooks; r is what the deferred hook recovered.
+func (m *Model) exit(contract *Contract, err *error, state *BeaconState, r any, check func(c *checker)) {
+	nested := m.leaveInvariantScope(contract)
+	if r != nil {
 		cv, ok := r.(*ContractViolation)
 		if !ok {
 			panic(r)
@@ -199,10 +215,16 @@ func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) 
 	n := 0
 	if *err == nil && m.Checked != nil {
 		c := &checker{k: m.Checked, contract: contract, phase: "post"}
-		if m.Tracer != nil {
-			m.quietly(func() { check(c) })
-		} else {
+		run := func() {
 			check(c)
+			if !nested {
+				c.invariants(m, state)
+			}
+		}
+		if m.Tracer != nil {
+			m.quietly(run)
+		} else {
+			run()
 		}
 		if c.failed != nil {
 			*err = c.failed
@@ -214,24 +236,34 @@ func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) 
 	}
 }
 
-// ensuresAtomic is ensures for the atomic entry points: on success it evaluates check; on
-// failure it evaluates the clause "unchanged_on_error" (the state equals before).
+// enterInvariantScope notes, in checked mode, that a call whose contract carries invariant
+// clauses has passed its precondition; leaveInvariantScope undoes it at the call's exit and
+// says whether the call is a Beacon state mutator nested in another such call, which then
+// leaves the invariant clauses to its caller.
+func (m *Model) enterInvariantScope(contract *Contract) {
+	if m.Checked != nil && len(contract.invariants) > 0 {
+		m.invariantScope++
+	}
+}
+
+func (m *Model) leaveInvariantScope(contract *Contract) (nested bool) {
+	if m.Checked == nil || len(contract.invariants) == 0 || m.invariantScope == 0 {
+		return false
+	}
+	m.invariantScope--
+	return m.invariantScope > 0 && contract.Section == "Beacon state mutators"
+}
+
+// ensuresAtomic is ensuresState for the atomic entry points: on success it evaluates check
+// and the invariant clauses; on failure it evaluates the clause "unchanged_on_error" (the
+// state equals before).
 func (m *Model) ensuresAtomic(contract *Contract, err *error, before, state *BeaconState, check func(c *checker)) {
-	if r := recover(); r != nil {
-		cv, ok := r.(*ContractViolation)
-		if !ok {
-			panic(r)
-		}
-		*err = cv
-		if m.Tracer != nil {
-			m.traceExit(contract, *err, 0)
-		}
+	r := recover()
+	if r != nil || *err == nil {
+		m.exit(contract, err, state, r, check)
 		return
 	}
-	if *err == nil {
-		m.ensures(contract, err, check)
-		return
-	}
+	m.leaveInvariantScope(contract)
 	n := 0
 	if _, isViolation := (*err).(*ContractViolation); !isViolation && m.Checked != nil {
 		c := &checker{k: m.Checked, contract: contract, phase: "post"}

@@ -38,7 +38,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processDepositContract, &err, func(c *checker) {
+		defer m.ensuresState(processDepositContract, &err, state, func(c *checker) {
 			c.that("deposit_index_advanced", state.Eth1DepositIndex == before.Eth1DepositIndex+1,
 				"eth1_deposit_index %d became %d", before.Eth1DepositIndex, state.Eth1DepositIndex)
 			grew := len(state.Validators) - len(before.Validators)

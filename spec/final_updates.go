@@ -1,6 +1,8 @@
 package spec
 
-// ProcessFinalUpdates is the spec's process_final_updates ("Final updates").
+// ProcessFinalUpdates is the spec's process_final_updates ("Final updates", spec v1.0.0):
+// the six updates that spec v1.1 made functions of their own, in order. The v0.12.3 and
+// v1.0 vectors test it as one step (epoch_processing/final_updates); v1.1's test each.
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
 // hold some of its writes (eth1_data_votes may be reset before a later step fails).
@@ -12,7 +14,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processFinalUpdatesContract, &err, func(c *checker) {
+		defer m.ensuresState(processFinalUpdatesContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
 			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],
@@ -34,20 +36,124 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 				allValidators: true, validatorFields: []string{"effective_balance"}}, before, state)
 		})
 	}
-	currentEpoch := m.GetCurrentEpoch(state)
+	// The six updates of spec v1.0.0's process_final_updates, in its order; spec v1.1 made
+	// each a function of its own (process_epoch calls them in this order).
+	for _, update := range []func(*BeaconState) error{
+		m.ProcessEth1DataReset,
+		m.ProcessEffectiveBalanceUpdates,
+		m.ProcessSlashingsReset,
+		m.ProcessRandaoMixesReset,
+		m.ProcessHistoricalRootsUpdate,
+		m.ProcessParticipationRecordUpdates,
+	} {
+		if err := update(state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nextEpoch is get_current_epoch(state) + 1, the next_epoch of the final updates.
+func (m *Model) nextEpoch(state *BeaconState) (uint64, error) {
 	var k Calc
-	nextEpoch := k.Add(uint64(currentEpoch), 1)
+	nextEpoch := k.Add(uint64(m.GetCurrentEpoch(state)), 1)
 	if err := k.Err("process_final_updates: current_epoch + 1"); err != nil {
+		return 0, err
+	}
+	return nextEpoch, nil
+}
+
+// ProcessEth1DataReset is the spec's process_eth1_data_reset ("Eth1 data votes updates",
+// spec v1.1; the first step of v1.0.0's process_final_updates): the votes are cleared at
+// the end of each voting period.
+//
+// Not atomic: its only write comes after its only check, so a failure leaves the state as
+// it was; it is listed with the other non-atomic steps all the same.
+func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processEth1DataResetContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processEth1DataResetContract, &err, func(c *checker) {
+			boundary := (uint64(m.GetCurrentEpoch(state))+1)%m.EpochsPerEth1VotingPeriod == 0
+			c.that("votes_reset_at_period_end", (boundary && len(state.Eth1DataVotes) == 0) || (!boundary && sameEth1Votes(state.Eth1DataVotes, before.Eth1DataVotes)),
+				"%d votes left (%d before) at a period boundary: %v", len(state.Eth1DataVotes), len(before.Eth1DataVotes), boundary)
+			c.frame(frame{fields: []string{"eth1_data_votes"}}, before, state)
+		})
+	}
+	nextEpoch, err := m.nextEpoch(state)
+	if err != nil {
 		return err
 	}
 	// Reset eth1 data votes
 	if nextEpoch%m.EpochsPerEth1VotingPeriod == 0 {
 		state.Eth1DataVotes = []Eth1Data{}
 	}
+	return nil
+}
+
+var processEth1DataResetContract = declare(Contract{
+	Func: "process_eth1_data_reset", Section: "Eth1 data votes updates",
+	Writes: []string{"eth1_data_votes"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"votes_reset_at_period_end", "eth1_data_votes is empty when the next epoch starts a voting period, unchanged otherwise"},
+		{"frame", "only eth1_data_votes changes"},
+	},
+})
+
+func sameEth1Votes(a, b []Eth1Data) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ProcessEffectiveBalanceUpdates is the spec's process_effective_balance_updates
+// ("Effective balances updates", spec v1.1; the second step of v1.0.0's
+// process_final_updates): each effective balance follows its balance, with hysteresis.
+//
+// Not atomic: a failure part way through the registry leaves the effective balances
+// updated so far.
+func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processEffectiveBalanceUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processEffectiveBalanceUpdatesContract, &err, func(c *checker) {
+			rounded, hysteresis := true, true
+			inc := uint64(m.EffectiveBalanceIncrement)
+			down := inc / m.HysteresisQuotient * m.HysteresisDownwardMultiplier
+			up := inc / m.HysteresisQuotient * m.HysteresisUpwardMultiplier
+			for i := range state.Validators {
+				eb, old, bal := uint64(state.Validators[i].EffectiveBalance), uint64(before.Validators[i].EffectiveBalance), uint64(state.Balances[i])
+				if eb != old && (eb > uint64(m.MaxEffectiveBalance) || eb%inc != 0) {
+					rounded = false
+				}
+				// Within the band [eb - DOWNWARD, eb + UPWARD] around the old effective
+				// balance nothing moves; outside it the effective balance moves.
+				inBand := bal+down >= old && old+up >= bal
+				if inBand && eb != old {
+					hysteresis = false
+				}
+			}
+			c.that("effective_balances_rounded", rounded, "an updated effective balance is not a multiple of EFFECTIVE_BALANCE_INCREMENT below MAX_EFFECTIVE_BALANCE")
+			c.that("hysteresis_band", hysteresis, "an effective balance moved while its balance stayed within the hysteresis band")
+			c.frame(frame{allValidators: true, validatorFields: []string{"effective_balance"}}, before, state)
+		})
+	}
 	// Update effective balances with hysteresis
 	if len(state.Balances) < len(state.Validators) {
 		return &IndexError{List: "state.balances", Index: uint64(len(state.Balances)), Len: len(state.Balances)}
 	}
+	var k Calc
 	hysteresisIncrement := uint64(m.EffectiveBalanceIncrement) / m.HysteresisQuotient
 	downwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisDownwardMultiplier)
 	upwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisUpwardMultiplier)
@@ -67,11 +173,50 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 			validator.EffectiveBalance = eb
 		}
 		if err := k.Err("process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD"); err != nil {
+			if changed {
+				m.effectiveBalancesChanged(state)
+			}
 			return err
 		}
 	}
 	if changed {
 		m.effectiveBalancesChanged(state)
+	}
+	return nil
+}
+
+var processEffectiveBalanceUpdatesContract = declare(Contract{
+	Func: "process_effective_balance_updates", Section: "Effective balances updates",
+	Writes: []string{"validators.effective_balance"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"effective_balances_rounded", "every updated effective balance is a multiple of EFFECTIVE_BALANCE_INCREMENT, at most MAX_EFFECTIVE_BALANCE"},
+		{"hysteresis_band", "an effective balance whose balance lies within [effective_balance - DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD] does not change"},
+		{"frame", "only effective balances change"},
+	},
+})
+
+// ProcessSlashingsReset is the spec's process_slashings_reset ("Slashings balances
+// updates", spec v1.1; the third step of v1.0.0's process_final_updates): the next epoch's
+// entry of the slashings vector starts at zero.
+//
+// Not atomic: its only write comes after its checks, so a failure leaves the state as it
+// was; it is listed with the other non-atomic steps all the same.
+func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processSlashingsResetContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processSlashingsResetContract, &err, func(c *checker) {
+			next := uint64(m.GetCurrentEpoch(state)) + 1
+			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
+			c.frame(frame{fields: []string{"slashings"}}, before, state)
+		})
+	}
+	nextEpoch, err := m.nextEpoch(state)
+	if err != nil {
+		return err
 	}
 	// Reset slashings
 	i := nextEpoch % m.EpochsPerSlashingsVector
@@ -79,6 +224,43 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		return &IndexError{List: "state.slashings", Index: i, Len: len(state.Slashings)}
 	}
 	state.Slashings[i] = 0
+	return nil
+}
+
+var processSlashingsResetContract = declare(Contract{
+	Func: "process_slashings_reset", Section: "Slashings balances updates",
+	Writes: []string{"slashings"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"slashings_reset", "the next epoch's slashings entry is zero"},
+		{"frame", "only slashings changes"},
+	},
+})
+
+// ProcessRandaoMixesReset is the spec's process_randao_mixes_reset ("Randao mixes
+// updates", spec v1.1; the fourth step of v1.0.0's process_final_updates): the next
+// epoch's mix starts as the current epoch's.
+//
+// Not atomic: its only write comes after its checks, so a failure leaves the state as it
+// was; it is listed with the other non-atomic steps all the same.
+func (m *Model) ProcessRandaoMixesReset(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processRandaoMixesResetContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processRandaoMixesResetContract, &err, func(c *checker) {
+			next := uint64(m.GetCurrentEpoch(state)) + 1
+			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],
+				"the next epoch's mix is not the current one")
+			c.frame(frame{fields: []string{"randao_mixes"}}, before, state)
+		})
+	}
+	currentEpoch := m.GetCurrentEpoch(state)
+	nextEpoch, err := m.nextEpoch(state)
+	if err != nil {
+		return err
+	}
 	// Set randao mix
 	mix, err := m.GetRandaoMix(state, currentEpoch)
 	if err != nil {
@@ -89,6 +271,43 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		return &IndexError{List: "state.randao_mixes", Index: j, Len: len(state.RandaoMixes)}
 	}
 	state.RandaoMixes[j] = mix
+	return nil
+}
+
+var processRandaoMixesResetContract = declare(Contract{
+	Func: "process_randao_mixes_reset", Section: "Randao mixes updates",
+	Writes: []string{"randao_mixes"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"mix_carried", "the next epoch's randao mix is the current epoch's"},
+		{"frame", "only randao_mixes changes"},
+	},
+})
+
+// ProcessHistoricalRootsUpdate is the spec's process_historical_roots_update ("Historical
+// roots updates", spec v1.1; the fifth step of v1.0.0's process_final_updates): at each
+// SLOTS_PER_HISTORICAL_ROOT boundary the root of the block and state roots is appended.
+//
+// Not atomic: its only write comes after its checks, so a failure leaves the state as it
+// was; it is listed with the other non-atomic steps all the same.
+func (m *Model) ProcessHistoricalRootsUpdate(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processHistoricalRootsUpdateContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processHistoricalRootsUpdateContract, &err, func(c *checker) {
+			next := uint64(m.GetCurrentEpoch(state)) + 1
+			grew := len(state.HistoricalRoots) - len(before.HistoricalRoots)
+			boundary := next%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0
+			c.that("historical_root_on_boundary", (boundary && grew == 1) || (!boundary && grew == 0), "historical_roots grew by %d", grew)
+			c.frame(frame{fields: []string{"historical_roots"}}, before, state)
+		})
+	}
+	nextEpoch, err := m.nextEpoch(state)
+	if err != nil {
+		return err
+	}
 	// Set historical root accumulator
 	if nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {
 		batch := &HistoricalBatch{BlockRoots: state.BlockRoots, StateRoots: state.StateRoots}
@@ -101,11 +320,53 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		}
 		state.HistoricalRoots = append(state.HistoricalRoots, root)
 	}
+	return nil
+}
+
+var processHistoricalRootsUpdateContract = declare(Contract{
+	Func: "process_historical_roots_update", Section: "Historical roots updates",
+	Writes: []string{"historical_roots"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"historical_root_on_boundary", "historical_roots grows by one exactly at a SLOTS_PER_HISTORICAL_ROOT boundary"},
+		{"frame", "only historical_roots changes"},
+	},
+})
+
+// ProcessParticipationRecordUpdates is the spec's process_participation_record_updates
+// ("Participation records rotation", spec v1.1; the last step of v1.0.0's
+// process_final_updates): the current epoch's pending attestations become the previous
+// epoch's.
+//
+// Not atomic: it cannot fail, so this says nothing more than that it is not among the
+// atomic entry points.
+func (m *Model) ProcessParticipationRecordUpdates(state *BeaconState) (err error) {
+	if m.hooked() {
+		if err := m.requires(processParticipationRecordUpdatesContract, func(c *checker) { c.wellFormed(m, state) }); err != nil {
+			return err
+		}
+		before := m.snapshot(state)
+		defer m.ensures(processParticipationRecordUpdatesContract, &err, func(c *checker) {
+			c.that("attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
+				"current epoch attestations were not moved to previous")
+			c.frame(frame{fields: []string{"previous_epoch_attestations", "current_epoch_attestations"}}, before, state)
+		})
+	}
 	// Rotate current/previous epoch attestations
 	state.PreviousEpochAttestations = state.CurrentEpochAttestations
 	state.CurrentEpochAttestations = []PendingAttestation{}
 	return nil
 }
+
+var processParticipationRecordUpdatesContract = declare(Contract{
+	Func: "process_participation_record_updates", Section: "Participation records rotation",
+	Writes: []string{"previous_epoch_attestations", "current_epoch_attestations"},
+	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
+	Post: []Clause{
+		{"attestations_rotated", "the current epoch's pending attestations became the previous epoch's; the current list is empty"},
+		{"frame", "only the two pending attestation lists change"},
+	},
+})
 
 var processFinalUpdatesContract = declare(Contract{
 	Func: "process_final_updates", Section: "Final updates",

@@ -1,8 +1,11 @@
 package spec
 
 import (
+	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Invariants of reachable states: what every state the transition reaches from a valid
@@ -137,4 +140,219 @@ func InvariantObligations() []InvariantObligation {
 		}
 	}
 	return out
+}
+
+// Checked mode evaluates the invariants as contract clauses. Every function whose contract
+// declares what it writes gets, after its own postcondition, one clause per inductive, fix
+// or stated-bound invariant that reads a field it writes, named "inv_" + the invariant's
+// name (inv_effective_balance_cap) and evaluated on the state the call returns. The clauses
+// are added to the contract at initialisation from Contract.Writes and the declarations
+// above, so docs/contracts.md lists them and no function's list is kept by hand. A fix
+// invariant holds vacuously unless the model runs with the fix; the environment and config
+// invariants are not properties of the transition and get no clause.
+//
+// The Beacon state mutators (increase_balance, decrease_balance, initiate_validator_exit,
+// slash_validator) run once per validator inside the epoch and block functions: nested in
+// a call that carries invariant clauses, they leave theirs to it (its clauses are evaluated
+// on a state that includes their writes), so a mass ejection stays linear. Called on their
+// own, they evaluate them.
+
+// InvariantClause names the checked-mode clause of an invariant.
+func InvariantClause(invariant string) string { return "inv_" + invariant }
+
+// invariantChecks are the predicates of the checked invariants on a state: "" when the
+// state satisfies it, otherwise what breaks it. They read the state directly (no spec
+// function, so no contract, is called from them).
+var invariantChecks = map[string]func(m *Model, s *BeaconState) string{
+	"slot_bound":            slotBoundBroken,
+	"effective_balance_cap": effectiveBalanceCapBroken,
+	"vector_lengths":        vectorLengthsBroken,
+	"indices_in_registry":   indicesInRegistryBroken,
+	"one_block_per_slot":    oneBlockPerSlotBroken,
+	"active_validator_cap":  activeValidatorCapBroken,
+	"total_supply_bound":    totalSupplyBroken,
+}
+
+// checkedInvariants lists the invariants a contract with these writes carries as clauses.
+func checkedInvariants(writes []string) []string {
+	var out []string
+	for _, inv := range invariants {
+		if inv.Kind != InductiveInvariant && inv.Kind != FixInvariant && inv.Kind != StatedBoundInvariant {
+			continue
+		}
+		if invariantChecks[inv.Name] == nil {
+			continue
+		}
+		for _, w := range writes {
+			if slices.Contains(inv.Reads, w) {
+				out = append(out, inv.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// init adds the invariant clauses to the contracts (after every contract is declared).
+func init() {
+	for _, c := range contracts {
+		c.invariants = checkedInvariants(c.Writes)
+		for _, name := range c.invariants {
+			inv, _ := InvariantByName(name)
+			doc := "the state returned satisfies the invariant " + name + " (" + string(inv.Kind) + "): " + inv.Doc
+			if inv.Kind == FixInvariant {
+				doc += " (vacuous unless the model runs with the fix)"
+			}
+			c.Post = append(c.Post, Clause{Name: InvariantClause(name), Doc: doc})
+		}
+	}
+}
+
+// InvariantClauses lists every (function, invariant) pair checked mode evaluates: the
+// obligations of InvariantObligations and the stated bounds. Sorted by function.
+func InvariantClauses() []InvariantObligation {
+	var out []InvariantObligation
+	for _, c := range Contracts() {
+		for _, name := range c.invariants {
+			inv, _ := InvariantByName(name)
+			var shared []string
+			for _, w := range c.Writes {
+				if slices.Contains(inv.Reads, w) {
+					shared = append(shared, w)
+				}
+			}
+			sort.Strings(shared)
+			out = append(out, InvariantObligation{Func: c.Func, Invariant: name, Writes: shared})
+		}
+	}
+	return out
+}
+
+// invariants evaluates a contract's invariant clauses on the state a call returns.
+func (c *checker) invariants(m *Model, state *BeaconState) {
+	for _, name := range c.contract.invariants {
+		if state == nil {
+			c.that(InvariantClause(name), false, "not evaluated: the exit hook of %s does not pass the state", c.contract.Func)
+			continue
+		}
+		broken := invariantChecks[name](m, state)
+		c.that(InvariantClause(name), broken == "", "%s", broken)
+	}
+}
+
+// satAdd is a + b saturating at 2**64 - 1.
+func satAdd(a, b uint64) uint64 {
+	if s := a + b; s >= a {
+		return s
+	}
+	return 1<<64 - 1
+}
+
+func slotBoundBroken(m *Model, s *BeaconState) string {
+	current := uint64(s.Slot) / m.SlotsPerEpoch
+	if s.LatestBlockHeader.Slot > s.Slot {
+		return fmt.Sprintf("latest_block_header.slot %d is after state.slot %d", s.LatestBlockHeader.Slot, s.Slot)
+	}
+	for _, cp := range []struct {
+		name  string
+		epoch Epoch
+	}{{"previous_justified_checkpoint", s.PreviousJustifiedCheckpoint.Epoch}, {"current_justified_checkpoint", s.CurrentJustifiedCheckpoint.Epoch}, {"finalized_checkpoint", s.FinalizedCheckpoint.Epoch}} {
+		if uint64(cp.epoch) > current {
+			return fmt.Sprintf("%s.epoch %d is after the current epoch %d", cp.name, cp.epoch, current)
+		}
+	}
+	lookahead := satAdd(current, 1+m.MaxSeedLookahead) // compute_activation_exit_epoch(current)
+	exiting := uint64(0)
+	for i := range s.Validators {
+		if s.Validators[i].ExitEpoch != FarFutureEpoch {
+			exiting++
+		}
+	}
+	for i := range s.Validators {
+		v := &s.Validators[i]
+		switch {
+		case v.ActivationEligibilityEpoch != FarFutureEpoch && uint64(v.ActivationEligibilityEpoch) > satAdd(current, 1):
+			return fmt.Sprintf("validators[%d].activation_eligibility_epoch %d is after the current epoch %d + 1", i, v.ActivationEligibilityEpoch, current)
+		case v.ActivationEpoch != FarFutureEpoch && uint64(v.ActivationEpoch) > lookahead:
+			return fmt.Sprintf("validators[%d].activation_epoch %d is after compute_activation_exit_epoch(%d) = %d", i, v.ActivationEpoch, current, lookahead)
+		case v.ExitEpoch != FarFutureEpoch && uint64(v.ExitEpoch) > satAdd(lookahead, exiting):
+			return fmt.Sprintf("validators[%d].exit_epoch %d is after compute_activation_exit_epoch(%d) = %d plus one per exit (%d)", i, v.ExitEpoch, current, lookahead, exiting)
+		case v.WithdrawableEpoch != FarFutureEpoch && uint64(v.WithdrawableEpoch) > max(satAdd(uint64(v.ExitEpoch), m.MinValidatorWithdrawabilityDelay), satAdd(current, m.EpochsPerSlashingsVector)):
+			return fmt.Sprintf("validators[%d].withdrawable_epoch %d is after both exit_epoch %d + MIN_VALIDATOR_WITHDRAWABILITY_DELAY and the current epoch %d + EPOCHS_PER_SLASHINGS_VECTOR", i, v.WithdrawableEpoch, v.ExitEpoch, current)
+		}
+	}
+	return ""
+}
+
+func effectiveBalanceCapBroken(m *Model, s *BeaconState) string {
+	for i := range s.Validators {
+		eb := s.Validators[i].EffectiveBalance
+		if eb > m.MaxEffectiveBalance || eb%m.EffectiveBalanceIncrement != 0 {
+			return fmt.Sprintf("validators[%d].effective_balance %d is above MAX_EFFECTIVE_BALANCE %d or not a multiple of EFFECTIVE_BALANCE_INCREMENT %d", i, eb, m.MaxEffectiveBalance, m.EffectiveBalanceIncrement)
+		}
+	}
+	return ""
+}
+
+func vectorLengthsBroken(m *Model, s *BeaconState) string {
+	if w := m.wellFormed(s); w != "" && !strings.HasPrefix(w, "justification_bits") { // the bits are not this invariant's
+		return w
+	}
+	return ""
+}
+
+func indicesInRegistryBroken(m *Model, s *BeaconState) string {
+	if uint64(len(s.Validators)) > m.ValidatorRegistryLimit {
+		return fmt.Sprintf("%d validators, VALIDATOR_REGISTRY_LIMIT is %d", len(s.Validators), m.ValidatorRegistryLimit)
+	}
+	for _, list := range []struct {
+		name string
+		a    []PendingAttestation
+	}{{"previous_epoch_attestations", s.PreviousEpochAttestations}, {"current_epoch_attestations", s.CurrentEpochAttestations}} {
+		for i := range list.a {
+			if p := list.a[i].ProposerIndex; uint64(p) >= uint64(len(s.Validators)) {
+				return fmt.Sprintf("%s[%d].proposer_index %d is not one of the %d validators", list.name, i, p, len(s.Validators))
+			}
+		}
+	}
+	return ""
+}
+
+func oneBlockPerSlotBroken(m *Model, s *BeaconState) string {
+	if s.LatestBlockHeader.Slot > s.Slot {
+		return fmt.Sprintf("latest_block_header.slot %d is after state.slot %d", s.LatestBlockHeader.Slot, s.Slot)
+	}
+	return ""
+}
+
+func activeValidatorCapBroken(m *Model, s *BeaconState) string {
+	if !m.CapActiveValidators {
+		return ""
+	}
+	current := m.Config.ComputeEpochAtSlot(s.Slot)
+	for _, e := range []Epoch{current, Epoch(satAdd(uint64(current), 1))} {
+		n := uint64(0)
+		for i := range s.Validators {
+			if IsActiveValidator(&s.Validators[i], e) {
+				n++
+			}
+		}
+		if n > m.ActiveValidatorCap() {
+			return fmt.Sprintf("%d validators active at epoch %d, above the cap of %d", n, e, m.ActiveValidatorCap())
+		}
+	}
+	return ""
+}
+
+func totalSupplyBroken(m *Model, s *BeaconState) string {
+	var sum, carry uint64
+	for _, b := range s.Balances {
+		var c uint64
+		sum, c = bits.Add64(sum, uint64(b), 0)
+		carry += c
+	}
+	if carry != 0 || sum > uint64(TotalSupplyBound) {
+		return fmt.Sprintf("the balances sum to %d * 2**64 + %d Gwei, above the bound of %d", carry, sum, TotalSupplyBound)
+	}
+	return ""
 }

@@ -48,7 +48,12 @@ type Model struct {
 
 	cache      modelCache
 	traceCalls *traceState // calls in progress, when traced
-	batch      *bls.Batch  // the signature checks of the block StateTransition is processing
+	// invariantScope counts the calls in progress, in checked mode, whose contracts carry
+	// invariant clauses (contract.go, exit).
+	invariantScope int
+	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
+	plainPerms map[plainPermKey][]uint64
+	batch      *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or

@@ -15,7 +15,7 @@ func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 			before = state.Balances[index]
 		}
 		n := len(state.Balances)
-		defer m.ensures(increaseBalanceContract, &err, func(c *checker) {
+		defer m.ensuresState(increaseBalanceContract, &err, state, func(c *checker) {
 			c.that("balance_increased", state.Balances[index] == before+delta && state.Balances[index] >= before,
 				"balance %d + %d became %d", before, delta, state.Balances[index])
 			c.that("length_unchanged", len(state.Balances) == n, "%d balances became %d", n, len(state.Balances))
@@ -63,7 +63,7 @@ func (m *Model) DecreaseBalance(state *BeaconState, index ValidatorIndex, delta 
 			before = state.Balances[index]
 		}
 		n := len(state.Balances)
-		defer m.ensures(decreaseBalanceContract, &err, func(c *checker) {
+		defer m.ensuresState(decreaseBalanceContract, &err, state, func(c *checker) {
 			want := Gwei(0)
 			if delta <= before {
 				want = before - delta
@@ -111,7 +111,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 		if uint64(index) < uint64(len(state.Validators)) { // unchecked, the body reports it
 			before = state.Validators[index]
 		}
-		defer m.ensures(initiateValidatorExitContract, &err, func(c *checker) {
+		defer m.ensuresState(initiateValidatorExitContract, &err, state, func(c *checker) {
 			earliest, _ := m.Config.ComputeActivationExitEpoch(m.GetCurrentEpoch(state)) // the slot is unchanged
 			after := state.Validators[index]
 			if before.ExitEpoch != FarFutureEpoch {
@@ -122,6 +122,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 				"exit epoch %d, earliest allowed %d", after.ExitEpoch, earliest)
 			c.that("withdrawable_after_delay", uint64(after.WithdrawableEpoch) == uint64(after.ExitEpoch)+m.MinValidatorWithdrawabilityDelay,
 				"withdrawable epoch %d for exit epoch %d", after.WithdrawableEpoch, after.ExitEpoch)
+			m.exitChurn(c, state, index)
 			after.ExitEpoch, after.WithdrawableEpoch = before.ExitEpoch, before.WithdrawableEpoch
 			c.that("only_exit_fields", after == before, "a field other than exit_epoch and withdrawable_epoch changed")
 		})
@@ -171,6 +172,8 @@ var initiateValidatorExitContract = declare(Contract{
 		{"already_exiting_unchanged", "a validator whose exit was already initiated is left exactly as it was"},
 		{"exit_epoch_set", "otherwise its exit_epoch is set, to no earlier than compute_activation_exit_epoch(current epoch)"},
 		{"withdrawable_after_delay", "and withdrawable_epoch = exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"},
+		{"exit_churn_respected", "at most get_validator_churn_limit validators, this one included, exit at its exit epoch"},
+		{"exit_queue_per_spec", "the exit epoch is what the spec's scan of the registry gives (the latest exit epoch in use or compute_activation_exit_epoch, whichever is later, plus one if get_validator_churn_limit validators already exit then), computed by the plain spec past the model's cached exit queue"},
 		{"only_exit_fields", "no other field of the validator changes (other validators are the callers' frames' concern: checking them here would make a mass ejection quadratic)"},
 	},
 })
@@ -193,7 +196,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		if uint64(slashedIndex) < uint64(len(state.Validators)) && slot < uint64(len(state.Slashings)) { // unchecked, the body reports it
 			before, slashingsBefore = state.Validators[slashedIndex], state.Slashings[slot]
 		}
-		defer m.ensures(slashValidatorContract, &err, func(c *checker) {
+		defer m.ensuresState(slashValidatorContract, &err, state, func(c *checker) {
 			after := state.Validators[slashedIndex]
 			c.that("slashed", after.Slashed, "validator %d not marked slashed", slashedIndex)
 			c.that("exiting", after.ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", slashedIndex)
@@ -259,3 +262,18 @@ var slashValidatorContract = declare(Contract{
 		{"slashings_recorded", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] grew by exactly its effective balance"},
 	},
 })
+
+// exitChurn evaluates the churn clauses of initiate_validator_exit for the validator at
+// index, whose exit it has just initiated. The other validators are as before the call.
+func (m *Model) exitChurn(c *checker, state *BeaconState, index ValidatorIndex) {
+	exit := state.Validators[index].ExitEpoch
+	limit, n := m.plainChurnLimit(state), uint64(0)
+	for i := range state.Validators {
+		if state.Validators[i].ExitEpoch == exit {
+			n++
+		}
+	}
+	c.that("exit_churn_respected", n <= limit, "%d validators exit at epoch %d, churn limit %d", n, exit, limit)
+	want, err := m.plainExitEpoch(state, index)
+	c.that("exit_queue_per_spec", err == nil && exit == want, "exit epoch %d, the spec's exit queue gives %d (%v)", exit, want, err)
+}

@@ -12,7 +12,7 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processProposerSlashingContract, &err, func(c *checker) {
+		defer m.ensuresState(processProposerSlashingContract, &err, state, func(c *checker) {
 			i := ps.SignedHeader1.Message.ProposerIndex
 			c.that("proposer_slashed", state.Validators[i].Slashed && !before.Validators[i].Slashed, "validator %d was not newly slashed", i)
 			c.frame(slashingFrame, before, state)

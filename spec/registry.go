@@ -14,9 +14,8 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		var churn uint64
-		m.quietly(func() { churn = m.GetValidatorChurnLimit(state) })
-		defer m.ensures(processRegistryUpdatesContract, &err, func(c *checker) {
+		churn := m.plainChurnLimit(state)
+		defer m.ensuresState(processRegistryUpdatesContract, &err, state, func(c *checker) {
 			activated := 0
 			for i := range state.Validators {
 				a, b := &before.Validators[i], &state.Validators[i]
@@ -30,6 +29,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 				}
 			}
 			c.that("activations_within_churn", uint64(activated) <= churn, "%d activations, churn limit %d", activated, churn)
+			m.registryChurn(c, before, state, churn)
 			if m.CapActiveValidators {
 				epoch := m.GetCurrentEpoch(state) + 1 + Epoch(m.MaxSeedLookahead)
 				n := uint64(len(activeValidatorIndices(state, epoch)))
@@ -109,7 +109,72 @@ var processRegistryUpdatesContract = declare(Contract{
 		{"activations_eligible", "every validator activated was eligible: not yet activated, and queued no later than the finalized epoch"},
 		{"ejections_low_balance", "every validator whose exit was initiated had an effective balance at or below EJECTION_BALANCE"},
 		{"activations_within_churn", "no more validators were activated than the churn limit"},
+		{"activation_queue_order", "the validators activated are the first of the activation queue: every eligible validator left waiting comes after every one activated in the order (activation_eligibility_epoch, index)"},
+		{"activations_up_to_churn", "as many are activated as the churn limit allows: min(churn limit, queue length), or fewer only with the upper-bound fix (CapActiveValidators)"},
+		{"activation_epoch_per_spec", "every activated validator gets compute_activation_exit_epoch(current epoch)"},
+		{"exit_churn_per_epoch", "at no exit epoch that gained exits in the call do more than the churn limit of validators exit"},
 		{"active_within_cap", "with the upper-bound fix (CapActiveValidators), activating did not take the validators active at the activation epoch past ActiveValidatorCap"},
 		{"frame", "only validators' activation eligibility, activation, exit and withdrawable epochs change"},
 	},
 })
+
+// registryChurn evaluates the churn clauses of process_registry_updates: which validators
+// it activated and when, and how many exit per epoch, against the churn limit computed by
+// the plain spec before the call (the active set of the current epoch does not change).
+func (m *Model) registryChurn(c *checker, before, after *BeaconState, churn uint64) {
+	current := uint64(m.Config.ComputeEpochAtSlot(before.Slot))
+	activation := Epoch(current + 1 + m.MaxSeedLookahead) // did not overflow: the call succeeded
+	type key struct {
+		eligibility Epoch
+		index       int
+	}
+	less := func(a, b key) bool {
+		return a.eligibility < b.eligibility || (a.eligibility == b.eligibility && a.index < b.index)
+	}
+	var lastActivated, firstWaiting *key
+	activated, queued := uint64(0), uint64(0)
+	badEpoch := -1
+	exitsAt := map[Epoch]uint64{}
+	for i := range after.Validators {
+		a, b := &before.Validators[i], &after.Validators[i]
+		if b.ExitEpoch != a.ExitEpoch {
+			exitsAt[b.ExitEpoch] = 0
+		}
+		// is_eligible_for_activation, over the eligibility epochs set in the call
+		if b.ActivationEligibilityEpoch > after.FinalizedCheckpoint.Epoch || a.ActivationEpoch != FarFutureEpoch {
+			continue
+		}
+		queued++
+		k := key{b.ActivationEligibilityEpoch, i}
+		if b.ActivationEpoch != a.ActivationEpoch {
+			activated++
+			if b.ActivationEpoch != activation && badEpoch < 0 {
+				badEpoch = i
+			}
+			if lastActivated == nil || less(*lastActivated, k) {
+				lastActivated = &k
+			}
+		} else if firstWaiting == nil || less(k, *firstWaiting) {
+			firstWaiting = &k
+		}
+	}
+	c.that("activation_queue_order", lastActivated == nil || firstWaiting == nil || less(*lastActivated, *firstWaiting),
+		"validator %v activated although validator %v is ahead of it in the queue (eligibility epoch, index)", lastActivated, firstWaiting)
+	want := min(churn, queued)
+	c.that("activations_up_to_churn", activated == want || (m.CapActiveValidators && activated < want),
+		"%d activated, %d in the queue, churn limit %d", activated, queued, churn)
+	c.that("activation_epoch_per_spec", badEpoch < 0, "validator %d activated at %d, not compute_activation_exit_epoch(%d) = %d",
+		badEpoch, after.Validators[max(badEpoch, 0)].ActivationEpoch, current, activation)
+	if len(exitsAt) > 0 {
+		for i := range after.Validators {
+			if e := after.Validators[i].ExitEpoch; e != FarFutureEpoch {
+				if _, ok := exitsAt[e]; ok {
+					exitsAt[e]++
+				}
+			}
+		}
+	}
+	for e, n := range exitsAt {
+		c.that("exit_churn_per_epoch", n <= churn, "%d validators exit at epoch %d, churn limit %d", n, e, churn)
+	}
+}

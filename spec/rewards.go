@@ -687,7 +687,7 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 			return err
 		}
 		pre := m.snapshot(state)
-		defer m.ensures(processRewardsAndPenaltiesContract, &err, func(c *checker) {
+		defer m.ensuresState(processRewardsAndPenaltiesContract, &err, state, func(c *checker) {
 			p := frame{fields: []string{"balances"}}.changedOutside(pre, state)
 			c.that("frame", p == "", "%s changed, which process_rewards_and_penalties may not change", p)
 			if d == nil { // the end of GENESIS_EPOCH

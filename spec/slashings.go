@@ -11,7 +11,7 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processSlashingsContract, &err, func(c *checker) {
+		defer m.ensuresState(processSlashingsContract, &err, state, func(c *checker) {
 			for i := range state.Balances {
 				if state.Balances[i] != before.Balances[i] {
 					c.that("only_slashed_penalised", state.Validators[i].Slashed && state.Balances[i] < before.Balances[i],

@@ -160,7 +160,7 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processSlotsContract, &err, func(c *checker) {
+		defer m.ensuresState(processSlotsContract, &err, state, func(c *checker) {
 			beforeRoot, _ := m.HashTreeRoot(before)
 			c.that("at_slot", state.Slot == slot, "state slot %d, want %d", state.Slot, slot)
 			c.wellFormed(m, state)
@@ -230,7 +230,7 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processSlotContract, &err, func(c *checker) {
+		defer m.ensuresState(processSlotContract, &err, state, func(c *checker) {
 			beforeRoot, _ := m.HashTreeRoot(before)
 			i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
 			c.that("state_root_recorded", state.StateRoots[i] == beforeRoot, "state_roots[%d] is not the pre-state's root", i)
@@ -290,7 +290,7 @@ func (m *Model) processEpoch(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processEpochContract, &err, func(c *checker) {
+		defer m.ensuresState(processEpochContract, &err, state, func(c *checker) {
 			c.wellFormed(m, state)
 			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
 				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)

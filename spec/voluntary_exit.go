@@ -12,7 +12,7 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processVoluntaryExitContract, &err, func(c *checker) {
+		defer m.ensuresState(processVoluntaryExitContract, &err, state, func(c *checker) {
 			i := signed.Message.ValidatorIndex
 			c.that("exit_initiated", state.Validators[i].ExitEpoch != FarFutureEpoch, "validator %d has no exit epoch", i)
 			c.frame(frame{validators: []ValidatorIndex{i}, validatorFields: []string{"exit_epoch", "withdrawable_epoch"}}, before, state)

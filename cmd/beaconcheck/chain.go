@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -51,6 +54,8 @@ DIR' uses when no --preset or --config is given.
 
 The vector is written into a temporary directory beside DIR and renamed into place: a
 failed or interrupted write leaves the old vector in DIR, or nothing, and exits non-zero.
+Ctrl-C stops the generation before the next block (or epoch of empty slots) and writes
+nothing.
 
 N must be at least SLOTS_PER_EPOCH (every slot has a committee). Below
 MIN_GENESIS_ACTIVE_VALIDATOR_COUNT (64 on minimal, 16384 on mainnet) the genesis state is
@@ -60,7 +65,9 @@ says so.`,
 			var f chainFlags
 			f.declare(fs)
 			return func(args []string) error {
-				return runChainGenerate(&f, args, stdout, stderr)
+				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+				defer stop()
+				return runChainGenerate(ctx, &f, args, stdout, stderr)
 			}
 		},
 	})
@@ -93,7 +100,7 @@ func (f *chainFlags) declare(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar even when stderr is a terminal")
 }
 
-func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer) error {
+func runChainGenerate(ctx context.Context, f *chainFlags, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
@@ -111,7 +118,7 @@ func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer) er
 	}
 	opts := chain.Options{
 		Config: cfg, Validators: f.validators, Epochs: f.epochs, Participation: f.participation,
-		Deposits: f.deposits, Exits: f.exits, Slashings: f.slashings, Seed: f.seed,
+		Deposits: f.deposits, Exits: f.exits, Slashings: f.slashings, Seed: f.seed, Context: ctx,
 	}
 	bar := newProgress(stderr, f.noProgress, "keys", f.validators)
 	if bar != nil {
@@ -123,6 +130,9 @@ func runChainGenerate(f *chainFlags, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		if oe, ok := err.(*chain.OptionsError); ok {
 			return usagef("%s", optionsMessage(oe))
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %s not written (a vector already there is unchanged)", f.out)
 		}
 		return err
 	}

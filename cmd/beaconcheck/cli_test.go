@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,5 +82,34 @@ func TestProgress(t *testing.T) {
 	res := runArgs("bounds", "--preset", "minimal", "--from", "0", "--to", "100")
 	if res.code != 0 || strings.Contains(res.stderr, "%") {
 		t.Errorf("bounds off a terminal: exit %d, stderr %q", res.code, res.stderr)
+	}
+}
+
+// A damaged .ssz_snappy file is reported with its name.
+func TestSnappyErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "state.ssz_snappy")
+	// A block-format header claiming 2^40 decoded bytes, and no data.
+	if err := os.WriteFile(bad, []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x20}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "g.ssz_snappy")
+	if err := os.WriteFile(garbage, []byte{0x05, 0xff, 0xff}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"root", "--type", "BeaconState", "--preset", "minimal", bad},
+		{"inspect", "--type", "Checkpoint", "--preset", "minimal", garbage},
+		{"diff", "--preset", "minimal", bad, bad},
+		{"transition", "--preset", "minimal", "--pre", garbage, "--slots", "1"},
+	} {
+		path := args[len(args)-1]
+		if args[0] == "transition" {
+			path = garbage
+		}
+		res := runArgs(args...)
+		if res.code == 0 || !strings.Contains(res.stderr, path+": ssz: snappy") {
+			t.Errorf("%v: exit %d, stderr %q; want the file named", args, res.code, res.stderr)
+		}
 	}
 }

@@ -108,3 +108,24 @@ func TestTransitionInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C during chain generate stops it before the next block: nothing is written, and a
+// vector already in --out is left as it was.
+func TestChainGenerateInterrupted(t *testing.T) {
+	out := writeSmall(t)
+	before, err := os.ReadFile(filepath.Join(out, "post.ssz_snappy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := chainFlags{validators: 64, epochs: 2, participation: 1, out: out}
+	f.cfg.preset = "minimal"
+	var stdout, stderr bytes.Buffer
+	err = runChainGenerate(&cancelAfter{Context: context.Background(), n: 5}, &f, nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "interrupted: "+out+" not written") {
+		t.Fatalf("error %v", err)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "post.ssz_snappy"))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the old vector changed: %v", err)
+	}
+}

@@ -132,6 +132,9 @@ func longFlagsWithOneDash(args []string) []string {
 	return out
 }
 
+// groupAnnotation marks a command that only groups subcommands (chain, trace).
+const groupAnnotation = "beaconcheck/group"
+
 // newRootCommand builds the command tree, writing to stdout and stderr.
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
@@ -195,6 +198,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 			runFn := c.setup(cc.Flags(), stdout, stderr)
 			cc.RunE = func(_ *cobra.Command, args []string) error { return runFn(args) }
 		} else {
+			cc.Annotations = map[string]string{groupAnnotation: "true"}
 			cc.RunE = func(cmd *cobra.Command, args []string) error {
 				if len(args) > 0 {
 					var subs []string

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/properties"
+	"github.com/beaconcheck/beaconcheck/spec"
 )
 
 func init() {
@@ -41,7 +42,8 @@ tests/<config>/config/phase0.yaml for a custom config: 'beaconcheck spectest --v
 DIR/<property>/<seed>' replays it, as any client's runner can.
 
 --only selects properties by name, glob (fix-cap-*) or group (bug, fix, mutant, invariant),
-comma-separated. --preset replaces the configs the properties draw by one preset (the
+comma-separated. --preset replaces the configs the properties draw by one preset, --config
+by the config of a file (the
 state-level bug on mainnet builds states of over 4,194,304 validators: seconds per run).
 --checked runs every model in checked mode: each spec function evaluates its contract, and a
 breach fails the run. On a terminal a progress line shows the runs; Ctrl-C stops the
@@ -60,6 +62,7 @@ type propsFlags struct {
 	seed       int64Flag
 	only       string
 	preset     string
+	configs    stringList
 	out        string
 	checked    bool
 	list       bool
@@ -72,6 +75,7 @@ func (f *propsFlags) declare(fs *pflag.FlagSet) {
 	fs.Var(&f.seed, "seed", "seed of the first run (default: from the clock)")
 	fs.StringVar(&f.only, "only", "", "properties to run: names, globs or groups, comma-separated (default all)")
 	fs.StringVar(&f.preset, "preset", "", "draw every config from this preset: mainnet or minimal (default: each property's own)")
+	fs.Var(&f.configs, "config", "draw every config from this config `FILE` instead (repeat for the split format)")
 	fs.StringVar(&f.out, "out", "props-failures", "write failing inputs as test vectors under `DIR`")
 	fs.BoolVar(&f.checked, "checked", false, "checked mode: every spec function evaluates its contract")
 	fs.BoolVar(&f.list, "list", false, "list the properties and exit")
@@ -109,10 +113,26 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	if f.runs < 1 {
 		return usagef("--runs must be at least 1")
 	}
-	switch f.preset {
-	case "", "mainnet", "minimal":
-	default:
-		return usagef("--preset must be mainnet or minimal, not %q", f.preset)
+	env := properties.Env{Preset: f.preset, Checked: f.checked}
+	switch {
+	case f.preset != "" && len(f.configs) > 0:
+		return usagef("give either --preset or --config, not both")
+	case f.preset != "":
+		if _, err := spec.Preset(f.preset); err != nil {
+			return usagef("--preset: %v", err)
+		}
+	case len(f.configs) > 0:
+		cfg, err := spec.LoadConfig(f.configs...)
+		if err != nil {
+			return err
+		}
+		// The file's config is the base of every config drawn, under a name no preset has.
+		name := cfg.ConfigName
+		if _, err := spec.Preset(name); err == nil || name == "" {
+			name += "-file"
+		}
+		properties.RegisterBase(name, cfg)
+		env.Preset, env.ConfigFiles = name, f.configs
 	}
 	selected, unmatched := properties.Select(f.only)
 	if len(unmatched) > 0 {
@@ -137,7 +157,6 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	env := properties.Env{Preset: f.preset, Checked: f.checked}
 	fmt.Fprintf(stdout, "%d properties, %d runs each, seed %d%s\n", len(selected), f.runs, seed, envNote(env))
 	unexpected, notWritten := 0, 0
 	start := time.Now()
@@ -182,7 +201,10 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 
 func envNote(env properties.Env) string {
 	var parts []string
-	if env.Preset != "" {
+	switch {
+	case len(env.ConfigFiles) > 0:
+		parts = append(parts, "config "+env.Preset+" from "+strings.Join(env.ConfigFiles, ", "))
+	case env.Preset != "":
 		parts = append(parts, "preset "+env.Preset)
 	}
 	if env.Checked {

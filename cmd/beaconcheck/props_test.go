@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/beaconcheck/beaconcheck/spec"
 )
 
 // runPropsArgs runs the props command on args as run does, with its output captured.
@@ -106,5 +108,21 @@ func TestPropsOutNotWritten(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, "failed, as expected") || !strings.Contains(stdout, "test vector not written (--out "+out+")") ||
 		!strings.Contains(stderr, "--out "+out+": 1 test vector not written") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// --config draws every config from a file, as --preset does from a preset; both at once is
+// a usage error.
+func TestPropsConfigFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "phase0.yaml")
+	if err := os.WriteFile(path, []byte(spec.MustPreset("minimal").YAML()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runPropsArgs(t, "--only", "shuffle-permutation", "--runs", "5", "--seed", "1", "--config", path)
+	if code != 0 || !strings.Contains(out, "(config minimal-file from "+path+")") || !strings.Contains(out, "1 of 1 properties as expected") {
+		t.Errorf("--config: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, _, stderr := runPropsArgs(t, "--preset", "minimal", "--config", path); code != 2 || !strings.Contains(stderr, "not both") {
+		t.Errorf("--preset with --config: exit %d, %q", code, stderr)
 	}
 }

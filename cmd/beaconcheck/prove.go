@@ -38,7 +38,9 @@ of sites that can fail within the invariants: findings); unchecked; failed.
 
 A lemma fails when its result is not the expected one (a lemma expected to hold is refuted,
 a refutation finds no counterexample or not the expected least one), or when the solver
-errs or reaches --timeout on a query. The exit status is 1 when any lemma fails.
+errs or reaches --timeout on a query. The exit status is 1 when any lemma fails. Ctrl-C
+stops the run: the lemmas not finished are listed as not checked ("not run:
+interrupted"), not as failed, and the exit status is 1.
 
 --only runs the named lemmas and the lemmas their chains rely on. --timeout is the time
 limit of each solver query (default 1m).
@@ -119,6 +121,15 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "; %d not checked, for the reasons given", counts.NotChecked)
 	}
 	fmt.Fprintf(stdout, "\n%s\n", counts)
+	if err != nil && ctx.Err() != nil {
+		notRun := 0
+		for _, r := range results {
+			if r.Detail == proofs.NotRunInterrupted {
+				notRun++
+			}
+		}
+		return &exitError{code: 1, err: fmt.Errorf("interrupted: %s not run", plural(uint64(notRun), "lemma"))}
+	}
 	if err != nil {
 		return err
 	}

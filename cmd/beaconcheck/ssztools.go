@@ -76,18 +76,24 @@ func readSSZBytes(cfg *spec.Config, path, format string, obj ssz.Object) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	snappy := false
 	switch format {
 	case "auto":
-		if strings.HasSuffix(path, ".ssz_snappy") {
-			return ssz.DecodeSnappyFor(cfg, raw, obj)
-		}
-		return raw, nil
+		snappy = strings.HasSuffix(path, ".ssz_snappy")
 	case "ssz":
-		return raw, nil
 	case "ssz_snappy":
-		return ssz.DecodeSnappyFor(cfg, raw, obj)
+		snappy = true
+	default:
+		return nil, usagef("--format must be ssz, ssz_snappy or auto, not %q", format)
 	}
-	return nil, usagef("--format must be ssz, ssz_snappy or auto, not %q", format)
+	if !snappy {
+		return raw, nil
+	}
+	data, err := ssz.DecodeSnappyFor(cfg, raw, obj)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
 }
 
 func init() {

@@ -1,48 +1,58 @@
-// Command mutantcheck runs the official transition vectors of the minimal preset in checked
-// mode and says whether any spec function's contract was breached. The mutation test
-// (mutation_test.go) builds it with one fault injected into package spec at a time (go
-// build -overlay) to show that checked mode catches each fault.
+// Command mutantcheck is the mutation programme of the model: it injects each fault of its
+// list (Mutants, mutants.go) into package spec with go build -overlay, the working tree
+// untouched, and reports which layer of checks kills it first:
 //
-//	go run ./internal/mutantcheck VECTORS_DIR
+//	(a) vectors:    the official v0.12.3 vectors, run as in `beaconcheck spectest`
+//	(b) contracts:  the same vectors in checked mode: a failed case or a contract violation
+//	(c) properties: the property suites (package properties) in checked mode, seeded
 //
-// It prints "caught: <first violation>" or "missed: <how the vectors fared>", and exits 0
-// either way; it exits 1 only when it cannot run.
+// The layers are cumulative: a mutant is run through (b) only if (a) misses it, and
+// through (c) only if (b) does. A control, the model with no fault, runs through every
+// layer first and must survive them all, or the programme stops.
+//
+//	go run ./internal/mutantcheck -programme -out docs/mutation.md   (make mutation)
+//	go run ./internal/mutantcheck -relist docs/mutation.md           (only the mutant list)
+//
+// Each mutant is built once per runner it needs: vectorrun (layers a and b) and, for the
+// mutants those miss, proprun (layer c); the programme runs them one step at a time.
 package main
 
 import (
-	"errors"
+	"flag"
 	"fmt"
 	"os"
-
-	"github.com/beaconcheck/beaconcheck/conformance"
-	"github.com/beaconcheck/beaconcheck/spec"
+	"strings"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: mutantcheck VECTORS_DIR")
+	var (
+		programme = flag.Bool("programme", false, "run the whole programme and write the report")
+		out       = flag.String("out", "", "with -programme: the report to write (e.g. docs/mutation.md); default: stdout")
+		relist    = flag.String("relist", "", "rewrite only the mutant list section of this report")
+		jobs      = flag.Int("j", 2, "with -programme: mutants run at once")
+		mainnet   = flag.Bool("mainnet", true, "with -programme: run the mainnet vectors too (layers a and b)")
+		only      = flag.String("only", "", "with -programme: comma-separated mutant IDs (no report file is written)")
+		vectors   = flag.String("vectors", "", "with -programme: the vectors directory (default: .cache/spec-tests/v0.12.3/tests of the module)")
+		runs      = flag.Int("runs", 40, "with -programme: runs per property (at most its quick-pass count)")
+		seed      = flag.Int64("seed", 1, "with -programme: seed of the properties' first run")
+	)
+	flag.Parse()
+	var err error
+	switch {
+	case *relist != "":
+		err = relistReport(*relist)
+	case *programme:
+		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out}
+		if *only != "" {
+			cfg.Only = strings.Split(*only, ",")
+		}
+		err = runProgramme(cfg)
+	default:
+		flag.Usage()
 		os.Exit(2)
 	}
-	rep, err := conformance.Run(conformance.Options{
-		Dir:     os.Args[1],
-		Presets: []string{"minimal"},
-		Runners: []string{"operations", "epoch_processing", "sanity", "finality", "rewards", "genesis"},
-		Checked: true,
-	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mutantcheck:", err)
 		os.Exit(1)
 	}
-	failed := 0
-	for _, res := range rep.Results {
-		for _, f := range res.Failures {
-			failed++
-			var cv *spec.ContractViolation
-			if errors.As(f.Err, &cv) {
-				fmt.Printf("caught: %s: %v\n", f.Case, cv)
-				return
-			}
-		}
-	}
-	fmt.Printf("missed: %d cases failed, none with a contract violation (%d clauses evaluated)\n", failed, rep.Checks.Evaluations())
 }

@@ -1,173 +1,233 @@
 package main
 
 import (
-	"encoding/json"
+	"bufio"
+	"bytes"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
-// mutant is one known fault injected into package spec: the snippet old, which must occur
-// exactly once in file, replaced by new.
-type mutant struct {
-	name     string
-	file     string // under spec/
-	old, new string
-}
-
-// mutants are faults of the kinds the contracts are meant to catch: wrong bounds, updates
-// applied twice or not at all, unchecked arithmetic, frames broken.
-var mutants = []mutant{
-	{"committee bound off by one", "committee_arith.go",
-		"end = k.Div(k.Mul(indexCount, k.Add(index, 1)), count)",
-		"end = k.Div(k.Mul(indexCount, k.Add(index, 2)), count)"},
-	{"attesting indices include an unset bit", "accessors.go",
-		"		if bits.BitAt(uint64(i)) {\n			out = append(out, index)\n		}\n	}\n	sortIndices(out)\n	return out, nil",
-		"		if bits.BitAt(uint64(i)) || i == 0 {\n			out = append(out, index)\n		}\n	}\n	sortIndices(out)\n	return out, nil"},
-	{"reward applied twice", "rewards.go",
-		"m.IncreaseBalance(state, ValidatorIndex(index), d.Rewards[index])",
-		"m.IncreaseBalance(state, ValidatorIndex(index), 2*d.Rewards[index])"},
-	{"increase_balance adds twice", "mutators.go",
-		"b := k.Add(uint64(state.Balances[index]), uint64(delta))",
-		"b := k.Add(uint64(state.Balances[index]), 2*uint64(delta))"},
-	{"decrease_balance without its underflow floor", "mutators.go",
-		"	if delta > state.Balances[index] {\n		state.Balances[index] = 0\n	} else {\n		state.Balances[index] -= delta\n	}",
-		"	state.Balances[index] -= delta / 2"},
-	{"missing exit-epoch update", "mutators.go",
-		"	validator.ExitEpoch = exitQueueEpoch\n",
-		"\n"},
-	{"slashed flag not set", "mutators.go",
-		"	validator.Slashed = true\n",
-		"\n"},
-	{"slashings not recorded", "mutators.go",
-		"	state.Slashings[slot] = Gwei(sum)\n",
-		"	_ = sum\n"},
-	{"randao reveal not mixed in", "block.go",
-		"= m.Xor(current, m.Hash(body.RandaoReveal[:]))",
-		"= current"},
-	{"eth1 vote not recorded", "block.go",
-		"	state.Eth1DataVotes = append(state.Eth1DataVotes, body.Eth1Data)\n",
-		"\n"},
-	{"header records a wrong body root", "block.go",
-		"		BodyRoot:      bodyRoot,\n",
-		"		BodyRoot:      Root{bodyRoot[0]},\n"},
-	{"attestation stored in the wrong epoch's list", "attestation.go",
-		"		state.PreviousEpochAttestations = append(state.PreviousEpochAttestations, pending)",
-		"		state.CurrentEpochAttestations = append(state.CurrentEpochAttestations, pending)"},
-	{"deposit index not advanced", "deposit.go",
-		"	state.Eth1DepositIndex = k.Add(state.Eth1DepositIndex, 1)\n",
-		"\n"},
-	{"randao mix not carried to the next epoch", "final_updates.go",
-		"	state.RandaoMixes[j] = mix\n",
-		"	state.RandaoMixes[j] = Root{mix[1], mix[0]}\n"},
-	{"effective balance not rounded", "final_updates.go",
-		"eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))",
-		"eb := Gwei(min(balance, uint64(m.MaxEffectiveBalance)))"},
-	{"previous justified checkpoint not rotated", "justification.go",
-		"	state.PreviousJustifiedCheckpoint = state.CurrentJustifiedCheckpoint\n",
-		"\n"},
-	{"activations ignore the churn limit", "registry.go",
-		"		queue = queue[:churn]\n",
-		"\n"},
-	{"state root not recorded by process_slot", "transition.go",
-		"	state.StateRoots[i] = previousStateRoot\n",
-		"\n"},
-}
-
-// TestMutantsAreCaught injects each fault in turn (go run -overlay, the source tree is not
-// touched) and runs the minimal transition vectors in checked mode: every fault must
-// produce a contract violation. Compiling one binary per mutant makes this slow (about a
-// minute on two cores), so it is skipped under -short; CI runs it.
-func TestMutantsAreCaught(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds one binary per mutant; run without -short")
-	}
-	vectors, err := filepath.Abs(filepath.Join("..", "..", ".cache", "spec-tests", "v0.12.3", "tests"))
+func specSource(t *testing.T) source {
+	t.Helper()
+	src, err := readSpec(filepath.Join("..", "..", "spec"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return src
+}
+
+var kinds = map[string]bool{"comparison": true, "off-by-one": true, "denominator": true, "wrong-epoch": true, "missing-filter": true,
+	"wrong-index": true, "dropped-write": true, "wrong-value": true, "order": true}
+
+// TestMutantList checks the list itself: enough mutants, unique IDs, every entry complete,
+// and every kind the programme promises represented.
+func TestMutantList(t *testing.T) {
+	if len(Mutants) < 40 {
+		t.Errorf("%d mutants, the programme promises at least 40", len(Mutants))
+	}
+	seen := map[string]bool{}
+	perKind := map[string]int{}
+	quick := 0
+	for _, mu := range Mutants {
+		if seen[mu.ID] {
+			t.Errorf("two mutants named %s", mu.ID)
+		}
+		seen[mu.ID] = true
+		if mu.ID == "" || mu.Area == "" || mu.Desc == "" || len(mu.Edits) == 0 || strings.ContainsAny(mu.ID, " |`") {
+			t.Errorf("mutant %q: incomplete entry", mu.ID)
+		}
+		if !kinds[mu.Kind] {
+			t.Errorf("mutant %s: unknown kind %q", mu.ID, mu.Kind)
+		}
+		perKind[mu.Kind]++
+		if mu.Equivalent != "" && mu.Reach != "" {
+			t.Errorf("mutant %s: argued both equivalent and reachable", mu.ID)
+		}
+		if mu.Quick {
+			quick++
+		}
+	}
+	for k := range kinds {
+		if perKind[k] == 0 {
+			t.Errorf("no mutant of kind %s", k)
+		}
+	}
+	if quick == 0 || quick > 10 {
+		t.Errorf("%d quick mutants: the CI subset should be small but not empty", quick)
+	}
+}
+
+// TestMutantsApply: every mutant's anchors still match the spec code exactly once. A
+// failure names the mutant to re-anchor.
+func TestMutantsApply(t *testing.T) {
+	src := specSource(t)
+	for _, mu := range Mutants {
+		if _, err := mu.apply(src); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestMutantsCompile type-checks package spec with each mutant applied, against the
+// compiled export data of its dependencies (go list -export): what go build -overlay
+// would reject (an undefined name, a type mismatch, an unused variable) fails here, in
+// well under a second per mutant.
+func TestMutantsCompile(t *testing.T) {
+	src := specSource(t)
+	exports := exportData(t)
+	imp := importer.ForCompiler(token.NewFileSet(), "gc", func(path string) (io.ReadCloser, error) {
+		f, ok := exports[path]
+		if !ok {
+			return nil, os.ErrNotExist
+		}
+		return os.Open(f)
+	})
+	check := func(files source) error {
+		fset := token.NewFileSet()
+		var parsed []*ast.File
+		for _, p := range sortedPaths(files) {
+			f, err := parser.ParseFile(fset, p, files[p], 0)
+			if err != nil {
+				return err
+			}
+			parsed = append(parsed, f)
+		}
+		conf := types.Config{Importer: imp.(types.ImporterFrom)}
+		_, err := conf.Check("github.com/beaconcheck/beaconcheck/spec", fset, parsed, nil)
+		return err
+	}
+	if err := check(src); err != nil {
+		t.Fatalf("package spec itself does not type-check here: %v", err)
+	}
+	for _, mu := range Mutants {
+		changed, err := mu.apply(src)
+		if err != nil {
+			continue // TestMutantsApply reports it
+		}
+		files := source{}
+		for p, s := range src {
+			files[p] = s
+		}
+		for p, s := range changed {
+			files[p] = s
+		}
+		if err := check(files); err != nil {
+			t.Errorf("mutant %s does not compile: %v", mu.ID, err)
+		}
+	}
+}
+
+// exportData maps each dependency of package spec to its compiled export data.
+func exportData(t *testing.T) map[string]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-export", "-deps", "-f", "{{.ImportPath}} {{.Export}}", "./spec")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -export: %v", err)
+	}
+	m := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if path, file, ok := strings.Cut(sc.Text(), " "); ok && file != "" {
+			m[path] = file
+		}
+	}
+	return m
+}
+
+// TestQuickKill is the programme in small, for CI: the control and the quick mutants are
+// built (go build -overlay) and run on the minimal vectors in checked mode (layers a and b
+// at once). The control must survive and every quick mutant must be killed.
+func TestQuickKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds one binary per quick mutant; run without -short")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vectors := filepath.Join(root, ".cache", "spec-tests", "v0.12.3", "tests")
 	if _, err := os.Stat(vectors); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("official vectors missing in CI: %v", err)
 		}
 		t.Skip("official vectors not downloaded: run 'make spec-tests'")
 	}
-	specDir, _ := filepath.Abs(filepath.Join("..", "..", "spec"))
+	src := specSource(t)
 	work := t.TempDir()
-
-	// Every mutant must apply to the code as it is: a snippet that no longer occurs exactly
-	// once would make its mutant a silent no-op.
-	for _, mu := range mutants {
-		src, err := os.ReadFile(filepath.Join(specDir, mu.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := strings.Count(string(src), mu.old); n != 1 {
-			t.Fatalf("mutant %q: its snippet occurs %d times in spec/%s, want exactly once", mu.name, n, mu.file)
+	run := []*Mutant{nil} // the control first
+	for i := range Mutants {
+		if Mutants[i].Quick {
+			run = append(run, &Mutants[i])
 		}
 	}
-
-	type outcome struct {
-		caught bool
-		out    string
+	cfg := programmeConfig{Vectors: vectors}
+	s := cfg.steps()[1] // contracts minimal: layers a and b at once
+	if s.Name != "contracts minimal" {
+		t.Fatalf("step %s", s.Name)
 	}
-	results := make([]outcome, len(mutants))
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+	type res struct {
+		v   verdict
+		err error
+	}
+	results := make([]res, len(run))
+	sem := make(chan struct{}, 2)
 	var wg sync.WaitGroup
-	for i, mu := range mutants {
+	for i, mu := range run {
 		wg.Add(1)
-		go func(i int, mu mutant) {
+		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			dir := filepath.Join(work, "m"+strings.ReplaceAll(mu.name, " ", "_"))
+			name := "control"
+			var changed source
+			if mu != nil {
+				name = strings.ReplaceAll(mu.ID, "/", "_")
+				var err error
+				if changed, err = mu.apply(src); err != nil {
+					results[i].err = err
+					return
+				}
+			}
+			dir := filepath.Join(work, name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				results[i] = outcome{out: err.Error()}
+				results[i].err = err
 				return
 			}
-			orig := filepath.Join(specDir, mu.file)
-			src, _ := os.ReadFile(orig)
-			mutated := filepath.Join(dir, mu.file)
-			if err := os.WriteFile(mutated, []byte(strings.Replace(string(src), mu.old, mu.new, 1)), 0o644); err != nil {
-				results[i] = outcome{out: err.Error()}
-				return
-			}
-			overlay, _ := json.Marshal(map[string]map[string]string{"Replace": {orig: mutated}})
-			overlayFile := filepath.Join(dir, "overlay.json")
-			if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-				results[i] = outcome{out: err.Error()}
-				return
-			}
-			cmd := exec.Command("go", "run", "-overlay", overlayFile, ".", vectors)
-			out, err := cmd.CombinedOutput()
-			text := strings.TrimSpace(string(out))
+			bin, err := build(root, dir, s.Runner, changed)
 			if err != nil {
-				results[i] = outcome{out: "did not run: " + err.Error() + ": " + text}
+				results[i].err = err
 				return
 			}
-			results[i] = outcome{caught: strings.HasPrefix(text, "caught: "), out: text}
-		}(i, mu)
+			results[i].v, results[i].err = runStep(bin, s, 1, 10*time.Minute)
+		}()
 	}
 	wg.Wait()
-	caught := 0
-	for i, mu := range mutants {
-		if results[i].caught {
-			caught++
-			t.Logf("caught  %-45s %s", mu.name, firstLine(results[i].out))
-		} else {
-			t.Errorf("MISSED  %-45s %s", mu.name, firstLine(results[i].out))
+	for i, mu := range run {
+		r := results[i]
+		switch {
+		case r.err != nil:
+			t.Errorf("%v", r.err)
+		case mu == nil && r.v.Killed:
+			t.Errorf("control killed: %s: %s", r.v.By, r.v.Detail)
+		case mu == nil:
+			t.Logf("control survived %d cases", r.v.Runs)
+		case !r.v.Killed:
+			t.Errorf("mutant %s survived the minimal vectors in checked mode", mu.ID)
+		default:
+			t.Logf("mutant %-40s killed by %s: %s", mu.ID, r.v.By, r.v.Detail)
 		}
 	}
-	t.Logf("mutation score: %d of %d faults caught by checked mode", caught, len(mutants))
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/beaconcheck/beaconcheck/properties"
+)
+
+// report is the programme's outcome, rendered as docs/mutation.md.
+type report struct {
+	Config  programmeConfig
+	Steps   []step
+	Control outcome
+	Results []outcome
+}
+
+const (
+	listBegin = "<!-- mutant list: generated from internal/mutantcheck/mutants.go; go test ./internal/mutantcheck holds it equal -->"
+	listEnd   = "<!-- end of mutant list -->"
+)
+
+// scores counts the mutants killed by each layer, cumulatively, and the equivalent ones.
+func (r *report) scores() (killed map[string]int, total, equivalent int) {
+	killed = map[string]int{}
+	for _, o := range r.Results {
+		total++
+		if o.Mutant.Equivalent != "" {
+			equivalent++
+		}
+		switch o.Layer {
+		case "a":
+			killed["a"]++
+			fallthrough
+		case "b":
+			killed["b"]++
+			fallthrough
+		case "c":
+			killed["c"]++
+		}
+	}
+	return killed, total, equivalent
+}
+
+func pct(n, d int) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(d))
+}
+
+// scoresText is the scores table, also printed by a partial run.
+func (r *report) scoresText() string {
+	killed, total, eq := r.scores()
+	var b strings.Builder
+	fmt.Fprintf(&b, "| layer | killed | score | of the %d not argued equivalent |\n|---|---|---|---|\n", total-eq)
+	for _, l := range []string{"a", "b", "c"} {
+		fmt.Fprintf(&b, "| (%s) %s | %d of %d | %s | %s |\n", l, layerNames[l], killed[l], total, pct(killed[l], total), pct(killed[l], total-eq))
+	}
+	return b.String()
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	killed, total, eq := r.scores()
+	cfg := r.Config
+	presets := "minimal"
+	if cfg.Mainnet {
+		presets = "minimal, then mainnet"
+	}
+	b.WriteString("# Mutation programme\n\n")
+	b.WriteString("Written by `make mutation` (`go run ./internal/mutantcheck -programme -out docs/mutation.md`); not edited by hand. ")
+	b.WriteString("`go test ./internal/mutantcheck` checks that every mutant still applies to the spec code and compiles, and that the mutant list at the end of this page is the one in the code.\n\n")
+
+	b.WriteString("## How it works\n\n")
+	fmt.Fprintf(&b, "- %d mutants of package `spec` (listed at the end): comparison flips, off-by-one constants and slices, wrong denominators, wrong epochs, "+
+		"missing filters, wrong indices, dropped state writes, across rewards and penalties, justification and finalization, registry updates, slashings, "+
+		"block operations, shuffling and committees, final updates and the model's caches. Each is a list of edits, each edit a snippet that must occur exactly once "+
+		"in a named function (`internal/mutantcheck/mutants.go`): a mutant follows its function when code moves, and a test names it when the snippet no longer matches.\n", total)
+	b.WriteString("- Each mutant is applied with `go build -overlay` (the working tree is not touched) and built once, into a binary of `internal/mutantcheck`, which is then run one layer at a time. The layers are cumulative and run in order; the first that kills the mutant is its layer:\n")
+	fmt.Fprintf(&b, "  - **(a) vectors**: the official v0.12.3 vectors of the runners that execute spec functions (%s; the SSZ and BLS runners test encodings and the signature library, which no mutant touches), presets %s, as `beaconcheck spectest` runs them. Killed when any case fails.\n",
+		strings.Join(transitionRunners, ", "), presets)
+	b.WriteString("  - **(b) vectors + contracts**: the same cases in checked mode (`spectest --checked`): every spec function evaluates its contract. Killed when any case fails or any contract clause is breached.\n")
+	fmt.Fprintf(&b, "  - **(c) + properties**: the %d properties of the registry (package `properties`, as `beaconcheck props --checked` runs them), each for at most %d runs (fewer when its quick-pass count is smaller) from seed %d, in checked mode. "+
+		"Killed when a property's outcome is not the expected one: one that holds fails, or one that must fail (the committee-size bug, the broken fixes) no longer does, or errors.\n",
+		len(properties.All()), cfg.Runs, cfg.Seed)
+	b.WriteString("  - A run that crashes, or takes more than ten times the control's time for the same step (at least five minutes), counts as a kill: the vectors or properties would not have passed.\n")
+	fmt.Fprintf(&b, "- **The control**: the model without a fault is built and run through every layer first, and must survive all of them, or the programme stops without a report. It survived: %d vector cases in (a) and (b) and %d property runs in (c) passed.\n",
+		r.Control.controlRuns("a")+r.Control.controlRuns("b"), r.Control.controlRuns("c"))
+	fmt.Fprintf(&b, "- %d mutants run at a time, each run with GOMAXPROCS = cores / %d; the report depends on no timing (except a hang's limit).\n\n", cfg.Jobs, cfg.Jobs)
+
+	b.WriteString("## Scores\n\n")
+	b.WriteString(r.scoresText())
+	fmt.Fprintf(&b, "\n%d mutants are argued equivalent (no reachable state tells them from the spec; see Survivors). ", eq)
+	fmt.Fprintf(&b, "Contracts kill %d mutants the vectors miss; the property suites kill %d more. %d survive.\n\n", killed["b"]-killed["a"], killed["c"]-killed["b"], total-killed["c"])
+
+	b.WriteString("By area:\n\n| area | mutants | (a) vectors | (b) + contracts | (c) + properties | survived |\n|---|---|---|---|---|---|\n")
+	type row struct{ n, a, b, c, s int }
+	rows := map[string]*row{}
+	var areas []string
+	for _, o := range r.Results {
+		ar := o.Mutant.Area
+		if rows[ar] == nil {
+			rows[ar] = &row{}
+			areas = append(areas, ar)
+		}
+		x := rows[ar]
+		x.n++
+		switch o.Layer {
+		case "a":
+			x.a++
+		case "b":
+			x.b++
+		case "c":
+			x.c++
+		default:
+			x.s++
+		}
+	}
+	for _, ar := range areas {
+		x := rows[ar]
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", ar, x.n, x.a, x.b, x.c, x.s)
+	}
+
+	b.WriteString("\n## Results\n\nThe layer that killed each mutant first and the first failure it saw (cases in name order; in checked mode a contract violation is named in preference to a failed case).\n\n")
+	b.WriteString("| mutant | killed at | first failure |\n|---|---|---|\n")
+	for _, o := range r.Results {
+		where, what := "**survived**", ""
+		if o.Layer != "" {
+			where = fmt.Sprintf("(%s) %s", o.Layer, o.Step)
+			what = fmt.Sprintf("%s: %s", o.Verdict.By, o.Verdict.Detail)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", o.Mutant.ID, where, mdCell(what))
+	}
+
+	b.WriteString("\n## Survivors\n\n")
+	var surv []outcome
+	for _, o := range r.Results {
+		if o.Layer == "" {
+			surv = append(surv, o)
+		}
+	}
+	if len(surv) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, o := range surv {
+		mu := o.Mutant
+		switch {
+		case mu.Equivalent != "":
+			fmt.Fprintf(&b, "- `%s` (%s). **Equivalent**: %s.\n", mu.ID, mu.Desc, mu.Equivalent)
+		case mu.Reach != "":
+			fmt.Fprintf(&b, "- `%s` (%s). **Out of reach** of the vectors, contracts and properties run here; exposed by %s.\n", mu.ID, mu.Desc, mu.Reach)
+		default:
+			fmt.Fprintf(&b, "- `%s` (%s). **Unexplained**: no argument of equivalence or reach is recorded for it yet.\n", mu.ID, mu.Desc)
+		}
+	}
+	var wrong []string
+	for _, o := range r.Results {
+		if o.Layer != "" && o.Mutant.Equivalent != "" {
+			wrong = append(wrong, "`"+o.Mutant.ID+"`")
+		}
+	}
+	if len(wrong) > 0 {
+		fmt.Fprintf(&b, "\nArgued equivalent but killed, so the argument is wrong: %s.\n", strings.Join(wrong, ", "))
+	}
+
+	b.WriteString("\n## Mutants\n\n")
+	b.WriteString(listBegin + "\n")
+	b.WriteString(mutantList())
+	b.WriteString(listEnd + "\n")
+	return b.String()
+}
+
+// controlRuns is the number of cases or property runs the control passed in one layer.
+func (o *outcome) controlRuns(layer string) int {
+	if o.stepRuns == nil {
+		return 0
+	}
+	return o.stepRuns[layer]
+}
+
+// mutantList is the table of mutants, in list order.
+func mutantList() string {
+	var b strings.Builder
+	b.WriteString("| mutant | area | kind | function | fault |\n|---|---|---|---|---|\n")
+	for _, mu := range Mutants {
+		var fns []string
+		seen := map[string]bool{}
+		for _, e := range mu.Edits {
+			if !seen[e.Func] {
+				seen[e.Func] = true
+				fns = append(fns, "`"+e.Func+"`")
+			}
+		}
+		sort.Strings(fns)
+		desc := mu.Desc
+		if mu.Equivalent != "" {
+			desc += " (argued equivalent)"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", mu.ID, mu.Area, mu.Kind, strings.Join(fns, ", "), mdCell(desc))
+	}
+	return b.String()
+}
+
+// listSection returns the mutant list section of a report's text.
+func listSection(text string) (string, bool) {
+	_, rest, ok := strings.Cut(text, listBegin+"\n")
+	if !ok {
+		return "", false
+	}
+	list, _, ok := strings.Cut(rest, listEnd)
+	return list, ok
+}
+
+// relistReport rewrites only the mutant list of a report: after a mutant is re-anchored
+// to moved code its row may name a new function, which needs no new run.
+func relistReport(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text := string(b)
+	old, ok := listSection(text)
+	if !ok {
+		return fmt.Errorf("%s has no mutant list section", path)
+	}
+	text = strings.Replace(text, listBegin+"\n"+old+listEnd, listBegin+"\n"+mutantList()+listEnd, 1)
+	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+func mdCell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
