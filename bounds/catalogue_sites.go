@@ -596,7 +596,7 @@ var catalogue = []Site{
 		ID: "decrease_balance_difference", Section: "Beacon state mutators", SpecFunc: "decrease_balance",
 		GoFunc: "decreaseBalance", File: "spec/mutators.go",
 		Expr: "state.balances[index] - delta", Kind: Underflow, Quantities: []string{qBalance},
-		Label: "state.Balances[index] -= delta", LabelKind: LabelCode, Status: CannotFail,
+		Label: "state.SetBalance(index, state.Balances[index]-delta)", LabelKind: LabelCode, Status: CannotFail,
 		Invariant: "evaluated only when delta <= state.balances[index] (the spec's underflow protection)",
 	},
 	{
@@ -633,7 +633,7 @@ var catalogue = []Site{
 		ID: "slash_validator_validator_read", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
 		Expr: "state.validators[slashed_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "&state.Validators[slashedIndex]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Label: "state.validatorForWrite(slashedIndex)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Invariant: "initiate_validator_exit has just read the same index",
 	},
 	{
@@ -778,7 +778,7 @@ var catalogue = []Site{
 		ID: "process_slot_block_roots_write", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
 		GoFunc: "Model.ProcessSlot", File: "spec/transition.go",
 		Expr: "state.block_roots[state.slot % SLOTS_PER_HISTORICAL_ROOT]", Kind: IndexOutOfRange, Quantities: []string{qSlot},
-		Label: "state.BlockRoots[i] = previousBlockRoot", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Label: "state.SetBlockRoot(i, previousBlockRoot)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
@@ -1055,7 +1055,7 @@ var catalogue = []Site{
 		ID: "process_registry_updates_queue_reads", Section: "Registry updates", SpecFunc: "process_registry_updates",
 		GoFunc: "Model.ProcessRegistryUpdates", File: "spec/registry.go",
 		Expr: "state.validators[index] for index in activation_queue", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "state.Validators[index].ActivationEpoch = activation", LabelKind: LabelCode, Status: CannotFail,
+		Label: "state.validatorForWrite(index).ActivationEpoch = activation", LabelKind: LabelCode, Status: CannotFail,
 		Invariant: "the queue holds indices from enumerate(state.validators)",
 	},
 
@@ -1287,14 +1287,14 @@ var catalogue = []Site{
 		ID: "process_randao_mix_write", Section: "RANDAO", SpecFunc: "process_randao",
 		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
 		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
-		Label: "state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Label: "state.SetRandaoMix(uint64(epoch)%m.EpochsPerHistoricalVector", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Invariant: invVector + " (get_randao_mix has just read the same entry)",
 	},
 	{
 		ID: "process_randao_modulo", Section: "RANDAO", SpecFunc: "process_randao",
 		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
 		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
-		Label: "state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector]", LabelKind: LabelCode, Status: CannotFail,
+		Label: "state.SetRandaoMix(uint64(epoch)%m.EpochsPerHistoricalVector", LabelKind: LabelCode, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
@@ -1446,7 +1446,7 @@ var catalogue = []Site{
 		ID: "process_deposit_balances_append", Section: "Deposits", SpecFunc: "process_deposit",
 		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
 		Expr: "state.balances.append(amount)", Kind: ListAppendBeyondLimit, Quantities: []string{qRegistry, qDeposits},
-		Label: "state.Balances = append(state.Balances, amount)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Label: "state.AppendValidator(validator, amount)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
 		Threshold: length("validators", "balances in the registry, after the append", "len(state.balances)", registryLimit).
 			reach(maxDeposits, "every balance comes from a deposit [deposit_contract]"),
 		Invariant: "balances has as many entries as validators, whose append has just passed [vector_lengths] [deposit_contract]",

@@ -17,6 +17,8 @@ type Result struct {
 	Final   *spec.BeaconState
 	// PostChecked is set when the vector has a post-state and the final state equals it.
 	PostChecked bool
+	// PeakHeap is the largest heap (bytes of heap objects) seen after a block.
+	PeakHeap uint64
 }
 
 // BlocksPerSecond is the replay's speed in blocks.
@@ -79,58 +81,30 @@ func (e *PostError) Error() string {
 // Replay applies the vector's blocks to its pre-state with m.StateTransition, validating
 // each (signature and state root), and compares the final state with post when there is
 // one. m's settings decide how: signature verification, batching, checked mode, a tracer.
-// progress, when set, is called after each block. Nothing of the vector is modified.
+// progress, when set, is called after each block. Nothing of the vector is modified. The
+// state being replayed has a hash cache (spec.BeaconState.EnableHashCache): each root costs
+// the paths the block wrote.
 //
 // The first block that does not apply stops the replay with a *BlockError; a final state
 // that differs from post is a *PostError listing the differences (ssz.Diff, at most
-// maxDiff elements per list, 0 for all).
+// maxDiff elements per list, 0 for all). ReplayDir does the same from a directory, a block
+// at a time.
 func Replay(m *spec.Model, v *Vector, maxDiff int, progress func(done, total int)) (*Result, error) {
-	state := v.Pre.Copy()
-	res := &Result{}
-	start := time.Now()
-	for i, b := range v.Blocks {
-		if err := m.StateTransition(state, b, true); err != nil {
-			res.Elapsed = time.Since(start)
-			// state_transition is atomic: state is still the state before the block.
-			return res, v.blockError(m.Config, i, state, err, maxDiff)
+	next := func(i int) (*spec.SignedBeaconBlock, string, error) {
+		file := ""
+		if i < len(v.Files) {
+			file = v.Files[i]
 		}
-		res.Blocks++
-		if progress != nil {
-			progress(i+1, len(v.Blocks))
-		}
+		return v.Blocks[i], file, nil
 	}
-	res.Elapsed = time.Since(start)
-	res.Slots = uint64(state.Slot - v.Pre.Slot)
-	res.Final = state
-	if v.Post == nil {
-		return res, nil
-	}
-	root, err := spec.HashTreeRoot(m.Config, state)
-	if err != nil {
-		return res, err
-	}
-	postRoot, err := spec.HashTreeRoot(m.Config, v.Post)
-	if err != nil {
-		return res, err
-	}
-	if root == postRoot {
-		res.PostChecked = true
-		return res, nil
-	}
-	diff, err := ssz.Diff(m.Config, state, v.Post, ssz.DiffOptions{MaxElems: maxDiff})
-	if err != nil {
-		return res, err
-	}
-	return res, &PostError{Root: root, PostRoot: postRoot, Diff: diff}
+	post := func() (*spec.BeaconState, error) { return v.Post, nil }
+	return replay(m, v.Pre, len(v.Blocks), next, post, maxDiff, progress)
 }
 
-// blockError describes block i's failure on the state before it.
-func (v *Vector) blockError(cfg *spec.Config, i int, before *spec.BeaconState, err error, maxDiff int) error {
-	b := v.Blocks[i]
-	e := &BlockError{Index: i, Slot: b.Message.Slot, Err: err}
-	if i < len(v.Files) {
-		e.File = v.Files[i]
-	}
+// blockError describes block i's failure on the state before it; post is the vector's
+// post-state when block i is the last, else nil.
+func blockError(cfg *spec.Config, i int, file string, b *spec.SignedBeaconBlock, before, post *spec.BeaconState, err error, maxDiff int) error {
+	e := &BlockError{Index: i, File: file, Slot: b.Message.Slot, Err: err}
 	var ae *spec.AssertError
 	if !errors.As(err, &ae) || ae.Check != spec.CheckStateRoot {
 		return e
@@ -148,8 +122,8 @@ func (v *Vector) blockError(cfg *spec.Config, i int, before *spec.BeaconState, e
 		return e
 	}
 	e.StateRoot = &RootMismatch{Block: b.Message.StateRoot, Computed: root}
-	if v.Post != nil && i == len(v.Blocks)-1 {
-		if diff, derr := ssz.Diff(cfg, computed, v.Post, ssz.DiffOptions{MaxElems: maxDiff}); derr == nil {
+	if post != nil {
+		if diff, derr := ssz.Diff(cfg, computed, post, ssz.DiffOptions{MaxElems: maxDiff}); derr == nil {
 			e.PostCompared, e.PostDiff = true, diff
 		}
 	}

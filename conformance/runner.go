@@ -43,6 +43,10 @@ type Options struct {
 	// Checked runs the state-transition runners in checked mode: every spec function's
 	// contract is evaluated on every call, and a breach fails the case.
 	Checked bool
+	// HashCache gives every pre-state of the state-transition runners a hash cache
+	// (spec.BeaconState.EnableHashCache): the roots the transition reads come from the
+	// cache; the comparison with the post state is from scratch.
+	HashCache bool
 }
 
 // Result is the outcome of one suite line: preset/fork/runner/handler.
@@ -95,8 +99,9 @@ type Case struct {
 	Config                               *spec.Config
 	Rules                                spec.Rules // the run's rules (for the general runners too)
 
-	run    handlerFunc
-	checks *spec.Checks // non-nil in checked mode
+	run       handlerFunc
+	checks    *spec.Checks // non-nil in checked mode
+	hashCache bool         // pre-states get a hash cache
 }
 
 // handlerFunc runs one case; nil means passed.
@@ -243,7 +248,7 @@ func Run(opts Options) (*Report, error) {
 						for _, cn := range names {
 							rel := filepath.Join(preset, fork, rn, hn, sn, cn)
 							c := &Case{Preset: preset, Runner: rn, Handler: hn, Suite: sn, Name: cn,
-								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, Rules: rules, checks: rep.Checks}
+								Dir: filepath.Join(root, rel), Rel: rel, Config: cfg, Rules: rules, checks: rep.Checks, hashCache: opts.HashCache}
 							if herr != nil {
 								res.Failed++
 								res.Failures = append(res.Failures, Failure{Case: rel, Err: herr})

@@ -121,6 +121,9 @@ func (c *Case) readObject(base string, obj ssz.Object) error {
 	if err := spec.Unmarshal(c.Config, data, obj); err != nil {
 		return fmt.Errorf("%s: %v", base, err)
 	}
+	if s, ok := obj.(*spec.BeaconState); ok && c.hashCache && base == "pre" {
+		s.EnableHashCache()
+	}
 	return nil
 }
 

@@ -90,7 +90,7 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 		if uint64(len(state.CurrentEpochAttestations)) >= limit {
 			return &IndexError{List: "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.CurrentEpochAttestations)), Len: len(state.CurrentEpochAttestations)}
 		}
-		state.CurrentEpochAttestations = append(state.CurrentEpochAttestations, pending)
+		state.AppendPendingAttestation(true, pending)
 	} else {
 		if data.Source != state.PreviousJustifiedCheckpoint {
 			return assertf(fn, CheckSourcePrevious, "source %d/%x, previous justified %d/%x", data.Source.Epoch, data.Source.Root, state.PreviousJustifiedCheckpoint.Epoch, state.PreviousJustifiedCheckpoint.Root)
@@ -98,7 +98,7 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 		if uint64(len(state.PreviousEpochAttestations)) >= limit {
 			return &IndexError{List: "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.PreviousEpochAttestations)), Len: len(state.PreviousEpochAttestations)}
 		}
-		state.PreviousEpochAttestations = append(state.PreviousEpochAttestations, pending)
+		state.AppendPendingAttestation(false, pending)
 	}
 	// Verify signature
 	indexed, err := m.GetIndexedAttestation(state, attestation)

@@ -145,7 +145,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	state.RandaoMixes[uint64(epoch)%m.EpochsPerHistoricalVector] = m.Xor(current, m.Hash(body.RandaoReveal[:]))
+	state.SetRandaoMix(uint64(epoch)%m.EpochsPerHistoricalVector, m.Xor(current, m.Hash(body.RandaoReveal[:])))
 	return nil
 }
 
@@ -172,7 +172,7 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 	if uint64(len(state.Eth1DataVotes)) >= limit {
 		return &IndexError{List: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", Index: uint64(len(state.Eth1DataVotes)), Len: len(state.Eth1DataVotes)}
 	}
-	state.Eth1DataVotes = append(state.Eth1DataVotes, body.Eth1Data)
+	state.AppendEth1DataVote(body.Eth1Data)
 	var count uint64
 	for _, v := range state.Eth1DataVotes {
 		if v == body.Eth1Data {

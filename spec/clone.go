@@ -2,9 +2,20 @@ package spec
 
 import "slices"
 
-// Copy returns a deep copy of the state: no slice is shared with s.
+// Copy returns a deep copy of the state: no slice is shared with s. A hash cache is
+// cloned with it (its trees are about twice the size of the hashed fields).
 func (s *BeaconState) Copy() *BeaconState {
+	c := s.copyBare()
+	if h := s.hashCache(); h != nil {
+		c.Extra = &StateExtra{hash: h.Clone()}
+	}
+	return c
+}
+
+// copyBare is Copy without the hash cache: for snapshots that are only read.
+func (s *BeaconState) copyBare() *BeaconState {
 	c := *s
+	c.Extra = nil
 	c.BlockRoots = slices.Clone(s.BlockRoots)
 	c.StateRoots = slices.Clone(s.StateRoots)
 	c.HistoricalRoots = slices.Clone(s.HistoricalRoots)
@@ -31,16 +42,37 @@ func copyPending(in []PendingAttestation) []PendingAttestation {
 	return out
 }
 
-// atomically applies fn to a copy of state and, only if fn succeeds, makes state the
-// result: an invalid transition leaves the caller's state exactly as it was.
-func (m *Model) atomically(state *BeaconState, fn func(work *BeaconState) error) error {
-	work := state.Copy()
-	m.ResetCaches()
-	err := fn(work)
-	m.ResetCaches()
-	if err != nil {
-		return err
+// atomically applies fn to state and, when fn fails, undoes what it wrote: an invalid
+// transition leaves the caller's state exactly as it was (its hash cache holds the same
+// root). The writes are journaled (writes.go), not preceded by a copy of the state. Inside
+// another atomically on the same state, fn works on a copy instead.
+func (m *Model) atomically(state *BeaconState, fn func(work *BeaconState) error) (err error) {
+	if state.jrnl() != nil {
+		work := state.Copy()
+		m.ResetCaches()
+		err := fn(work)
+		m.ResetCaches()
+		if err != nil {
+			return err
+		}
+		j := state.jrnl()
+		*state = *work
+		state.setExtra(state.hashCache(), j)
+		return nil
 	}
-	*state = *work
-	return nil
+	j := newJournal(state)
+	state.setExtra(state.hashCache(), j)
+	m.ResetCaches()
+	defer func() {
+		m.ResetCaches()
+		state.setExtra(state.hashCache(), nil)
+		if r := recover(); r != nil {
+			j.rollback(state)
+			panic(r)
+		}
+		if err != nil {
+			j.rollback(state)
+		}
+	}()
+	return fn(state)
 }

@@ -326,6 +326,17 @@ type BeaconState struct {
 	PreviousJustifiedCheckpoint Checkpoint          // previous epoch snapshot
 	CurrentJustifiedCheckpoint  Checkpoint
 	FinalizedCheckpoint         Checkpoint
+
+	// Extra is not part of the container: what the state keeps beside its fields, the
+	// Merkle trees of its hash cache (EnableHashCache) and the journal of an atomic
+	// transition in progress (writes.go). It is nil when neither is in use.
+	Extra *StateExtra
+}
+
+// StateExtra is what a BeaconState keeps beside its fields; its contents are the model's.
+type StateExtra struct {
+	hash    *ssz.HashCache
+	journal *journal
 }
 
 func (s *BeaconState) DefineSSZ(c ssz.Codec) {

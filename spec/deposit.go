@@ -104,8 +104,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 	if err != nil {
 		return err
 	}
-	state.Validators = append(state.Validators, validator)
-	state.Balances = append(state.Balances, amount)
+	state.AppendValidator(validator, amount)
 	return nil // the new validator is inactive: no cached entry depends on it
 }
 

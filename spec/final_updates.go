@@ -88,7 +88,7 @@ func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
 	}
 	// Reset eth1 data votes
 	if nextEpoch%m.EpochsPerEth1VotingPeriod == 0 {
-		state.Eth1DataVotes = []Eth1Data{}
+		state.ResetEth1DataVotes()
 	}
 	return nil
 }
@@ -167,10 +167,10 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 		if k.Add(balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
 			k.Add(uint64(validator.EffectiveBalance), upwardThreshold) < balance {
 			eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))
-			if eb != validator.EffectiveBalance {
+			if eb != validator.EffectiveBalance { // else the assignment would change nothing
 				changed = true
+				state.validatorForWrite(ValidatorIndex(index)).EffectiveBalance = eb
 			}
-			validator.EffectiveBalance = eb
 		}
 		if err := k.Err("process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD"); err != nil {
 			if changed {
@@ -223,7 +223,7 @@ func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
 	if i >= uint64(len(state.Slashings)) {
 		return &IndexError{List: "state.slashings", Index: i, Len: len(state.Slashings)}
 	}
-	state.Slashings[i] = 0
+	state.SetSlashing(i, 0)
 	return nil
 }
 
@@ -270,7 +270,7 @@ func (m *Model) ProcessRandaoMixesReset(state *BeaconState) (err error) {
 	if j >= uint64(len(state.RandaoMixes)) {
 		return &IndexError{List: "state.randao_mixes", Index: j, Len: len(state.RandaoMixes)}
 	}
-	state.RandaoMixes[j] = mix
+	state.SetRandaoMix(j, mix)
 	return nil
 }
 
@@ -318,7 +318,7 @@ func (m *Model) ProcessHistoricalRootsUpdate(state *BeaconState) (err error) {
 		if uint64(len(state.HistoricalRoots)) >= m.HistoricalRootsLimit {
 			return &IndexError{List: "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", Index: uint64(len(state.HistoricalRoots)), Len: len(state.HistoricalRoots)}
 		}
-		state.HistoricalRoots = append(state.HistoricalRoots, root)
+		state.AppendHistoricalRoot(root)
 	}
 	return nil
 }
@@ -353,8 +353,7 @@ func (m *Model) ProcessParticipationRecordUpdates(state *BeaconState) (err error
 		})
 	}
 	// Rotate current/previous epoch attestations
-	state.PreviousEpochAttestations = state.CurrentEpochAttestations
-	state.CurrentEpochAttestations = []PendingAttestation{}
+	state.RotateEpochAttestations()
 	return nil
 }
 

@@ -63,7 +63,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	}
 	// Seed RANDAO with Eth1 entropy
 	for i := range state.RandaoMixes {
-		state.RandaoMixes[i] = eth1BlockHash
+		state.SetRandaoMix(uint64(i), eth1BlockHash)
 	}
 	m.ResetCaches()
 	defer m.ResetCaches()
@@ -88,7 +88,7 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	// Process activations
 	activated := uint64(0)
 	for index := range state.Validators {
-		validator := &state.Validators[index]
+		validator := state.validatorForWrite(ValidatorIndex(index))
 		balance := state.Balances[index]
 		validator.EffectiveBalance = min(balance-balance%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)
 		if validator.EffectiveBalance == m.MaxEffectiveBalance && (!m.CapActiveValidators || activated < m.ActiveValidatorCap()) {

@@ -173,6 +173,9 @@ func (m *Model) justificationRules(c *checker, before, after *BeaconState) {
 			return false, Root{}, err
 		}
 		p, err := m.plainParticipation(before, epoch)
+		if err == nil {
+			err = p.targetErr
+		}
 		if err != nil {
 			return false, Root{}, err
 		}

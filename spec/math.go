@@ -179,6 +179,11 @@ func (m *Model) HashTreeRoot(obj ssz.Object) (root Root, err error) {
 		defer m.ensures(hashTreeRootContract, &err, func(c *checker) {
 			_, merr := Marshal(m.Config, obj)
 			c.that("within_type_bounds", merr == nil, "the hashed value does not encode: %v", merr)
+			if s, ok := obj.(*BeaconState); ok && s.hashCache() != nil {
+				scratch, serr := ssz.HashTreeRoot(m.Config, s)
+				c.that("cached_equals_scratch", serr == nil && Root(scratch) == root,
+					"the hash cache gives %x, the state hashed from scratch %x (%v): a write did not go through the writers", root, scratch, serr)
+			}
 		})
 	}
 	return HashTreeRoot(m.Config, obj)
@@ -193,5 +198,6 @@ var hashTreeRootContract = declare(Contract{
 	// its type's bounds has no root: that is an error, not a breach.
 	Post: []Clause{
 		{"within_type_bounds", "the hashed value is within its type's bounds (every list within its limit, every vector at its length), i.e. it re-encodes: the hasher and the encoder agree on what a value of the type is"},
+		{"cached_equals_scratch", "for a state with a hash cache, the cached root equals the root computed from scratch: every write since the last root was marked"},
 	},
 })

@@ -44,7 +44,7 @@ func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 	if err := k.Err("increase_balance: state.balances[index] + delta"); err != nil {
 		return err
 	}
-	state.Balances[index] = Gwei(b)
+	state.SetBalance(index, Gwei(b))
 	return nil
 }
 
@@ -91,9 +91,9 @@ func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
 	if delta > state.Balances[index] {
-		state.Balances[index] = 0
+		state.SetBalance(index, 0)
 	} else {
-		state.Balances[index] -= delta
+		state.SetBalance(index, state.Balances[index]-delta)
 	}
 	return nil
 }
@@ -157,6 +157,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	if err := k.Err("initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"); err != nil {
 		return err
 	}
+	validator = state.validatorForWrite(index)
 	validator.ExitEpoch = exitQueueEpoch
 	validator.WithdrawableEpoch = Epoch(withdrawable)
 	queue.record(exitQueueEpoch)
@@ -210,7 +211,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if err := m.InitiateValidatorExit(state, slashedIndex); err != nil {
 		return err
 	}
-	validator := &state.Validators[slashedIndex] // in range: InitiateValidatorExit read it
+	validator := state.validatorForWrite(slashedIndex) // in range: InitiateValidatorExit read it
 	validator.Slashed = true
 	var k Calc
 	withdrawable := Epoch(k.Add(uint64(epoch), m.EpochsPerSlashingsVector))
@@ -226,7 +227,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if err := k.Err("slash_validator: state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] + effective_balance"); err != nil {
 		return err
 	}
-	state.Slashings[slot] = Gwei(sum)
+	state.SetSlashing(slot, Gwei(sum))
 	if err := m.DecreaseBalance(state, slashedIndex, validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)); err != nil {
 		return err
 	}

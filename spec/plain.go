@@ -3,6 +3,7 @@ package spec
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/bits"
 	"sort"
@@ -145,6 +146,7 @@ type participation struct {
 	sourceBalance, targetBalance, headBalance Gwei
 	headErr                                   error // the head votes could not be computed
 	sourceErr                                 error // nor the source votes (and inclusion delays)
+	targetErr                                 error // nor the target votes
 }
 
 // plainParticipation computes the participation of epoch (the previous or the current).
@@ -159,15 +161,17 @@ func (m *Model) plainParticipation(s *BeaconState, epoch Epoch) (*participation,
 	default:
 		return nil, fmt.Errorf("epoch %d is neither the previous nor the current of %d", epoch, current)
 	}
-	targetRoot, err := m.plainBlockRootAtSlot(s, Slot(uint64(epoch)*m.SlotsPerEpoch))
-	if err != nil {
-		return nil, err
-	}
 	n := len(s.Validators)
 	p := &participation{source: make([]bool, n), target: make([]bool, n), head: make([]bool, n), delay: make([]Slot, n), proposer: make([]ValidatorIndex, n)}
+	// get_matching_target_attestations reads get_block_root(state, epoch) once per
+	// attestation: with none it is never read, and cannot fail.
+	targetRoot, err := m.plainBlockRootAtSlot(s, Slot(uint64(epoch)*m.SlotsPerEpoch))
+	if err != nil && len(pending) > 0 {
+		p.targetErr = err
+	}
 	for k := range pending {
 		a := &pending[k]
-		isTarget := a.Data.Target.Root == targetRoot
+		isTarget := p.targetErr == nil && a.Data.Target.Root == targetRoot
 		indices, err := m.plainAttestingIndices(s, &a.Data, a.AggregationBits)
 		if err != nil {
 			// get_attesting_indices fails on it: an error for the target votes only if it
@@ -262,4 +266,185 @@ func (m *Model) plainExitEpoch(s *BeaconState, skip ValidatorIndex) (Epoch, erro
 		queue++
 	}
 	return queue, nil
+}
+
+// plainArith is uint64 arithmetic that notes the first overflow, underflow or division by
+// zero (the spec's invalid transition) instead of wrapping.
+type plainArith struct{ bad bool }
+
+func (a *plainArith) add(x, y uint64) uint64 {
+	s, c := bits.Add64(x, y, 0)
+	a.bad = a.bad || c != 0
+	return s
+}
+
+func (a *plainArith) sub(x, y uint64) uint64 {
+	d, b := bits.Sub64(x, y, 0)
+	a.bad = a.bad || b != 0
+	return d
+}
+
+func (a *plainArith) mul(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	a.bad = a.bad || hi != 0
+	return lo
+}
+
+func (a *plainArith) div(x, y uint64) uint64 {
+	if y == 0 {
+		a.bad = true
+		return 0
+	}
+	return x / y
+}
+
+// plainIsqrt is integer_squareroot, as the spec writes it.
+func plainIsqrt(n uint64) uint64 {
+	x := n
+	y := x/2 + x%2 // (x + 1) // 2
+	for y < x {
+		x = y
+		y = (x + n/x) / 2
+	}
+	return x
+}
+
+// plainDeltas are the five components of get_attestation_deltas (source, target, head,
+// inclusion delay, inactivity), computed by the plain spec: the spec's formulas for each
+// validator in turn, over the participation of plainParticipation.
+type plainDeltas struct {
+	component [5]Deltas
+	errs      [5]error // a component the spec could not compute (an attestation it cannot read)
+}
+
+const (
+	componentSource = iota
+	componentTarget
+	componentHead
+	componentInclusion
+	componentInactivity
+)
+
+// plainAttestationDeltas computes the components for the state's previous epoch.
+func (m *Model) plainAttestationDeltas(s *BeaconState) (*plainDeltas, error) {
+	n := len(s.Validators)
+	current := m.Config.ComputeEpochAtSlot(s.Slot)
+	previous := current
+	if current > GenesisEpoch {
+		previous = current - 1
+	}
+	total, err := m.plainTotalActiveBalance(s)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.plainParticipation(s, previous)
+	if err != nil {
+		return nil, err
+	}
+	out := &plainDeltas{}
+	out.errs[componentSource] = p.sourceErr
+	out.errs[componentInclusion] = p.sourceErr
+	out.errs[componentTarget] = p.targetErr
+	out.errs[componentHead] = errors.Join(p.targetErr, p.headErr)
+	if s.FinalizedCheckpoint.Epoch > previous {
+		return nil, fmt.Errorf("finality delay underflows: finalized epoch %d after previous epoch %d", s.FinalizedCheckpoint.Epoch, previous)
+	}
+	delay := uint64(previous - s.FinalizedCheckpoint.Epoch)
+	leak := delay > m.MinEpochsToInactivityPenalty
+	if leak {
+		out.errs[componentInactivity] = p.targetErr
+	}
+	sqrt := plainIsqrt(uint64(total))
+	var a plainArith
+	base := func(i int) uint64 {
+		return a.div(a.div(a.mul(uint64(s.Validators[i].EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
+	}
+	for k := range out.component {
+		out.component[k] = Deltas{Rewards: make([]Gwei, n), Penalties: make([]Gwei, n)}
+	}
+	increment := uint64(m.EffectiveBalanceIncrement)
+	votes := []struct {
+		voted   []bool
+		balance Gwei
+	}{{p.source, p.sourceBalance}, {p.target, p.targetBalance}, {p.head, p.headBalance}}
+	for i := range s.Validators {
+		v := &s.Validators[i]
+		eligible := IsActiveValidator(v, previous) || (v.Slashed && uint64(previous)+1 < uint64(v.WithdrawableEpoch))
+		if !eligible {
+			continue
+		}
+		b := base(i)
+		for k, vote := range votes {
+			d := &out.component[k]
+			switch {
+			case !vote.voted[i]:
+				d.Penalties[i] = Gwei(a.add(uint64(d.Penalties[i]), b))
+			case leak:
+				d.Rewards[i] = Gwei(a.add(uint64(d.Rewards[i]), b))
+			default:
+				d.Rewards[i] = Gwei(a.add(uint64(d.Rewards[i]), a.div(a.mul(b, uint64(vote.balance)/increment), uint64(total)/increment)))
+			}
+		}
+		if leak {
+			d := &out.component[componentInactivity]
+			pen := a.sub(a.mul(BaseRewardsPerEpoch, b), b/m.ProposerRewardQuotient)
+			if !p.target[i] {
+				pen = a.add(pen, a.div(a.mul(uint64(v.EffectiveBalance), delay), m.InactivityPenaltyQuotient))
+			}
+			d.Penalties[i] = Gwei(a.add(uint64(d.Penalties[i]), pen))
+		}
+	}
+	incl := &out.component[componentInclusion]
+	for i := range s.Validators {
+		if !p.source[i] {
+			continue
+		}
+		b := base(i)
+		proposerReward := a.div(b, m.ProposerRewardQuotient)
+		if uint64(p.proposer[i]) >= uint64(n) {
+			return nil, fmt.Errorf("proposer index %d of validator %d's attestation is not a validator", p.proposer[i], i)
+		}
+		incl.Rewards[p.proposer[i]] = Gwei(a.add(uint64(incl.Rewards[p.proposer[i]]), proposerReward))
+		incl.Rewards[i] = Gwei(a.add(uint64(incl.Rewards[i]), a.div(a.sub(b, proposerReward), uint64(p.delay[i]))))
+	}
+	if a.bad {
+		return nil, fmt.Errorf("the plain rewards overflow, underflow or divide by zero")
+	}
+	return out, nil
+}
+
+// sum is get_attestation_deltas' sum of the components (rewards of the first four,
+// penalties of source, target, head and inactivity).
+func (d *plainDeltas) sum() (*Deltas, error) {
+	if err := errors.Join(d.errs[:]...); err != nil {
+		return nil, err
+	}
+	n := len(d.component[0].Rewards)
+	out := &Deltas{Rewards: make([]Gwei, n), Penalties: make([]Gwei, n)}
+	var a plainArith
+	for i := 0; i < n; i++ {
+		for k := componentSource; k <= componentInclusion; k++ {
+			out.Rewards[i] = Gwei(a.add(uint64(out.Rewards[i]), uint64(d.component[k].Rewards[i])))
+		}
+		for _, k := range []int{componentSource, componentTarget, componentHead, componentInactivity} {
+			out.Penalties[i] = Gwei(a.add(uint64(out.Penalties[i]), uint64(d.component[k].Penalties[i])))
+		}
+	}
+	if a.bad {
+		return nil, fmt.Errorf("the summed deltas overflow")
+	}
+	return out, nil
+}
+
+// deltasDiffer returns the first validator whose deltas differ, or -1.
+func deltasDiffer(got, want *Deltas) int {
+	if len(got.Rewards) != len(want.Rewards) || len(got.Penalties) != len(want.Penalties) {
+		return 0
+	}
+	for i := range got.Rewards {
+		if got.Rewards[i] != want.Rewards[i] || got.Penalties[i] != want.Penalties[i] {
+			return i
+		}
+	}
+	return -1
 }

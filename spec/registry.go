@@ -49,7 +49,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 			if err := k.Err("process_registry_updates: get_current_epoch(state) + 1"); err != nil {
 				return err
 			}
-			validator.ActivationEligibilityEpoch = Epoch(e)
+			state.validatorForWrite(ValidatorIndex(index)).ActivationEligibilityEpoch = Epoch(e)
 		}
 		if m.IsActiveValidator(validator, currentEpoch) && validator.EffectiveBalance <= m.EjectionBalance {
 			if err := m.InitiateValidatorExit(state, ValidatorIndex(index)); err != nil {
@@ -93,7 +93,7 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 		}
 	}
 	for _, index := range queue {
-		state.Validators[index].ActivationEpoch = activation
+		state.validatorForWrite(index).ActivationEpoch = activation
 	}
 	if len(queue) > 0 {
 		m.activeSetChangesFrom(state, activation)

@@ -348,8 +348,9 @@ func membership(n int, indices []ValidatorIndex) []bool {
 // componentPost evaluates the clauses of get_source_deltas, get_target_deltas and
 // get_head_deltas: the deltas reward only the unslashed attesters of the matching
 // attestations of the previous epoch, and penalise only the others.
-func (m *Model) componentPost(c *checker, state *BeaconState, d *Deltas, matching func(*BeaconState, Epoch) ([]PendingAttestation, error)) {
+func (m *Model) componentPost(c *checker, state *BeaconState, d *Deltas, matching func(*BeaconState, Epoch) ([]PendingAttestation, error), component int) {
 	deltasShape(c, state, d)
+	m.amountsPerSpec(c, state, d, component)
 	n := len(state.Validators)
 	a, err := matching(state, m.GetPreviousEpoch(state))
 	var attesting []ValidatorIndex
@@ -370,6 +371,7 @@ func componentContract(fn, what string) *Contract {
 			{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 			{"rewards_for_matching_attesters", "only unslashed validators attesting in the previous epoch's matching " + what + " attestations are rewarded"},
 			{"penalties_for_the_rest", "none of them is penalised"},
+			{"amounts_per_spec", "each eligible validator's " + what + " reward or penalty is what the spec's formula gives it (base reward, scaled by the attesting share of the total active balance outside a leak), computed per validator by the plain spec (plain.go) from the pending attestations"},
 		},
 	})
 }
@@ -378,7 +380,7 @@ func componentContract(fn, what string) *Contract {
 func (m *Model) GetSourceDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getSourceDeltasContract)
-		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations) })
+		defer m.ensures(getSourceDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingSourceAttestations, componentSource) })
 	}
 	a, err := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -393,7 +395,7 @@ var getSourceDeltasContract = componentContract("get_source_deltas", "source")
 func (m *Model) GetTargetDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getTargetDeltasContract)
-		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations) })
+		defer m.ensures(getTargetDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingTargetAttestations, componentTarget) })
 	}
 	a, err := m.GetMatchingTargetAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -408,7 +410,7 @@ var getTargetDeltasContract = componentContract("get_target_deltas", "target")
 func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
 	if m.hooked() {
 		m.enter(getHeadDeltasContract)
-		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations) })
+		defer m.ensures(getHeadDeltasContract, &err, func(c *checker) { m.componentPost(c, state, d, m.GetMatchingHeadAttestations, componentHead) })
 	}
 	a, err := m.GetMatchingHeadAttestations(state, m.GetPreviousEpoch(state))
 	if err != nil {
@@ -430,6 +432,7 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			deltasShape(c, state, d)
 			n := len(state.Validators)
 			c.that("no_penalties", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "a penalty for inclusion delay")
+			m.amountsPerSpec(c, state, d, componentInclusion)
 			matching, _ := m.GetMatchingSourceAttestations(state, m.GetPreviousEpoch(state)) // succeeded in the body
 			attesting, aerr := m.GetUnslashedAttestingIndices(state, matching)
 			isAttesting := membership(n, attesting)
@@ -514,6 +517,7 @@ var getInclusionDelayDeltasContract = declare(Contract{
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 		{"no_penalties", "every penalty is zero: there is no penalty for inclusion delay"},
+		{"amounts_per_spec", "each validator's reward is what the spec gives: base // PROPOSER_REWARD_QUOTIENT for every unslashed attester whose earliest-included attestation its block carried, and (base - that) // inclusion_delay for its own attestation, computed per validator by the plain spec"},
 		{"rewards_only_attesters_or_proposers", "only unslashed attesters of the previous epoch's matching source attestations and the proposers that included those attestations are rewarded"},
 		{"total_at_most_base_rewards", "the rewards sum to at most the attesters' summed base rewards: each attester's base reward is split between its including proposer (base // PROPOSER_REWARD_QUOTIENT) and itself (the rest, // inclusion_delay)"},
 	},
@@ -528,6 +532,7 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err e
 			deltasShape(c, state, d)
 			n := len(state.Validators)
 			c.that("no_rewards", firstFailing(n, func(i int) bool { return d.Rewards[i] == 0 }) < 0, "a reward for inactivity")
+			m.amountsPerSpec(c, state, d, componentInactivity)
 			leak, _ := m.IsInInactivityLeak(state) // succeeded in the body
 			if !leak {
 				c.that("none_without_leak", firstFailing(n, func(i int) bool { return d.Penalties[i] == 0 }) < 0, "an inactivity penalty outside a leak")
@@ -600,6 +605,7 @@ var getInactivityPenaltyDeltasContract = declare(Contract{
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
 		{"no_rewards", "every reward is zero: inactivity only costs"},
+		{"amounts_per_spec", "each validator's penalty is what the spec gives: in a leak, BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT for every eligible validator, plus effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT for those that missed the target; nothing outside a leak; computed per validator by the plain spec"},
 		{"none_without_leak", "outside an inactivity leak every penalty is zero"},
 		{"only_eligible", "in a leak, only eligible validators are penalised"},
 		{"cancels_optimal_rewards", "in a leak, every eligible validator pays at least BASE_REWARDS_PER_EPOCH * base_reward - proposer_reward, what optimal participation earns, for a neutral balance at best"},
@@ -613,6 +619,7 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error
 		m.enter(getAttestationDeltasContract)
 		defer m.ensures(getAttestationDeltasContract, &err, func(c *checker) {
 			deltasShape(c, state, out)
+			m.amountsPerSpec(c, state, out, -1)
 			var parts [5]*Deltas
 			var perr error
 			for i, f := range []func(*BeaconState) (*Deltas, error){m.GetSourceDeltas, m.GetTargetDeltas, m.GetHeadDeltas, m.GetInclusionDelayDeltas, m.GetInactivityPenaltyDeltas} {
@@ -666,6 +673,7 @@ var getAttestationDeltasContract = declare(Contract{
 	Func: "get_attestation_deltas", Section: "Rewards and penalties",
 	Post: []Clause{
 		{"one_entry_per_validator", "rewards and penalties have len(state.validators) entries"},
+		{"amounts_per_spec", "each validator's reward and penalty are the sums of the five components as the plain spec computes them per validator (plain.go), independently of the component functions"},
 		{"sum_of_components", "each validator's reward is the sum of its source, target, head and inclusion delay rewards, its penalty the sum of its source, target, head and inactivity penalties (the components recomputed)"},
 	},
 })
@@ -694,16 +702,7 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 				c.that("no_rewards_at_genesis", slices.Equal(pre.Balances, state.Balances), "balances changed at the end of GENESIS_EPOCH")
 				return
 			}
-			bad := firstFailing(len(state.Balances), func(i int) bool {
-				want := pre.Balances[i] + d.Rewards[i] // no wrap-around: increase_balance succeeded
-				if d.Penalties[i] < want {
-					want -= d.Penalties[i]
-				} else {
-					want = 0
-				}
-				return state.Balances[i] == want
-			})
-			c.that("balances_applied", bad < 0, "balance %d: %d + reward - penalty became %d", bad, pre.Balances[max(bad, 0)], state.Balances[max(bad, 0)])
+			m.balancesPerSpec(c, pre, state)
 		})
 	}
 	// No rewards are applied at the end of GENESIS_EPOCH because rewards are for work done
@@ -735,6 +734,54 @@ var processRewardsAndPenaltiesContract = declare(Contract{
 	Post: []Clause{
 		{"frame", "nothing but balances changes"},
 		{"no_rewards_at_genesis", "at the end of GENESIS_EPOCH no balance changes: rewards are for work in the previous epoch"},
-		{"balances_applied", "otherwise every balance is max(0, pre + reward - penalty) with get_attestation_deltas' reward and penalty, the reward applied first (increase_balance, then decrease_balance, which floors at zero)"},
+		{"balances_per_spec", "otherwise every balance is max(0, pre + reward - penalty), the reward applied first (increase_balance, then decrease_balance, which floors at zero), with the reward and penalty computed per validator by the plain spec (plain.go) on the state before the call, not taken from the body's get_attestation_deltas"},
 	},
 })
+
+// amountsPerSpec evaluates the "amounts_per_spec" clause of a delta function: its deltas
+// equal the component (or, for -1, the sum) the plain spec computes per validator.
+func (m *Model) amountsPerSpec(c *checker, state *BeaconState, d *Deltas, component int) {
+	plain, err := m.plainAttestationDeltas(state)
+	var want *Deltas
+	if err == nil {
+		if component < 0 {
+			want, err = plain.sum()
+		} else {
+			want, err = &plain.component[component], plain.errs[component]
+		}
+	}
+	bad := -1
+	if err == nil {
+		bad = deltasDiffer(d, want)
+	}
+	at := func(d *Deltas, i int) (Gwei, Gwei) {
+		if d == nil || i < 0 || i >= len(d.Rewards) || i >= len(d.Penalties) {
+			return 0, 0
+		}
+		return d.Rewards[i], d.Penalties[i]
+	}
+	r, p := at(d, bad)
+	wr, wp := at(want, bad)
+	c.that("amounts_per_spec", err == nil && bad < 0, "validator %d: reward %d, penalty %d; the plain spec gives %d, %d (%v)", bad, r, p, wr, wp, err)
+}
+
+// balancesPerSpec evaluates the "balances_per_spec" clause of process_rewards_and_penalties.
+func (m *Model) balancesPerSpec(c *checker, pre, post *BeaconState) {
+	// The deltas from the plain spec, per validator, on the state before the call:
+	// not those the body computed.
+	var want *Deltas
+	plain, perr := m.plainAttestationDeltas(pre)
+	if perr == nil {
+		want, perr = plain.sum()
+	}
+	bad := firstFailing(len(post.Balances), func(i int) bool {
+		if perr != nil {
+			return false
+		}
+		var a plainArith
+		b := a.add(uint64(pre.Balances[i]), uint64(want.Rewards[i]))
+		b = a.sub(b, min(b, uint64(want.Penalties[i]))) // decrease_balance floors at zero
+		return !a.bad && post.Balances[i] == Gwei(b)
+	})
+	c.that("balances_per_spec", perr == nil && bad < 0, "balance %d: %d + reward - penalty (per the plain spec) became %d (%v)", bad, pre.Balances[max(bad, 0)], post.Balances[max(bad, 0)], perr)
+}

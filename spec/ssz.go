@@ -26,7 +26,14 @@ func Unmarshal(cfg *Config, data []byte, obj ssz.Object) error { return ssz.Unma
 
 // HashTreeRoot computes hash_tree_root for a container sized by cfg, without a Model;
 // Model.HashTreeRoot is the spec function, with its contract.
+//
+// A state with a hash cache (EnableHashCache) is hashed through its cache: the same root,
+// with only the written paths hashed again.
 func HashTreeRoot(cfg *Config, obj ssz.Object) (Root, error) {
+	if s, ok := obj.(*BeaconState); ok && s.hashCache() != nil {
+		r, err := ssz.HashTreeRootWith(cfg, s, s.hashCache())
+		return Root(r), err
+	}
 	r, err := ssz.HashTreeRoot(cfg, obj)
 	return Root(r), err
 }

@@ -560,7 +560,7 @@ func watchedChanges(state *BeaconState, watched []watchedEntry) *Changes {
 // compares the state with it in checked mode, and the tracer reports what the call changed
 // by the same comparison.
 func (m *Model) snapshot(state *BeaconState) *BeaconState {
-	before := state.Copy()
+	before := state.copyBare()
 	if m.Tracer != nil {
 		if f := m.traceTopAny(); f != nil {
 			f.state, f.before = state, before

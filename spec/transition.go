@@ -249,7 +249,7 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	if i >= uint64(len(state.StateRoots)) || i >= uint64(len(state.BlockRoots)) {
 		return &IndexError{List: "state.state_roots", Index: i, Len: len(state.StateRoots)}
 	}
-	state.StateRoots[i] = previousStateRoot
+	state.SetStateRoot(i, previousStateRoot)
 	// Cache latest block header state root
 	if state.LatestBlockHeader.StateRoot == (Root{}) {
 		state.LatestBlockHeader.StateRoot = previousStateRoot
@@ -259,7 +259,7 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
-	state.BlockRoots[i] = previousBlockRoot
+	state.SetBlockRoot(i, previousBlockRoot)
 	return nil
 }
 

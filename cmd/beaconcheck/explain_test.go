@@ -55,7 +55,7 @@ func TestExplainNamesTheWritingSteps(t *testing.T) {
 		t.Errorf("balances[5] traced to a decrease, but a full participant is not penalised:\n%s", bal)
 	}
 	mix := section("randao_mixes[2]")
-	for _, want := range []string{"process_block > process_randao()", "process_epoch > process_final_updates()"} {
+	for _, want := range []string{"process_block > process_randao()", "process_epoch > process_final_updates"} {
 		if !strings.Contains(mix, want) {
 			t.Errorf("randao_mixes[2] not traced to %s:\n%s", want, mix)
 		}

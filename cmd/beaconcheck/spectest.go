@@ -45,18 +45,19 @@ Runners: ` + strings.Join(conformance.RunnerNames(), ", ") + `.`,
 			fs.Var(&cf.configs, "config", "config YAML replacing each preset's own (for vectors made with a custom config); repeat for the split format")
 			verbose := fs.BoolP("verbose", "v", false, "list every failed case with its reason (default: the first 5 per line)")
 			checked := fs.Bool("checked", false, "checked mode: evaluate every spec function's contract on every call; a breach fails the case")
+			hashCache := fs.Bool("hash-cache", true, "give each pre-state a hash cache (the roots the transition reads come from it); false: every root from scratch")
 			return func(args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
 				}
-				return runSpectest(stdout, stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked)
+				return runSpectest(stdout, stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked, *hashCache)
 			}
 		},
 	})
 }
 
-func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, cf configFlags, verbose, checked bool) error {
-	opts := conformance.Options{Dir: vectors, Checked: checked}
+func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, cf configFlags, verbose, checked, hashCache bool) error {
+	opts := conformance.Options{Dir: vectors, Checked: checked, HashCache: hashCache}
 	if opts.Dir == "" {
 		dir, err := findVectorsCache()
 		if err != nil {

@@ -173,7 +173,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"increaseBalance", "b := k.Add(uint64(state.Balances[index]), uint64(delta))", "b := k.Add(uint64(state.Balances[index]), 2*uint64(delta))"}}},
 	{ID: "mutators/decrease-without-floor", Area: "rewards", Kind: "missing-filter",
 		Desc:  "decrease_balance subtracts without its floor at zero: a penalty above the balance wraps around",
-		Edits: []Edit{{"decreaseBalance", "	if delta > state.Balances[index] {\n		state.Balances[index] = 0\n	} else {\n		state.Balances[index] -= delta\n	}", "	state.Balances[index] -= delta"}}},
+		Edits: []Edit{{"decreaseBalance", "	if delta > state.Balances[index] {\n		state.SetBalance(index, 0)\n	} else {\n		state.SetBalance(index, state.Balances[index]-delta)\n	}", "	state.SetBalance(index, state.Balances[index]-delta)"}}},
 
 	// Slashings: process_slashings and slash_validator.
 	{ID: "slashings/multiplier-dropped", Area: "slashings", Kind: "wrong-value",
@@ -206,7 +206,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"SlashValidator", "	validator.Slashed = true\n", "\n"}}, Quick: true},
 	{ID: "slash-validator/slashings-not-recorded", Area: "slashings", Kind: "dropped-write",
 		Desc:  "slash_validator: state.slashings is not increased by the effective balance",
-		Edits: []Edit{{"SlashValidator", "	state.Slashings[slot] = Gwei(sum)\n", "	_ = sum\n"}}},
+		Edits: []Edit{{"SlashValidator", "	state.SetSlashing(slot, Gwei(sum))\n", "	_ = sum\n"}}},
 
 	// Operations: attestations, deposits, exits, proposer and attester slashings.
 	{ID: "attestation/min-delay-strict", Area: "operations", Kind: "comparison",
@@ -226,7 +226,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessAttestation", "if data.Source != state.CurrentJustifiedCheckpoint {", "if false {"}}},
 	{ID: "attestation/stored-in-current-list", Area: "operations", Kind: "wrong-epoch",
 		Desc:  "process_attestation: a previous-epoch attestation is appended to current_epoch_attestations",
-		Edits: []Edit{{"ProcessAttestation", "		state.PreviousEpochAttestations = append(state.PreviousEpochAttestations, pending)", "		state.CurrentEpochAttestations = append(state.CurrentEpochAttestations, pending)"}}},
+		Edits: []Edit{{"ProcessAttestation", "		state.AppendPendingAttestation(false, pending)", "		state.AppendPendingAttestation(true, pending)"}}},
 	{ID: "attestation/inclusion-delay-plus-one", Area: "operations", Kind: "off-by-one",
 		Desc:  "process_attestation: the pending attestation's inclusion_delay is state.slot - data.slot + 1",
 		Edits: []Edit{{"ProcessAttestation", "InclusionDelay:  state.Slot - data.Slot,", "InclusionDelay:  state.Slot - data.Slot + 1,"}}},
@@ -325,7 +325,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessFinalUpdates", "i := nextEpoch % m.EpochsPerSlashingsVector", "i := uint64(currentEpoch) % m.EpochsPerSlashingsVector"}}},
 	{ID: "final/randao-mix-not-carried", Area: "final-updates", Kind: "wrong-value",
 		Desc:  "process_final_updates: the next epoch's randao mix is a byte-swapped copy of the current one",
-		Edits: []Edit{{"ProcessFinalUpdates", "	state.RandaoMixes[j] = mix\n", "	state.RandaoMixes[j] = Root{mix[1], mix[0]}\n"}}},
+		Edits: []Edit{{"ProcessFinalUpdates", "	state.SetRandaoMix(j, mix)\n", "	state.SetRandaoMix(j, Root{mix[1], mix[0]})\n"}}},
 	{ID: "final/historical-root-current-epoch", Area: "final-updates", Kind: "wrong-epoch",
 		Desc:  "process_final_updates: the historical batch is appended when the current epoch, not the next, is a multiple of SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH",
 		Edits: []Edit{{"ProcessFinalUpdates", "if nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {", "if uint64(currentEpoch)%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {"}}},
@@ -333,13 +333,13 @@ var Mutants = []Mutant{
 	// Block and slot processing.
 	{ID: "block/randao-not-mixed", Area: "block", Kind: "dropped-write",
 		Desc:  "process_randao: the reveal's hash is not mixed in",
-		Edits: []Edit{{"ProcessRandao", "= m.Xor(current, m.Hash(body.RandaoReveal[:]))", "= current"}}},
+		Edits: []Edit{{"ProcessRandao", ", m.Xor(current, m.Hash(body.RandaoReveal[:])))", ", current)"}}},
 	{ID: "block/eth1-majority-at-half", Area: "block", Kind: "comparison",
 		Desc:  "process_eth1_data: eth1_data adopted when votes * 2 >= EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH instead of >",
 		Edits: []Edit{{"ProcessEth1Data", "if count*2 > limit {", "if count*2 >= limit {"}}},
 	{ID: "block/eth1-vote-not-recorded", Area: "block", Kind: "dropped-write",
 		Desc:  "process_eth1_data: the block's vote is not appended",
-		Edits: []Edit{{"ProcessEth1Data", "	state.Eth1DataVotes = append(state.Eth1DataVotes, body.Eth1Data)\n", "\n"}}},
+		Edits: []Edit{{"ProcessEth1Data", "	state.AppendEth1DataVote(body.Eth1Data)\n", "\n"}}},
 	{ID: "block/slashed-proposer-accepted", Area: "block", Kind: "missing-filter",
 		Desc:  "process_block_header: a slashed proposer's block is accepted",
 		Edits: []Edit{{"ProcessBlockHeader", "if proposer.Slashed {", "if proposer.Slashed && false {"}}},
@@ -348,7 +348,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessBlockHeader", "BodyRoot:      bodyRoot,", "BodyRoot:      Root{bodyRoot[0]},"}}},
 	{ID: "slot/state-root-not-recorded", Area: "block", Kind: "dropped-write",
 		Desc:  "process_slot: state_roots is not written",
-		Edits: []Edit{{"ProcessSlot", "	state.StateRoots[i] = previousStateRoot\n", "\n"}}, Quick: true},
+		Edits: []Edit{{"ProcessSlot", "	state.SetStateRoot(i, previousStateRoot)\n", "\n"}}, Quick: true},
 
 	// The model's caches (no spec counterpart: a stale entry must not change a result).
 	{ID: "cache/exit-queue-churn-not-counted", Area: "cache", Kind: "dropped-write",
