@@ -6,7 +6,7 @@ BIN       := bin/beaconcheck
 FUZZTIME  ?= 30s
 FUZZMINIMIZE ?= 1s
 PROPRUNS  ?= 200
-# make mutation MUTATIONFLAGS=-mainnet=false: the minimal vectors only (about half the time)
+# make mutation MUTATIONFLAGS=-mainnet: the mainnet vectors too (layers a and b; much longer)
 MUTATIONFLAGS ?=
 
 .PHONY: all build test report mutation spec-tests tools vet fmt-check docs-check fuzz bench clean help

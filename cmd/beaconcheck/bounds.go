@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/bounds"
+	"github.com/beaconcheck/beaconcheck/internal/atomicdir"
 )
 
 func init() {
@@ -245,7 +246,7 @@ func runBounds(f *boundsFlags, args []string, stdout, stderr io.Writer) error {
 	}
 	if cw != nil {
 		if err := cw.Flush(); err != nil {
-			return err
+			return atomicdir.NotWritten(f.csv, err)
 		}
 		if err := csvOut.commit(); err != nil {
 			return err
@@ -369,20 +370,20 @@ type atomicFile struct {
 func createAtomic(path string) (*atomicFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return nil, err
+		return nil, atomicdir.NotWritten(path, err)
 	}
 	return &atomicFile{f: f, path: path}, nil
 }
 
 func (a *atomicFile) commit() error {
 	if err := a.f.Close(); err != nil {
-		return err
+		return atomicdir.NotWritten(a.path, err)
 	}
 	if err := os.Chmod(a.f.Name(), 0o644); err != nil {
-		return err
+		return atomicdir.NotWritten(a.path, err)
 	}
 	if err := os.Rename(a.f.Name(), a.path); err != nil {
-		return err
+		return atomicdir.NotWritten(a.path, err)
 	}
 	a.done = true
 	return nil

@@ -129,3 +129,23 @@ func TestChainGenerateInterrupted(t *testing.T) {
 		t.Errorf("the old vector changed: %v", err)
 	}
 }
+
+// An --out (or --csv) that cannot be written is named, with "not written", never the
+// hidden temporary file beside it.
+func TestOutNotWrittenNamesOut(t *testing.T) {
+	dir := writeSmall(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(file, "post.ssz")
+	for _, args := range [][]string{
+		{"transition", "--preset", "minimal", "--pre", filepath.Join(dir, "pre.ssz_snappy"), "--slots", "1", "--out", out},
+		{"bounds", "--preset", "minimal", "--to", "10", "--csv", out},
+	} {
+		res := runArgs(args...)
+		if res.code != 1 || !strings.Contains(res.stderr, out+" not written") || strings.Contains(res.stderr, "/.post.ssz") {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", args[0], res.code, res.stderr, out+" not written")
+		}
+	}
+}

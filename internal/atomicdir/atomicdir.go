@@ -134,3 +134,10 @@ func plain(err error, path string) error {
 	}
 	return err
 }
+
+// NotWritten is the error of a write to path (through a temporary file the caller made)
+// that failed with err: it names path, says it was not written, and keeps of err the
+// operation and the cause, without the temporary file's name.
+func NotWritten(path string, err error) error {
+	return &Error{Dir: path, Err: plain(err, "")}
+}

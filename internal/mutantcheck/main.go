@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 )
 
@@ -29,11 +30,14 @@ func main() {
 		programme = flag.Bool("programme", false, "run the whole programme and write the report")
 		out       = flag.String("out", "", "with -programme: the report to write (e.g. docs/mutation.md); default: stdout")
 		relist    = flag.String("relist", "", "rewrite only the mutant list section of this report")
+		fromlog   = flag.String("fromlog", "", "write the report (-out) of a run stopped early from its progress log, with the same -j, -runs, -seed, -mainnet, -commit")
 		jobs      = flag.Int("j", 2, "with -programme: mutants run at once")
-		mainnet   = flag.Bool("mainnet", true, "with -programme: run the mainnet vectors too (layers a and b)")
+		mainnet   = flag.Bool("mainnet", false, "with -programme: run the mainnet vectors too (layers a and b)")
 		only      = flag.String("only", "", "with -programme: comma-separated mutant IDs (no report file is written)")
+		update    = flag.String("update", "", "with -programme: an earlier report whose layer (a) kills are carried over; the other mutants run again")
+		commit    = flag.String("commit", "", "with -programme: the commit measured (default: git rev-parse --short HEAD)")
 		vectors   = flag.String("vectors", "", "with -programme: the vectors directory (default: .cache/spec-tests/v0.12.3/tests of the module)")
-		runs      = flag.Int("runs", 40, "with -programme: runs per property (at most its quick-pass count)")
+		runs      = flag.Int("runs", 20, "with -programme: runs per property (at most its quick-pass count)")
 		seed      = flag.Int64("seed", 1, "with -programme: seed of the properties' first run")
 	)
 	flag.Parse()
@@ -41,8 +45,19 @@ func main() {
 	switch {
 	case *relist != "":
 		err = relistReport(*relist)
+	case *fromlog != "":
+		var results []outcome
+		if results, err = fromLog(*fromlog); err == nil {
+			rep := report{Config: programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Runs: *runs, Seed: *seed, Commit: *commit}, Results: results, FromLog: true}
+			err = os.WriteFile(*out, []byte(rep.markdown()), 0o644)
+		}
 	case *programme:
-		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out}
+		cfg := programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Vectors: *vectors, Runs: *runs, Seed: *seed, Out: *out, Update: *update, Commit: *commit}
+		if cfg.Commit == "" {
+			if b, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+				cfg.Commit = strings.TrimSpace(string(b))
+			}
+		}
 		if *only != "" {
 			cfg.Only = strings.Split(*only, ",")
 		}

@@ -231,3 +231,48 @@ func TestQuickKill(t *testing.T) {
 		}
 	}
 }
+
+// TestReportListCurrent: the mutant list of docs/mutation.md is the code's. After a
+// mutant is added, removed or re-described, `make mutation` rewrites the report; after a
+// mutant only moved to another function, `go run ./internal/mutantcheck -relist
+// docs/mutation.md` rewrites the list alone.
+func TestReportListCurrent(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "mutation.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, ok := listSection(string(b))
+	if !ok {
+		t.Fatal("docs/mutation.md has no mutant list section")
+	}
+	if list != mutantList() {
+		t.Errorf("the mutant list of docs/mutation.md is not the code's: run make mutation (or -relist after a re-anchoring)")
+	}
+}
+
+// TestResultsRoundTrip: an update (-update) reads back the results a report wrote.
+func TestResultsRoundTrip(t *testing.T) {
+	r := report{Config: programmeConfig{Jobs: 2, Runs: 20, Seed: 1, Commit: "abc1234"}, Results: []outcome{
+		{Mutant: &Mutants[0], Layer: "a", Step: "vectors minimal", Verdict: verdict{Killed: true, By: "vector", Detail: "minimal/x: a | b"}},
+		{Mutant: &Mutants[1], Layer: "b", Step: "contracts minimal", Verdict: verdict{Killed: true, By: "contract", Detail: "postcondition f.c on y"}},
+		{Mutant: &Mutants[2]},
+		{Mutant: &Mutants[3], Layer: "a", Step: "vectors minimal", Carried: true, Verdict: verdict{Killed: true, By: "vector", Detail: "z"}},
+	}}
+	path := filepath.Join(t.TempDir(), "mutation.md")
+	if err := os.WriteFile(path, []byte(r.markdown()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, commit, err := readResults(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if commit != "abc1234" || len(got) != len(r.Results) {
+		t.Fatalf("commit %q, %d results", commit, len(got))
+	}
+	for _, want := range r.Results {
+		g := got[want.Mutant.ID]
+		if g.Layer != want.Layer || g.Step != want.Step || g.Verdict != want.Verdict {
+			t.Errorf("%s: read %+v %+v, wrote %+v %+v", want.Mutant.ID, g.Layer, g.Verdict, want.Layer, want.Verdict)
+		}
+	}
+}

@@ -25,12 +25,17 @@ type programmeConfig struct {
 	Seed    int64    // seed of the properties
 	Only    []string // mutant IDs; nil means all
 	Out     string   // report path; "" prints it
+	Commit  string   // the commit measured, for the report
+	// Update, when set, is an earlier report whose layer (a) kills are carried over; every
+	// other mutant is run again in full.
+	Update string
 }
 
-// transitionRunners are the official runners that execute spec functions. The SSZ and BLS
-// runners (ssz_static, ssz_generic, bls) test encodings and the signature library, which no
-// mutant touches.
-var transitionRunners = []string{"epoch_processing", "finality", "genesis", "operations", "rewards", "sanity", "shuffling"}
+// transitionRunners are the official runners that execute spec functions, in the order
+// they run (a run stops after the first runner with a failure): the quick, narrow ones
+// first. The SSZ and BLS runners (ssz_static, ssz_generic, bls) test encodings and the
+// signature library, which no mutant touches.
+var transitionRunners = []string{"shuffling", "epoch_processing", "operations", "rewards", "genesis", "finality", "sanity"}
 
 // verdict is what a runner (vectorrun, proprun) prints, as one JSON line.
 type verdict struct {
@@ -76,6 +81,8 @@ type outcome struct {
 	Err     error // the programme could not run it
 	Elapsed time.Duration
 	Times   []time.Duration // per step run
+	Carried bool            // carried over from an earlier report (-update)
+	NotRun  bool            // a partial run (-fromlog) did not reach it
 	// stepRuns counts, per layer, the cases or property runs of the steps it survived.
 	stepRuns map[string]int
 }
@@ -268,6 +275,25 @@ func runProgramme(cfg programmeConfig) error {
 	}
 
 	results := make([]outcome, len(selected))
+	var earlier map[string]outcome
+	var earlierCommit string
+	if cfg.Update != "" {
+		if earlier, earlierCommit, err = readResults(cfg.Update); err != nil {
+			return err
+		}
+	}
+	var todo []int
+	for i, mu := range selected {
+		if o, ok := earlier[mu.ID]; ok && o.Layer == "a" {
+			o.Mutant, o.Carried = mu, true
+			results[i] = o
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if cfg.Update != "" {
+		fmt.Fprintf(os.Stderr, "update of %s: %d layer (a) kills carried over, %d mutants to run\n", cfg.Update, len(selected)-len(todo), len(todo))
+	}
 	next := make(chan int)
 	var mu sync.Mutex
 	done := 0
@@ -281,17 +307,17 @@ func runProgramme(cfg programmeConfig) error {
 				mu.Lock()
 				results[i] = o
 				done++
-				fmt.Fprintf(os.Stderr, "[%3d/%d] %-46s %s  %v\n", done, len(selected), selected[i].ID, o.summary(), o.Elapsed.Round(time.Second))
+				fmt.Fprintf(os.Stderr, "[%3d/%d] %-46s %s  %v\n", done, len(todo), selected[i].ID, o.summary(), o.Elapsed.Round(time.Second))
 				mu.Unlock()
 			}
 		}()
 	}
-	for i := range selected {
+	for _, i := range todo {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	fmt.Fprintf(os.Stderr, "programme: %d mutants in %v\n", len(selected), time.Since(started).Round(time.Second))
+	fmt.Fprintf(os.Stderr, "programme: %d mutants run in %v\n", len(todo), time.Since(started).Round(time.Second))
 
 	var failed []string
 	for _, o := range results {
@@ -302,7 +328,7 @@ func runProgramme(cfg programmeConfig) error {
 	if len(failed) > 0 {
 		return fmt.Errorf("mutants the programme could not run:\n%s", strings.Join(failed, "\n"))
 	}
-	rep := report{Config: cfg, Steps: steps, Results: results, Control: control}
+	rep := report{Config: cfg, Steps: steps, Results: results, Control: control, EarlierCommit: earlierCommit}
 	text := rep.markdown()
 	if cfg.Out == "" || cfg.Only != nil {
 		fmt.Print(rep.scoresText())
@@ -351,4 +377,42 @@ func oneLine(s string) string {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+// readResults reads the results table of an earlier report: each mutant's layer, step and
+// first failure, and the commit it was measured at ("" when the report does not say).
+func readResults(path string) (map[string]outcome, string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	text := string(b)
+	commit := ""
+	if _, rest, ok := strings.Cut(text, commitPrefix); ok {
+		commit, _, _ = strings.Cut(rest, "`")
+	}
+	_, table, ok := strings.Cut(text, "| mutant | killed at | first failure |\n|---|---|---|\n")
+	if !ok {
+		return nil, "", fmt.Errorf("%s has no results table", path)
+	}
+	out := map[string]outcome{}
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			break
+		}
+		line = strings.TrimSuffix(strings.TrimPrefix(line, "| `"), " |")
+		id, rest, ok1 := strings.Cut(line, "` | ")
+		where, what, ok2 := strings.Cut(rest, " | ")
+		if !ok1 || !ok2 {
+			return nil, "", fmt.Errorf("%s: unreadable results row %q", path, line)
+		}
+		var o outcome
+		if strings.HasPrefix(where, "(") && len(where) > 4 {
+			o.Layer, o.Step = where[1:2], strings.TrimSuffix(where[4:], " (carried over)")
+			by, detail, _ := strings.Cut(strings.ReplaceAll(what, `\|`, "|"), ": ")
+			o.Verdict = verdict{Killed: true, By: by, Detail: detail}
+		}
+		out[id] = o
+	}
+	return out, commit, nil
 }

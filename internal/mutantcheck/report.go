@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -15,7 +16,14 @@ type report struct {
 	Steps   []step
 	Control outcome
 	Results []outcome
+	// EarlierCommit is the commit of the report an update carried kills over from.
+	EarlierCommit string
+	// FromLog says the report was rebuilt from a run's progress log (-fromlog).
+	FromLog bool
 }
+
+// commitPrefix introduces the measured commit in a report.
+const commitPrefix = "Measured at commit `"
 
 const (
 	listBegin = "<!-- mutant list: generated from internal/mutantcheck/mutants.go; go test ./internal/mutantcheck holds it equal -->"
@@ -26,6 +34,9 @@ const (
 func (r *report) scores() (killed map[string]int, total, equivalent int) {
 	killed = map[string]int{}
 	for _, o := range r.Results {
+		if o.NotRun {
+			continue
+		}
 		total++
 		if o.Mutant.Equivalent != "" {
 			equivalent++
@@ -66,32 +77,60 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	killed, total, eq := r.scores()
 	cfg := r.Config
-	presets := "minimal"
+	presets := "the minimal preset"
 	if cfg.Mainnet {
-		presets = "minimal, then mainnet"
+		presets = "presets minimal, then mainnet"
 	}
 	b.WriteString("# Mutation programme\n\n")
 	b.WriteString("Written by `make mutation` (`go run ./internal/mutantcheck -programme -out docs/mutation.md`); not edited by hand. ")
 	b.WriteString("`go test ./internal/mutantcheck` checks that every mutant still applies to the spec code and compiles, and that the mutant list at the end of this page is the one in the code.\n\n")
+	if cfg.Commit != "" {
+		fmt.Fprintf(&b, "%s%s`.", commitPrefix, cfg.Commit)
+	}
+	if r.FromLog {
+		b.WriteString(" Rendered from the run's progress log (`-fromlog`), which records every mutant's layer and first failure.")
+	}
+	carried := 0
+	for _, o := range r.Results {
+		if o.Carried {
+			carried++
+		}
+	}
+	if carried > 0 {
+		from := "an earlier report"
+		if r.EarlierCommit != "" {
+			from = "the report of commit `" + r.EarlierCommit + "`"
+		}
+		fmt.Fprintf(&b, " This run updates %s: the %d mutants its vectors killed (layer a, the spec run unchecked, which contract clauses do not enter) are carried over from it, marked so below; the other %d were run again through every layer, with the contracts and properties of this commit.", from, carried, len(r.Results)-carried)
+	}
+	if cfg.Commit != "" || carried > 0 || r.FromLog {
+		b.WriteString("\n\n")
+	}
 
 	b.WriteString("## How it works\n\n")
 	fmt.Fprintf(&b, "- %d mutants of package `spec` (listed at the end): comparison flips, off-by-one constants and slices, wrong denominators, wrong epochs, "+
 		"missing filters, wrong indices, dropped state writes, across rewards and penalties, justification and finalization, registry updates, slashings, "+
 		"block operations, shuffling and committees, final updates and the model's caches. Each is a list of edits, each edit a snippet that must occur exactly once "+
-		"in a named function (`internal/mutantcheck/mutants.go`): a mutant follows its function when code moves, and a test names it when the snippet no longer matches.\n", total)
-	b.WriteString("- Each mutant is applied with `go build -overlay` (the working tree is not touched) and built once, into a binary of `internal/mutantcheck`, which is then run one layer at a time. The layers are cumulative and run in order; the first that kills the mutant is its layer:\n")
-	fmt.Fprintf(&b, "  - **(a) vectors**: the official v0.12.3 vectors of the runners that execute spec functions (%s; the SSZ and BLS runners test encodings and the signature library, which no mutant touches), presets %s, as `beaconcheck spectest` runs them. Killed when any case fails.\n",
+		"in a named function (`internal/mutantcheck/mutants.go`): a mutant follows its function when code moves, and a test names it when the snippet no longer matches.\n", len(r.Results))
+	b.WriteString("- Each mutant is applied with `go build -overlay` (the working tree is not touched) and built once into each runner it needs: `internal/mutantcheck/vectorrun` for layers (a) and (b), and `internal/mutantcheck/proprun` for (c), built only for the mutants (a) and (b) miss. The layers are cumulative and run in order; the first that kills the mutant is its layer:\n")
+	fmt.Fprintf(&b, "  - **(a) vectors**: the official v0.12.3 vectors of the runners that execute spec functions (%s, in that order, stopping after the first runner with a failure; the SSZ and BLS runners test encodings and the signature library, which no mutant touches), %s, as `beaconcheck spectest` runs them. Killed when any case fails.\n",
 		strings.Join(transitionRunners, ", "), presets)
 	b.WriteString("  - **(b) vectors + contracts**: the same cases in checked mode (`spectest --checked`): every spec function evaluates its contract. Killed when any case fails or any contract clause is breached.\n")
 	fmt.Fprintf(&b, "  - **(c) + properties**: the %d properties of the registry (package `properties`, as `beaconcheck props --checked` runs them), each for at most %d runs (fewer when its quick-pass count is smaller) from seed %d, in checked mode. "+
 		"Killed when a property's outcome is not the expected one: one that holds fails, or one that must fail (the committee-size bug, the broken fixes) no longer does, or errors.\n",
 		len(properties.All()), cfg.Runs, cfg.Seed)
 	b.WriteString("  - A run that crashes, or takes more than ten times the control's time for the same step (at least five minutes), counts as a kill: the vectors or properties would not have passed.\n")
-	fmt.Fprintf(&b, "- **The control**: the model without a fault is built and run through every layer first, and must survive all of them, or the programme stops without a report. It survived: %d vector cases in (a) and (b) and %d property runs in (c) passed.\n",
-		r.Control.controlRuns("a")+r.Control.controlRuns("b"), r.Control.controlRuns("c"))
+	if cases, props := r.Control.controlRuns("a")+r.Control.controlRuns("b"), r.Control.controlRuns("c"); cases > 0 {
+		fmt.Fprintf(&b, "- **The control**: the model without a fault is built and run through every layer first, and must survive all of them, or the programme stops without a report. It survived: %d vector cases in (a) and (b) and %d property runs in (c) passed.\n", cases, props)
+	} else {
+		b.WriteString("- **The control**: the model without a fault is built and run through every layer first, and must survive all of them, or the programme stops without a report. It survived every layer.\n")
+	}
 	fmt.Fprintf(&b, "- %d mutants run at a time, each run with GOMAXPROCS = cores / %d; the report depends on no timing (except a hang's limit).\n\n", cfg.Jobs, cfg.Jobs)
 
 	b.WriteString("## Scores\n\n")
+	if notRun := len(r.Results) - total; notRun > 0 {
+		fmt.Fprintf(&b, "**Partial**: %d of the %d mutants had been measured when this report was rendered from the run's log; the scores are over those %d, and the %d others are marked not run below.\n\n", total, len(r.Results), total, notRun)
+	}
 	b.WriteString(r.scoresText())
 	fmt.Fprintf(&b, "\n%d mutants are argued equivalent (no reachable state tells them from the spec; see Survivors). ", eq)
 	fmt.Fprintf(&b, "Contracts kill %d mutants the vectors miss; the property suites kill %d more. %d survive.\n\n", killed["b"]-killed["a"], killed["c"]-killed["b"], total-killed["c"])
@@ -101,6 +140,9 @@ func (r *report) markdown() string {
 	rows := map[string]*row{}
 	var areas []string
 	for _, o := range r.Results {
+		if o.NotRun {
+			continue
+		}
 		ar := o.Mutant.Area
 		if rows[ar] == nil {
 			rows[ar] = &row{}
@@ -132,13 +174,19 @@ func (r *report) markdown() string {
 			where = fmt.Sprintf("(%s) %s", o.Layer, o.Step)
 			what = fmt.Sprintf("%s: %s", o.Verdict.By, o.Verdict.Detail)
 		}
+		if o.Carried {
+			where += " (carried over)"
+		}
+		if o.NotRun {
+			where = "not run"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", o.Mutant.ID, where, mdCell(what))
 	}
 
 	b.WriteString("\n## Survivors\n\n")
 	var surv []outcome
 	for _, o := range r.Results {
-		if o.Layer == "" {
+		if o.Layer == "" && !o.NotRun {
 			surv = append(surv, o)
 		}
 	}
@@ -232,4 +280,55 @@ func relistReport(path string) error {
 
 func mdCell(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
+
+// fromLog rebuilds the outcomes of a programme run from its progress log (the lines
+// "[ n/N] id  killed (l) step by by: detail  time" or "SURVIVED"), for a run stopped before
+// it wrote its report: the mutants the log does not mention are not run.
+func fromLog(path string) ([]outcome, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !regexp.MustCompile(`(?m)^control: properties +survived`).Match(b) {
+		return nil, fmt.Errorf("%s: the control did not survive every layer", path)
+	}
+	seen := map[string]outcome{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "[") {
+			continue
+		}
+		_, rest, ok := strings.Cut(line, "] ")
+		if !ok {
+			continue
+		}
+		rest = strings.TrimLeft(rest, " ")
+		id, rest, _ := strings.Cut(rest, " ")
+		rest = strings.TrimLeft(rest, " ")
+		if i := strings.LastIndex(rest, "  "); i >= 0 {
+			rest = rest[:i]
+		}
+		var o outcome
+		switch {
+		case rest == "SURVIVED":
+		case strings.HasPrefix(rest, "killed ("):
+			o.Layer = rest[len("killed (") : len("killed (")+1]
+			step, tail, ok1 := strings.Cut(rest[len("killed (a) "):], " by ")
+			by, detail, ok2 := strings.Cut(tail, ": ")
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("%s: unreadable line %q", path, line)
+			}
+			o.Step, o.Verdict = step, verdict{Killed: true, By: by, Detail: detail}
+		default:
+			return nil, fmt.Errorf("%s: mutant %s did not run: %s", path, id, rest)
+		}
+		seen[id] = o
+	}
+	var out []outcome
+	for i := range Mutants {
+		o, ok := seen[Mutants[i].ID]
+		o.Mutant, o.NotRun = &Mutants[i], !ok
+		out = append(out, o)
+	}
+	return out, nil
 }

@@ -48,38 +48,45 @@ func main() {
 	}
 }
 
-// run runs the transition vectors of one preset. The first failure in case order is
-// reported; in checked mode the first contract violation is preferred, so the report says
-// when a contract did the killing.
+// run runs the transition vectors of one preset, one runner at a time in the order given,
+// and stops after the first runner with a failed case: a mutant is killed by any failure,
+// and most are killed by the first runners. The first failure of that runner in case order
+// is reported; in checked mode its first contract violation is preferred, so the report
+// says when a contract did the killing.
 func run(preset, vectors string, runners []string, workers int, checked bool) (verdict, error) {
 	if vectors == "" {
 		return verdict{}, errors.New("no vectors directory")
 	}
-	rep, err := conformance.Run(conformance.Options{
-		Dir: vectors, Presets: []string{preset}, Runners: runners, Checked: checked, Workers: workers,
-	})
-	if err != nil {
-		return verdict{}, err
-	}
-	passed, failed, _ := rep.Totals()
-	v := verdict{Runs: passed + failed}
-	var first, firstViolation string
-	for _, res := range rep.Results { // sorted by name, failures by case
-		for _, f := range res.Failures {
-			var cv *spec.ContractViolation
-			if checked && firstViolation == "" && errors.As(f.Err, &cv) {
-				firstViolation = fmt.Sprintf("%s %s.%s on %s", phaseWord(cv.Phase), cv.Func, cv.Clause, f.Case)
-			}
-			if first == "" {
-				first = fmt.Sprintf("%s: %s", f.Case, oneLine(f.Err.Error()))
+	var v verdict
+	for _, r := range runners {
+		rep, err := conformance.Run(conformance.Options{
+			Dir: vectors, Presets: []string{preset}, Runners: []string{r}, Checked: checked, Workers: workers,
+		})
+		if err != nil {
+			return verdict{}, err
+		}
+		passed, failed, _ := rep.Totals()
+		v.Runs += passed + failed
+		var first, firstViolation string
+		for _, res := range rep.Results { // sorted by name, failures by case
+			for _, f := range res.Failures {
+				var cv *spec.ContractViolation
+				if checked && firstViolation == "" && errors.As(f.Err, &cv) {
+					firstViolation = fmt.Sprintf("%s %s.%s on %s", phaseWord(cv.Phase), cv.Func, cv.Clause, f.Case)
+				}
+				if first == "" {
+					first = fmt.Sprintf("%s: %s", f.Case, oneLine(f.Err.Error()))
+				}
 			}
 		}
-	}
-	switch {
-	case firstViolation != "":
-		v.Killed, v.By, v.Detail = true, "contract", firstViolation
-	case first != "":
-		v.Killed, v.By, v.Detail = true, "vector", first
+		switch {
+		case firstViolation != "":
+			v.Killed, v.By, v.Detail = true, "contract", firstViolation
+			return v, nil
+		case first != "":
+			v.Killed, v.By, v.Detail = true, "vector", first
+			return v, nil
+		}
 	}
 	return v, nil
 }
