@@ -23,8 +23,11 @@ post, meta.yaml; .ssz or .ssz_snappy), as 'beaconcheck chain generate' writes it
 the official sanity/blocks and finality cases are, and applies each block to the
 pre-state in memory with the spec's state_transition, validating each: the proposer's
 signature and the state root the block commits to. When DIR has a post-state, the final
-state must equal it. Nothing is written. It reports how fast: blocks and epochs of chain
-per second.
+state must equal it. Nothing is written. The blocks are read as the replay goes, the next
+one decoded while one is applied, so memory does not grow with the chain; the state keeps
+a hash cache, so each state root costs the paths the block wrote. It reports how fast
+(blocks and epochs of chain per second) and the peak heap. On a terminal a progress bar
+shows the blocks (--no-progress: none).
 
 Signatures are verified unless --no-verify-signatures (or the case's bls_setting is 2),
 with the signatures of each block verified at once by a random linear combination (blst's
@@ -52,12 +55,13 @@ trace of every spec function call (see 'beaconcheck trace show').`,
 
 // replayFlags are the flags of replay.
 type replayFlags struct {
-	cfg      configFlags
-	noVerify bool
-	noBatch  bool
-	checked  bool
-	trace    string
-	max      int
+	cfg        configFlags
+	noVerify   bool
+	noBatch    bool
+	checked    bool
+	trace      string
+	max        int
+	noProgress bool
 }
 
 func (f *replayFlags) declare(fs *pflag.FlagSet) {
@@ -67,6 +71,7 @@ func (f *replayFlags) declare(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.checked, "checked", false, "checked mode: evaluate every spec function's contract on every call")
 	fs.StringVar(&f.trace, "trace", "", "write the trace of every spec function call to FILE, as JSON lines")
 	fs.IntVar(&f.max, "max", 20, "differing elements to list per list or vector in a diff (0: all)")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar even when stderr is a terminal")
 }
 
 func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
@@ -82,7 +87,7 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "config: %s\n", source)
-	v, err := chain.ReadVector(cfg, dir)
+	v, err := chain.OpenVector(cfg, dir)
 	if err != nil {
 		return err
 	}
@@ -96,12 +101,14 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, rerr := chain.Replay(m, v, f.max, nil)
+	bar := newProgress(stderr, f.noProgress, "replay", uint64(v.Count))
+	res, rerr := chain.ReplayDir(m, v, f.max, func(done, total int) { bar.set(uint64(done), uint64(total)) })
+	bar.finish()
 	if err := closeTrace(); err != nil && rerr == nil {
 		rerr = err
 	}
 	var be *chain.BlockError
-	if errors.As(rerr, &be) && v.Post == nil {
+	if errors.As(rerr, &be) && !v.HasPost {
 		fmt.Fprintf(stdout, "%s\nas the case expects: it has no post-state, so its blocks are meant to be invalid\n", be.Error())
 		if f.trace != "" {
 			fmt.Fprintf(stdout, "wrote the trace to %s\n", f.trace)
@@ -111,12 +118,13 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 	if rerr != nil {
 		return &exitError{code: 1, err: replayFailure(rerr, f.max)}
 	}
-	if v.Post == nil {
+	if !v.HasPost {
 		return &exitError{code: 1, err: fmt.Errorf("%s has no post-state, so its blocks are meant to be invalid, but all %d applied", dir, res.Blocks)}
 	}
 	epochs := float64(res.Slots) / float64(cfg.SlotsPerEpoch)
 	fmt.Fprintf(stdout, "replayed %s (%.4g epochs, slots %d..%d) in %v: %.1f blocks/s, %.2f epochs/s\n",
 		plural(uint64(res.Blocks), "block"), epochs, v.Pre.Slot+1, res.Final.Slot, roundDuration(res.Elapsed), res.BlocksPerSecond(), res.EpochsPerSecond(cfg))
+	fmt.Fprintf(stdout, "memory: peak heap %.1f MiB (blocks read one ahead of the one applied)\n", float64(res.PeakHeap)/(1<<20))
 	switch {
 	case !m.VerifySignatures:
 		fmt.Fprintf(stdout, "signatures: not verified\n")
