@@ -71,7 +71,9 @@ func Statuses() []SiteStatus {
 type LabelKind string
 
 const (
-	// LabelCalc: the site string the model passes to spec.Calc.Err, exactly.
+	// LabelCalc: the model declares the site as spec.Site values with the entry's ID (one per
+	// operation), evaluated through spec.Calc; the entry's kind, file, function and lines
+	// are read off that declaration and the code (SiteUses), not written in the entry.
 	LabelCalc LabelKind = "calc"
 	// LabelError: a string of the error the model returns there (an IndexError's list, a
 	// BitlistIndexError, an ArithmeticError's site).
@@ -91,7 +93,8 @@ type Site struct {
 	Expr       string     // the spec's expression
 	Kind       Kind       // what goes wrong
 	Quantities []string   // what the operands depend on
-	Label      string     // ties the entry to the model's code; see LabelKind
+	Label      string     // ties the entry to the model's code; see LabelKind ("" for LabelCalc: the ID does)
+	Lines      []int      // the lines of File where the model evaluates it (LabelCalc sites)
 	LabelKind  LabelKind  // what Label is
 	Status     SiteStatus // the verdict on the mainnet config (Evaluate gives it for any config)
 
@@ -217,15 +220,25 @@ func (s *Site) Evaluate(cfg *spec.Config) (Evaluation, error) {
 // of the spec (section by section, function by function), each ID once.
 func Catalogue() []Site {
 	out := make([]Site, len(catalogue))
-	copy(out, catalogue)
+	for i, s := range catalogue {
+		out[i] = s.withDeclaration()
+	}
 	return out
+}
+
+// withDeclaration completes a LabelCalc entry from the model's declaration of the site.
+func (s Site) withDeclaration() Site {
+	if s.LabelKind != LabelCalc {
+		return s
+	}
+	return declaredSite(s)
 }
 
 // SiteByID returns the site with the ID.
 func SiteByID(id string) (Site, bool) {
 	for _, s := range catalogue {
 		if s.ID == id {
-			return s, true
+			return s.withDeclaration(), true
 		}
 	}
 	return Site{}, false

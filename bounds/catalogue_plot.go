@@ -45,7 +45,7 @@ func WriteSitePlots(cfg *spec.Config, dir string) ([]string, error) {
 		return nil, err
 	}
 	var written []string
-	for _, s := range catalogue {
+	for _, s := range Catalogue() {
 		p, err := plotSite(cfg, &s)
 		if err != nil {
 			return written, fmt.Errorf("site %s: %w", s.ID, err)

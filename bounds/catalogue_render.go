@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -26,7 +27,7 @@ type evaluated struct {
 
 func evaluateAll(cfgs []*spec.Config) ([]evaluated, error) {
 	var out []evaluated
-	for _, s := range catalogue {
+	for _, s := range Catalogue() {
 		e := evaluated{Site: s}
 		for _, cfg := range cfgs {
 			ev, err := s.Evaluate(cfg)
@@ -224,7 +225,15 @@ function its site names, or if a ` + "`Calc`" + ` label, an ` + "`IndexError`" +
 		p("\n#### `%s`\n\n", s.ID)
 		p("In `%s`: `%s`\n\n", s.SpecFunc, s.Expr)
 		p("- kind: %s; quantities: %s\n", s.Kind, orNone(strings.Join(s.Quantities, ", ")))
-		p("- model: `%s` in `%s`, %s label `%s`\n", s.GoFunc, s.File, s.LabelKind, s.Label)
+		if s.LabelKind == LabelCalc {
+			var ops []string
+			for _, u := range SiteUses(s.ID) {
+				ops = append(ops, fmt.Sprintf("`%s %s %s`", u.Site.Operands[0], u.Site.Op, u.Site.Operands[1]))
+			}
+			p("- model: `%s` in `%s`, line %s; declared as spec.Site %s\n", s.GoFunc, s.File, joinInts(s.Lines), strings.Join(ops, ", "))
+		} else {
+			p("- model: `%s` in `%s`, %s label `%s`\n", s.GoFunc, s.File, s.LabelKind, s.Label)
+		}
 		var st []string
 		for i, name := range names {
 			st = append(st, fmt.Sprintf("%s on %s", s.ev[i].Status, name))
@@ -496,4 +505,13 @@ func WriteCatalogueText(w io.Writer, cfg *spec.Config) error {
 	}
 	_, err = fmt.Fprintln(w, "\n(details and invariants: docs/bounds.md, or --json)")
 	return err
+}
+
+// joinInts renders line numbers: "12", "12, 15".
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -198,9 +198,8 @@ var catalogue = []Site{
 
 	{
 		ID: "integer_squareroot_first_step", Section: "Math", SpecFunc: "integer_squareroot",
-		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
-		Expr: "y = (x + 1) // 2  (x = n)", Kind: Overflow, Quantities: []string{qTotal},
-		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "y = (x + 1) // 2  (x = n)", Quantities: []string{qTotal},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("n", "the argument n", "x + 1", cst(1)).
 			assuming("the first step, where x = n").
 			reach(func(cfg *spec.Config) *big.Int {
@@ -212,16 +211,14 @@ var catalogue = []Site{
 	},
 	{
 		ID: "integer_squareroot_newton_step", Section: "Math", SpecFunc: "integer_squareroot",
-		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
-		Expr: "y = (x + n // x) // 2", Kind: Overflow, Quantities: []string{qTotal},
-		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "y = (x + n // x) // 2", Quantities: []string{qTotal},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "inside the loop x <= (n + 1) // 2 <= 2**63 and x >= isqrt(n) (Newton's iteration from above), so n // x <= isqrt(n) + 2 <= 2**32 + 1 and the sum is below 2**64",
 	},
 	{
 		ID: "integer_squareroot_divisions", Section: "Math", SpecFunc: "integer_squareroot",
-		GoFunc: "Model.IntegerSquareroot", File: "spec/math.go",
-		Expr: "n // x;  (...) // 2", Kind: DivisionByZero, Quantities: []string{qTotal},
-		Label: "integer_squareroot", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "n // x;  (...) // 2", Quantities: []string{qTotal},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "the loop runs only when y < x, so n >= 2, and x stays at least isqrt(n) >= 1; 2 is a literal",
 	},
 	{
@@ -356,35 +353,31 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_proposer_index_balance_product", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "effective_balance * MAX_RANDOM_BYTE", Kind: Overflow, Quantities: []string{qEB},
-		Label: "compute_proposer_index: effective_balance * MAX_RANDOM_BYTE >= MAX_EFFECTIVE_BALANCE * random_byte", LabelKind: LabelCalc,
+		Expr: "effective_balance * MAX_RANDOM_BYTE", Quantities: []string{qEB},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: times("effective_balance", "the candidate's effective balance, Gwei", "effective_balance * MAX_RANDOM_BYTE", cst(255)).reach(maxEB, whyEB),
 		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
 	},
 	{
 		ID: "compute_proposer_index_random_product", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "MAX_EFFECTIVE_BALANCE * random_byte", Kind: Overflow, Quantities: []string{qConfig, qRandom},
-		Label: "compute_proposer_index: effective_balance * MAX_RANDOM_BYTE >= MAX_EFFECTIVE_BALANCE * random_byte", LabelKind: LabelCalc,
+		Expr: "MAX_EFFECTIVE_BALANCE * random_byte", Quantities: []string{qConfig, qRandom},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "random_byte <= 255, and MAX_EFFECTIVE_BALANCE * 255 < 2**64 on this config",
 		Requires:  []Requirement{reqRandomProduct},
 	},
 	{
 		ID: "compute_proposer_index_counter", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "i += 1", Kind: Overflow, Quantities: []string{qEB},
-		Label: "compute_proposer_index: i += 1", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "i += 1", Quantities: []string{qEB},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("i", "the iteration counter i", "i + 1", cst(1)),
 		Invariant: "each iteration accepts its candidate when random_byte is 0 (probability 1/256 for a hash) whatever its balance, and with probability effective_balance / MAX_EFFECTIVE_BALANCE otherwise: 2**64 - 1 rejections in a row would take more hashes than can be computed",
 	},
 	{
 		ID: "compute_committee_start_end", Section: "Misc", SpecFunc: "compute_committee",
-		GoFunc: "ComputeCommitteeRange", File: "spec/committee_arith.go",
-		Expr: "len(indices) * index;  len(indices) * uint64(index + 1)", Kind: Overflow, Quantities: []string{qV},
-		Label: "compute_committee: start and end", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "len(indices) * index;  len(indices) * uint64(index + 1)", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators (len(indices))", Of: "len(indices) * (index + 1)",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				return mul(v, u64(cfg.MaxCommitteesPerSlot), slotsPerEpoch(cfg))
@@ -397,9 +390,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_committee_division", Section: "Misc", SpecFunc: "compute_committee",
-		GoFunc: "ComputeCommitteeRange", File: "spec/committee_arith.go",
-		Expr: "(...) // count", Kind: DivisionByZero, Quantities: []string{qV},
-		Label: "compute_committee: start and end", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "(...) // count", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "count = committees_per_slot * SLOTS_PER_EPOCH, with committees_per_slot >= 1 (get_committee_count_per_slot's max(1, ...)) and SLOTS_PER_EPOCH >= 1 [config_valid]",
 	},
 	{
@@ -419,18 +411,16 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_start_slot_at_epoch_product", Section: "Misc", SpecFunc: "compute_start_slot_at_epoch",
-		GoFunc: "Config.ComputeStartSlotAtEpoch", File: "spec/misc.go",
-		Expr: "epoch * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "compute_start_slot_at_epoch: epoch * SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "epoch * SLOTS_PER_EPOCH", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: times("epoch", "the epoch", "epoch * SLOTS_PER_EPOCH", slotsPerEpoch).
 			reach(maxEpoch, "the only caller, get_block_root, passes the previous or current epoch [slot_bound]"),
 		Invariant: "epochs passed are at most the current epoch, whose start slot is at most state.slot [slot_bound]; the bound is tight: the threshold is one epoch past the last",
 	},
 	{
 		ID: "compute_activation_exit_epoch_sum", Section: "Misc", SpecFunc: "compute_activation_exit_epoch",
-		GoFunc: "Config.ComputeActivationExitEpoch", File: "spec/misc.go",
-		Expr: "epoch + 1 + MAX_SEED_LOOKAHEAD", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "compute_activation_exit_epoch: epoch + 1 + MAX_SEED_LOOKAHEAD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "epoch + 1 + MAX_SEED_LOOKAHEAD", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the epoch passed in", "epoch + 1 + MAX_SEED_LOOKAHEAD", func(cfg *spec.Config) *big.Int { return add(one, u64(cfg.MaxSeedLookahead)) }),
 		Invariant: "called with the current epoch [slot_bound]",
 	},
@@ -446,9 +436,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_block_root_at_slot_sum", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
-		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
-		Expr: "slot + SLOTS_PER_HISTORICAL_ROOT", Kind: Overflow, Quantities: []string{qSlot},
-		Label: "get_block_root_at_slot: slot + SLOTS_PER_HISTORICAL_ROOT", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "slot + SLOTS_PER_HISTORICAL_ROOT", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("slot", "the slot asked for", "slot + SLOTS_PER_HISTORICAL_ROOT", func(cfg *spec.Config) *big.Int { return u64(cfg.SlotsPerHistoricalRoot) }).
 			reach(maxUint64Minus(1), "the assert's first comparison slot < state.slot <= 2**64 - 1 comes first"),
 		Invariant: "",
@@ -491,17 +480,15 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_seed_sum", Section: "Beacon state accessors", SpecFunc: "get_seed",
-		GoFunc: "Model.GetSeed", File: "spec/accessors.go",
-		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the epoch passed in", "epoch + EPOCHS_PER_HISTORICAL_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerHistoricalVector) }),
 		Invariant: "called with the epoch of a committee or of the proposer: the previous or current epoch [slot_bound]",
 	},
 	{
 		ID: "get_seed_difference", Section: "Beacon state accessors", SpecFunc: "get_seed",
-		GoFunc: "Model.GetSeed", File: "spec/accessors.go",
-		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", Kind: Underflow, Quantities: []string{qConfig},
-		Label: "get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "EPOCHS_PER_HISTORICAL_VECTOR > MIN_SEED_LOOKAHEAD + 1 [config_valid] (the spec's \"Avoid underflow\")",
 		SpecNote:  "# Avoid underflow",
 	},
@@ -514,9 +501,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_beacon_committee_index_arithmetic", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
-		GoFunc: "Config.BeaconCommitteeArgs", File: "spec/committee_arith.go",
-		Expr: "(slot % SLOTS_PER_EPOCH) * committees_per_slot + index;  committees_per_slot * SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qV, qConfig},
-		Label: "get_beacon_committee: committee index and count", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "(slot % SLOTS_PER_EPOCH) * committees_per_slot + index;  committees_per_slot * SLOTS_PER_EPOCH", Quantities: []string{qV, qConfig},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "committees_per_slot <= MAX_COMMITTEES_PER_SLOT and index < committees_per_slot (process_attestation asserts it before; pending attestations passed it), so both are below MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH",
 		Requires:  []Requirement{reqCommitteeCount},
 	},
@@ -529,9 +515,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_total_balance_sum", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
-		GoFunc: "Model.GetTotalBalance", File: "spec/accessors.go",
-		Expr: "sum([state.validators[index].effective_balance for index in indices])", Kind: Overflow, Quantities: []string{qV, qEB},
-		Label: "get_total_balance: sum of effective balances", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "sum([state.validators[index].effective_balance for index in indices])", Quantities: []string{qV, qEB},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("sum of effective balances", "indices: all V active validators (get_total_active_balance)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg))
 		}),
@@ -577,9 +562,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "increase_balance_sum", Section: "Beacon state mutators", SpecFunc: "increase_balance",
-		GoFunc: "increaseBalance", File: "spec/mutators.go",
-		Expr: "state.balances[index] += delta", Kind: Overflow, Quantities: []string{qBalance, qDeposits},
-		Label: "increase_balance: state.balances[index] + delta", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "state.balances[index] += delta", Quantities: []string{qBalance, qDeposits},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("balance", "the balance before the increase, Gwei", "balance + delta", maxEB).
 			assuming("delta = MAX_EFFECTIVE_BALANCE, a top-up deposit of 32 ETH").
 			reach(domain64, "balances have no cap: deposits top a balance up without limit"),
@@ -608,9 +592,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "initiate_validator_exit_queue_increment", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
-		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
-		Expr: "exit_queue_epoch += Epoch(1)", Kind: Overflow, Quantities: []string{qEpoch, qExits},
-		Label: "initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "exit_queue_epoch += Epoch(1)", Quantities: []string{qEpoch, qExits},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("exit_queue_epoch", "the exit queue epoch", "exit_queue_epoch + 1", cst(1)).
 			reach(func(cfg *spec.Config) *big.Int {
 				return add(maxEpoch(cfg), one, u64(cfg.MaxSeedLookahead), registryLimit(cfg))
@@ -619,9 +602,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "initiate_validator_exit_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
-		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
-		Expr: "validator.exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", Kind: Overflow, Quantities: []string{qEpoch, qExits},
-		Label: "initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "validator.exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", Quantities: []string{qEpoch, qExits},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("exit_epoch", "the exit epoch", "exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.MinValidatorWithdrawabilityDelay)
 		}).reach(func(cfg *spec.Config) *big.Int {
@@ -638,9 +620,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "slash_validator_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
-		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
-		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "slash_validator: epoch + EPOCHS_PER_SLASHINGS_VECTOR", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector) }),
 		Invariant: "epoch is the current epoch [slot_bound]",
 	},
@@ -660,9 +641,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "slash_validator_slashings_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
-		GoFunc: "Model.SlashValidator", File: "spec/mutators.go",
-		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] += validator.effective_balance", Kind: Overflow, Quantities: []string{qSlashed},
-		Label: "slash_validator: state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] + effective_balance", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] += validator.effective_balance", Quantities: []string{qSlashed},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: times("slashed", "validators slashed in one epoch", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", maxEB).
 			assuming("each at MAX_EFFECTIVE_BALANCE").
 			reach(maxSlashedPerEpoch, "the entry is reset at the end of the epoch before (process_final_updates), and one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators [one_block_per_slot]"),
@@ -701,9 +681,8 @@ var catalogue = []Site{
 
 	{
 		ID: "initialize_genesis_time_sum", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
-		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
-		Expr: "eth1_timestamp + GENESIS_DELAY", Kind: Overflow, Quantities: []string{qTime},
-		Label: "initialize_beacon_state_from_eth1: eth1_timestamp + GENESIS_DELAY", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "eth1_timestamp + GENESIS_DELAY", Quantities: []string{qTime},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("eth1_timestamp", "the Eth1 block's timestamp, seconds", "eth1_timestamp + GENESIS_DELAY", func(cfg *spec.Config) *big.Int { return u64(cfg.GenesisDelay) }).
 			reach(domain64, whyAny),
 		Note: "an Eth1 timestamp within GENESIS_DELAY seconds of 2**64 (some 585 billion years away) has no genesis state",
@@ -803,9 +782,8 @@ var catalogue = []Site{
 
 	{
 		ID: "justification_attesting_balance_times_3", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
-		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
-		Expr: "get_attesting_balance(state, matching_target_attestations) * 3", Kind: Overflow, Quantities: []string{qV, qTotal},
-		Label: "process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "get_attesting_balance(state, matching_target_attestations) * 3", Quantities: []string{qV, qTotal},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("attesting_balance * 3", "all V attest to the target", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(3))
 		}),
@@ -813,18 +791,16 @@ var catalogue = []Site{
 	},
 	{
 		ID: "justification_total_balance_times_2", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
-		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
-		Expr: "get_total_active_balance(state) * 2", Kind: Overflow, Quantities: []string{qV, qTotal},
-		Label: "process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "get_total_active_balance(state) * 2", Quantities: []string{qV, qTotal},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("total_active_balance * 2", "whatever attests (with less than 2/3 attesting, the left side fits)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(2))
 		}),
 	},
 	{
 		ID: "justification_checkpoint_distance", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
-		GoFunc: "Model.ProcessJustificationAndFinalization", File: "spec/justification.go",
-		Expr: "old_previous_justified_checkpoint.epoch + 3 (and + 2, and old_current_justified_checkpoint.epoch + 2, + 1)", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "process_justification_and_finalization: justified checkpoint epoch + distance", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "old_previous_justified_checkpoint.epoch + 3 (and + 2, and old_current_justified_checkpoint.epoch + 2, + 1)", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("checkpoint_epoch", "a justified checkpoint's epoch", "checkpoint.epoch + 3", cst(3)),
 		Invariant: "justified checkpoints are at most the current epoch [slot_bound]",
 	},
@@ -833,28 +809,25 @@ var catalogue = []Site{
 
 	{
 		ID: "get_base_reward_product", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
-		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
-		Expr: "effective_balance * BASE_REWARD_FACTOR", Kind: Overflow, Quantities: []string{qEB},
-		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
+		Expr: "effective_balance * BASE_REWARD_FACTOR", Quantities: []string{qEB},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: times("effective_balance", "the validator's effective balance, Gwei", "effective_balance * BASE_REWARD_FACTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.BaseRewardFactor) }).reach(maxEB, whyEB),
 		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
 	},
 	{
 		ID: "get_base_reward_sqrt_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
-		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
-		Expr: "// integer_squareroot(total_balance)", Kind: DivisionByZero, Quantities: []string{qTotal},
-		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
+		Expr: "// integer_squareroot(total_balance)", Quantities: []string{qTotal},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1, whose square root is at least 1",
 		SpecNote:  "``EFFECTIVE_BALANCE_INCREMENT`` Gwei minimum to avoid divisions by zero.",
 	},
 	{
 		ID: "get_base_reward_constant_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
-		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
-		Expr: "// BASE_REWARDS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{},
-		Label: "get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH", LabelKind: LabelCalc,
-		Status: CannotFail, Invariant: "BASE_REWARDS_PER_EPOCH = 4 is a constant of the spec",
+		Expr: "// BASE_REWARDS_PER_EPOCH", Quantities: []string{},
+		LabelKind: LabelCalc,
+		Status:    CannotFail, Invariant: "BASE_REWARDS_PER_EPOCH = 4 is a constant of the spec",
 	},
 	{
 		ID: "get_base_reward_validator_read", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
@@ -872,16 +845,14 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_finality_delay_difference", Section: "Rewards and penalties", SpecFunc: "get_finality_delay",
-		GoFunc: "Model.GetFinalityDelay", File: "spec/rewards.go",
-		Expr: "get_previous_epoch(state) - state.finalized_checkpoint.epoch", Kind: Underflow, Quantities: []string{qEpoch, qDelay},
-		Label: "get_finality_delay: previous_epoch - finalized_checkpoint.epoch", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "get_previous_epoch(state) - state.finalized_checkpoint.epoch", Quantities: []string{qEpoch, qDelay},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "the finalized epoch is at most the previous epoch: finalization takes a justified checkpoint whose epoch + 1, 2 or 3 is the current epoch, and at genesis both are 0",
 	},
 	{
 		ID: "get_eligible_validator_indices_next_epoch", Section: "Rewards and penalties", SpecFunc: "get_eligible_validator_indices",
-		GoFunc: "Model.GetEligibleValidatorIndices", File: "spec/rewards.go",
-		Expr: "previous_epoch + 1", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "get_eligible_validator_indices: previous_epoch + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "previous_epoch + 1", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("previous_epoch", "the previous epoch", "previous_epoch + 1", cst(1)),
 		Invariant: "the previous epoch is below the largest current epoch [slot_bound]",
 	},
@@ -894,9 +865,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_component_deltas_numerator", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
-		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
-		Expr: "get_base_reward(state, index) * (attesting_balance // increment)", Kind: Overflow, Quantities: []string{qV, qTotal, qEB},
-		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Expr: "get_base_reward(state, index) * (attesting_balance // increment)", Quantities: []string{qV, qTotal, qEB},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "the total balance is at least EFFECTIVE_BALANCE_INCREMENT, so base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) [effective_balance_cap], and attesting_balance // increment < 2**64 // increment: the product of the two bounds is below 2**64 on this config (the requirement), whatever the attesting and total balances",
 		Requires:  []Requirement{reqComponentNumerator},
@@ -904,17 +874,15 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_component_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
-		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
-		Expr: "reward_numerator // (total_balance // increment)", Kind: DivisionByZero, Quantities: []string{qTotal},
-		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Expr: "reward_numerator // (total_balance // increment)", Quantities: []string{qTotal},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT, so total_balance // increment >= 1",
 	},
 	{
 		ID: "get_attestation_component_deltas_accumulate", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
-		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
-		Expr: "rewards[index] += ...;  penalties[index] += get_base_reward(state, index)", Kind: Overflow, Quantities: []string{qEB},
-		Label: "get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)", LabelKind: LabelCalc,
+		Expr: "rewards[index] += ...;  penalties[index] += get_base_reward(state, index)", Quantities: []string{qEB},
+		LabelKind: LabelCalc,
 		Status:    CannotFail,
 		Invariant: "each entry of the fresh zero lists receives one addition (eligible indices are distinct)",
 	},
@@ -941,48 +909,42 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_inclusion_delay_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "rewards[attestation.proposer_index] += get_proposer_reward(state, index);  rewards[index] += Gwei(max_attester_reward // attestation.inclusion_delay)", Kind: Overflow, Quantities: []string{qV, qTotal},
-		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "rewards[attestation.proposer_index] += get_proposer_reward(state, index);  rewards[index] += Gwei(max_attester_reward // attestation.inclusion_delay)", Quantities: []string{qV, qTotal},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "a proposer collects at most the base rewards of the attesters it included, whose effective balances sum to an attesting balance below 2**64 (the source deltas summed it): at most (2**64 - 1) * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)), plus its own base reward [effective_balance_cap]",
 		Requires:  []Requirement{reqInclusionRewards},
 	},
 	{
 		ID: "get_inclusion_delay_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "get_base_reward(state, index) - get_proposer_reward(state, index)", Kind: Underflow, Quantities: []string{qEB},
-		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "get_base_reward(state, index) - get_proposer_reward(state, index)", Quantities: []string{qEB},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "get_proposer_reward = get_base_reward // PROPOSER_REWARD_QUOTIENT <= get_base_reward",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_delay_division", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "max_attester_reward // attestation.inclusion_delay", Kind: DivisionByZero, Quantities: []string{qConfig},
-		Label: "get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "max_attester_reward // attestation.inclusion_delay", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "process_attestation asserts data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot, so inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY >= 1",
 		Requires:  []Requirement{reqInclusionDelay},
 		Note:      "with MIN_ATTESTATION_INCLUSION_DELAY = 0 an attestation included in its own slot would have inclusion_delay 0 and the next epoch transition would divide by zero; spec.Config.Validate rejects such a config",
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_base_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "BASE_REWARDS_PER_EPOCH * base_reward", Kind: Overflow, Quantities: []string{qEB},
-		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "BASE_REWARDS_PER_EPOCH * base_reward", Quantities: []string{qEB},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "base_reward <= effective_balance * BASE_REWARD_FACTOR // 4, so the product is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR [effective_balance_cap]",
 		Requires:  []Requirement{reqBaseRewardProduct},
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "BASE_REWARDS_PER_EPOCH * base_reward - get_proposer_reward(state, index)", Kind: Underflow, Quantities: []string{qEB},
-		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "BASE_REWARDS_PER_EPOCH * base_reward - get_proposer_reward(state, index)", Quantities: []string{qEB},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "get_proposer_reward <= base_reward <= 4 * base_reward",
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_leak_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "effective_balance * get_finality_delay(state)", Kind: Overflow, Quantities: []string{qEB, qDelay},
-		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "effective_balance * get_finality_delay(state)", Quantities: []string{qEB, qDelay},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: times("finality_delay", "finality delay, epochs (previous epoch - finalized epoch)", "effective_balance * finality_delay", maxEB).
 			assuming("an eligible validator at MAX_EFFECTIVE_BALANCE that missed the target in a leak").
 			reach(maxEpoch, "[slot_bound]: the finality delay is at most the previous epoch"),
@@ -990,16 +952,14 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "// INACTIVITY_PENALTY_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
-		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFail,
+		Expr: "// INACTIVITY_PENALTY_QUOTIENT", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_sum", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "penalties[index] += Gwei(effective_balance * get_finality_delay(state) // INACTIVITY_PENALTY_QUOTIENT)", Kind: Overflow, Quantities: []string{qEB, qDelay},
-		Label: "get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "penalties[index] += Gwei(effective_balance * get_finality_delay(state) // INACTIVITY_PENALTY_QUOTIENT)", Quantities: []string{qEB, qDelay},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "whenever the product before it fits, the sum is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT [effective_balance_cap]",
 		Requires:  []Requirement{reqInactivitySum},
 	},
@@ -1012,17 +972,15 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
-		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
-		Expr: "source_rewards[i] + target_rewards[i] + head_rewards[i] + inclusion_delay_rewards[i]", Kind: Overflow, Quantities: []string{qEB, qTotal},
-		Label: "get_attestation_deltas: sum of component rewards or penalties", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "source_rewards[i] + target_rewards[i] + head_rewards[i] + inclusion_delay_rewards[i]", Quantities: []string{qEB, qTotal},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "three component rewards, each at most its numerator (bounded as in get_attestation_component_deltas_numerator), and an inclusion reward bounded as in get_inclusion_delay_deltas_rewards_sum [effective_balance_cap]",
 		Requires:  []Requirement{reqDeltasRewards},
 	},
 	{
 		ID: "get_attestation_deltas_penalties_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
-		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
-		Expr: "source_penalties[i] + target_penalties[i] + head_penalties[i] + inactivity_penalties[i]", Kind: Overflow, Quantities: []string{qEB, qDelay},
-		Label: "get_attestation_deltas: sum of component rewards or penalties", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "source_penalties[i] + target_penalties[i] + head_penalties[i] + inactivity_penalties[i]", Quantities: []string{qEB, qDelay},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "three component penalties of at most a base reward each, and an inactivity penalty of at most 4 base rewards + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT once its product fits [effective_balance_cap]",
 		Requires:  []Requirement{reqDeltasPenalties},
 	},
@@ -1045,9 +1003,8 @@ var catalogue = []Site{
 
 	{
 		ID: "process_registry_updates_eligibility_epoch", Section: "Registry updates", SpecFunc: "process_registry_updates",
-		GoFunc: "Model.ProcessRegistryUpdates", File: "spec/registry.go",
-		Expr: "get_current_epoch(state) + 1", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "process_registry_updates: get_current_epoch(state) + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "get_current_epoch(state) + 1", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
 		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
 	},
@@ -1063,10 +1020,9 @@ var catalogue = []Site{
 
 	{
 		ID: "process_slashings_sum", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "sum(state.slashings)", Kind: Overflow, Quantities: []string{qSlashed},
-		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
-		Status: CanFailAtThreshold,
+		Expr: "sum(state.slashings)", Quantities: []string{qSlashed},
+		LabelKind: LabelCalc,
+		Status:    CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings)", maxEB).
 			assuming("each at MAX_EFFECTIVE_BALANCE").
 			reach(maxSlashedInWindow, "one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators, over EPOCHS_PER_SLASHINGS_VECTOR epochs, and no more than the registry [one_block_per_slot]"),
@@ -1074,10 +1030,9 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_slashings_multiplier", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", Kind: Overflow, Quantities: []string{qSlashed},
-		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
-		Status: CanFailAtThreshold,
+		Expr: "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", Quantities: []string{qSlashed},
+		LabelKind: LabelCalc,
+		Status:    CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", func(cfg *spec.Config) *big.Int {
 			return mul(maxEB(cfg), u64(cfg.ProportionalSlashingMultiplier))
 		}).assuming("each at MAX_EFFECTIVE_BALANCE").
@@ -1086,9 +1041,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_slashings_withdrawable_target", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", LabelKind: LabelCalc,
+		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector / 2) }),
 		Invariant: "epoch is the current epoch [slot_bound]",
@@ -1110,10 +1064,9 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_slashings_penalty_numerator", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "validator.effective_balance // increment * adjusted_total_slashing_balance", Kind: Overflow, Quantities: []string{qV, qTotal, qSlashed},
-		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
-		Status: CanFailAtThreshold,
+		Expr: "validator.effective_balance // increment * adjusted_total_slashing_balance", Quantities: []string{qV, qTotal, qSlashed},
+		LabelKind: LabelCalc,
+		Status:    CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators, each at MAX_EFFECTIVE_BALANCE", Of: "penalty_numerator",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				return mul(quo(maxEB(cfg), u64(uint64(cfg.EffectiveBalanceIncrement))), v, maxEB(cfg))
@@ -1128,17 +1081,15 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_slashings_penalty_division", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "penalty_numerator // total_balance", Kind: DivisionByZero, Quantities: []string{qTotal},
-		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
+		Expr: "penalty_numerator // total_balance", Quantities: []string{qTotal},
+		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1",
 	},
 	{
 		ID: "process_slashings_penalty_increment", Section: "Slashings", SpecFunc: "process_slashings",
-		GoFunc: "Model.ProcessSlashings", File: "spec/slashings.go",
-		Expr: "penalty_numerator // total_balance * increment", Kind: Overflow, Quantities: []string{qEB},
-		Label: "process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment", LabelKind: LabelCalc,
+		Expr: "penalty_numerator // total_balance * increment", Quantities: []string{qEB},
+		LabelKind: LabelCalc,
 		Status:    CannotFail,
 		Invariant: "adjusted_total_slashing_balance <= total_balance, so penalty_numerator // total_balance <= effective_balance // increment, and times increment at most the effective balance",
 	},
@@ -1147,9 +1098,8 @@ var catalogue = []Site{
 
 	{
 		ID: "process_final_updates_next_epoch", Section: "Final updates", SpecFunc: "process_final_updates",
-		GoFunc: "Model.nextEpoch", File: "spec/final_updates.go",
-		Expr: "current_epoch + 1", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "process_final_updates: current_epoch + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "current_epoch + 1", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
 		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
 	},
@@ -1176,17 +1126,15 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_final_updates_hysteresis_thresholds", Section: "Final updates", SpecFunc: "process_final_updates",
-		GoFunc: "Model.ProcessEffectiveBalanceUpdates", File: "spec/final_updates.go",
-		Expr: "HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER;  HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER", Kind: Overflow, Quantities: []string{qConfig},
-		Label: "process_final_updates: HYSTERESIS_INCREMENT * multiplier", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER;  HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "products of config values, below 2**64 on this config",
 		Requires:  []Requirement{reqHysteresis},
 	},
 	{
 		ID: "process_final_updates_downward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
-		GoFunc: "Model.ProcessEffectiveBalanceUpdates", File: "spec/final_updates.go",
-		Expr: "balance + DOWNWARD_THRESHOLD", Kind: Overflow, Quantities: []string{qBalance},
-		Label: "process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "balance + DOWNWARD_THRESHOLD", Quantities: []string{qBalance},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("balance", "a validator's balance, Gwei", "balance + DOWNWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
 			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisDownwardMultiplier))
 		}).reach(domain64, "balances have no cap: deposits top a balance up without limit"),
@@ -1194,9 +1142,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_final_updates_upward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
-		GoFunc: "Model.ProcessEffectiveBalanceUpdates", File: "spec/final_updates.go",
-		Expr: "validator.effective_balance + UPWARD_THRESHOLD", Kind: Overflow, Quantities: []string{qEB},
-		Label: "process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "validator.effective_balance + UPWARD_THRESHOLD", Quantities: []string{qEB},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("effective_balance", "a validator's effective balance, Gwei", "effective_balance + UPWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
 			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisUpwardMultiplier))
 		}).reach(maxEB, whyEB),
@@ -1329,9 +1276,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_operations_outstanding_deposits", Section: "Operations", SpecFunc: "process_operations",
-		GoFunc: "Model.ProcessOperations", File: "spec/block.go",
-		Expr: "state.eth1_data.deposit_count - state.eth1_deposit_index", Kind: Underflow, Quantities: []string{qDeposits, qVotes},
-		Label: "process_operations: eth1_data.deposit_count - eth1_deposit_index", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "state.eth1_data.deposit_count - state.eth1_deposit_index", Quantities: []string{qDeposits, qVotes},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "an honest majority of Eth1 votes never installs a deposit count below the deposits already processed [deposit_contract]",
 		Note:      "this rests on the honest-majority assumption of Eth1 voting, not on the state transition: a winning vote with a smaller deposit_count would make every later block fail here",
 	},
@@ -1351,9 +1297,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_attestation_earliest_sum", Section: "Attestations", SpecFunc: "process_attestation",
-		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
-		Expr: "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", Kind: Overflow, Quantities: []string{qSlot, qBlock},
-		Label: "process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", Quantities: []string{qSlot, qBlock},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("data.slot", "the attestation's slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.MinAttestationInclusionDelay)
 		}).reach(domain64, "data.slot lies in the previous or current epoch, up to the last slot 2**64 - 1"),
@@ -1361,9 +1306,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_attestation_latest_sum", Section: "Attestations", SpecFunc: "process_attestation",
-		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
-		Expr: "data.slot + SLOTS_PER_EPOCH", Kind: Overflow, Quantities: []string{qSlot},
-		Label: "process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH", LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Expr: "data.slot + SLOTS_PER_EPOCH", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("data.slot", "the attestation's slot", "data.slot + SLOTS_PER_EPOCH", slotsPerEpoch).
 			reach(func(cfg *spec.Config) *big.Int { return sub(maxUint64(), u64(cfg.MinAttestationInclusionDelay)) },
 				"evaluated once data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= 2**64 - 1"),
@@ -1426,9 +1370,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_deposit_index_increment", Section: "Deposits", SpecFunc: "process_deposit",
-		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
-		Expr: "state.eth1_deposit_index += 1", Kind: Overflow, Quantities: []string{qDeposits},
-		Label: "process_deposit: eth1_deposit_index + 1", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "state.eth1_deposit_index += 1", Quantities: []string{qDeposits},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("eth1_deposit_index", "deposits processed so far", "eth1_deposit_index + 1", cst(1)).
 			reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
 		Invariant: "eth1_deposit_index <= eth1_data.deposit_count <= 2**32 - 1 [deposit_contract]",
@@ -1460,9 +1403,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_voluntary_exit_shard_period_sum", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
-		GoFunc: "Model.ProcessVoluntaryExit", File: "spec/voluntary_exit.go",
-		Expr: "validator.activation_epoch + SHARD_COMMITTEE_PERIOD", Kind: Overflow, Quantities: []string{qEpoch},
-		Label: "process_voluntary_exit: activation_epoch + SHARD_COMMITTEE_PERIOD", LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Expr: "validator.activation_epoch + SHARD_COMMITTEE_PERIOD", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: plus("activation_epoch", "the validator's activation epoch", "activation_epoch + SHARD_COMMITTEE_PERIOD", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.ShardCommitteePeriod)
 		}).reach(maxEpoch, "the validator was asserted active, so activation_epoch <= current epoch [slot_bound]"),

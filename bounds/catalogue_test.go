@@ -3,6 +3,7 @@ package bounds
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -114,23 +115,28 @@ func noSpace(s string) string {
 	}, s)
 }
 
-// errLabels returns the string literals passed to .Err(...) in a function body.
-func errLabels(fd *ast.FuncDecl) []string {
+// calcSites returns, for each spec.Calc operation in a function body (a call of Add, Sub,
+// Mul, Div or Mod on a Calc), the name of the Site variable it passes ("nil" for none).
+func calcSites(fd *ast.FuncDecl) []string {
 	var out []string
 	inspectSpec(fd, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 {
+		if !ok || len(call.Args) != 3 {
 			return true
 		}
 		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Err" {
+		if !ok {
 			return true
 		}
-		if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			s, err := strconv.Unquote(lit.Value)
-			if err == nil {
-				out = append(out, s)
-			}
+		switch sel.Sel.Name {
+		case "Add", "Sub", "Mul", "Div", "Mod":
+		default:
+			return true
+		}
+		if id, ok := call.Args[0].(*ast.Ident); ok {
+			out = append(out, id.Name)
+		} else {
+			out = append(out, "?")
 		}
 		return true
 	})
@@ -152,12 +158,17 @@ func TestCatalogueLabelsInCode(t *testing.T) {
 		}
 		switch s.LabelKind {
 		case LabelCalc:
-			found := false
-			for _, l := range errLabels(f.decl) {
-				found = found || l == s.Label
+			uses := SiteUses(s.ID)
+			if len(uses) == 0 {
+				t.Errorf("%s: the model declares no spec.Site with this ID", s.ID)
 			}
-			if !found {
-				t.Errorf("%s: %s has no Calc site labelled %q (labels there: %q)", s.ID, s.GoFunc, s.Label, errLabels(f.decl))
+			for _, u := range uses {
+				if u.File != s.File || u.Func != s.GoFunc || len(u.Lines) == 0 {
+					t.Errorf("%s: operation %v is used in %s of %s (lines %v), not in %s", s.ID, u.Site.Operands, u.Func, u.File, u.Lines, s.GoFunc)
+				}
+				if kindOf(u.Site.Op) != s.Kind {
+					t.Errorf("%s: operation %s is a %s, the site a %s", s.ID, u.Site.Op, kindOf(u.Site.Op), s.Kind)
+				}
 			}
 		case LabelError:
 			if !strings.Contains(f.body, s.Label) {
@@ -177,16 +188,18 @@ func TestCatalogueLabelsInCode(t *testing.T) {
 // the catalogue of the spec's sites leaves them out: each with the reason.
 var notSpecSites = map[string]string{
 	// The upper-bound fix (Model.CapActiveValidators) is not Phase 0: its cap is a product
-	// of config values that saturates at 2**64 - 1 instead of failing, and Err("") only tests
+	// of config values that saturates at 2**64 - 1 instead of failing, and Err() only tests
 	// for the overflow.
 	"Config.ActiveValidatorCap": "the upper-bound fix's cap, not a spec expression",
+	"productFits":               "spec.Config.Validate's test that a product of config values fits, not a spec expression",
 }
 
-// TestCatalogueCoversCode: every labelled site of the model has an entry. A spec.Calc label,
+// TestCatalogueCoversCode: every labelled site of the model has an entry. A spec.Calc
+// operation without a declared Site, a declared Site no entry names, one the model never
+// uses,
 // an IndexError, BitlistIndexError or ArithmeticError the model returns, a read through
 // validatorAt, or a vector read through rootAt, with no site naming it in the same function,
-// fails here: adding an arithmetic or index site without cataloguing it is caught, and so is
-// a Calc site without a label.
+// fails here: adding an arithmetic or index site without cataloguing it is caught.
 func TestCatalogueCoversCode(t *testing.T) {
 	funcs, fset := parseSpec(t)
 	byFunc := map[string][]Site{}
@@ -207,14 +220,10 @@ func TestCatalogueCoversCode(t *testing.T) {
 			continue
 		}
 		where := func(n ast.Node) string { return fset.Position(n.Pos()).String() }
-		for _, l := range errLabels(f.decl) {
+		for _, v := range calcSites(f.decl) {
 			checked++
-			if l == "" {
-				t.Errorf("%s: a spec.Calc site without a label in %s", f.file, name)
-				continue
-			}
-			if !covered(name, func(s Site) bool { return s.LabelKind == LabelCalc && s.Label == l }) {
-				t.Errorf("%s: Calc site %q of %s is not in the catalogue", f.file, l, name)
+			if v == "nil" || v == "?" {
+				t.Errorf("%s: a spec.Calc operation in %s passes no declared Site (%s)", f.file, name, v)
 			}
 		}
 		if name == "validatorAt" || name == "rootAt" {
@@ -309,7 +318,7 @@ func TestCatalogueWellFormed(t *testing.T) {
 			!strings.HasPrefix(s.ID, "justification_") && !strings.HasPrefix(s.ID, "initialize_") {
 			t.Errorf("%s: the ID should start with its spec function %s", s.ID, s.SpecFunc)
 		}
-		if !kinds[s.Kind] || !statuses[s.Status] || s.Section == "" || s.SpecFunc == "" || s.Expr == "" || s.Label == "" {
+		if !kinds[s.Kind] || !statuses[s.Status] || s.Section == "" || s.SpecFunc == "" || s.Expr == "" || (s.Label == "") != (s.LabelKind == LabelCalc) {
 			t.Errorf("%s: incomplete entry %+v", s.ID, s)
 		}
 		switch s.Status {
@@ -603,6 +612,40 @@ func TestSitePlots(t *testing.T) {
 		}
 		if n < 30 {
 			t.Errorf("%s: only %d plots", preset, n)
+		}
+	}
+}
+
+// TestDeclaredSitesCatalogued: every spec.Site the model declares is used by exactly one
+// function, and its ID is a LabelCalc entry of the catalogue in that function. A site
+// whose Calc operation is replaced by Go's wrapping arithmetic is no longer used, and fails
+// here.
+func TestDeclaredSitesCatalogued(t *testing.T) {
+	locs, err := siteLocations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(locs) != len(spec.Sites()) {
+		t.Errorf("the source declares %d sites, spec.Sites() has %d", len(locs), len(spec.Sites()))
+	}
+	keys := map[string]bool{}
+	for _, l := range locs {
+		key := fmt.Sprint(l.ID, l.Op, l.Operands)
+		if keys[key] {
+			t.Errorf("%s: two declarations %s %v", l.ID, l.Op, l.Operands)
+		}
+		keys[key] = true
+		if len(l.Lines) == 0 {
+			t.Errorf("site %s (%s %s %v) is declared but the model never uses it", l.Var, l.ID, l.Op, l.Operands)
+			continue
+		}
+		s, ok := SiteByID(l.ID)
+		if !ok || s.LabelKind != LabelCalc {
+			t.Errorf("site %s (%s) has no LabelCalc entry in the catalogue", l.Var, l.ID)
+			continue
+		}
+		if s.GoFunc != l.Func || s.File != l.File {
+			t.Errorf("site %s: the catalogue says %s in %s, the source %s in %s", l.Var, s.GoFunc, s.File, l.Func, l.File)
 		}
 	}
 }

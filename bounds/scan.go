@@ -422,11 +422,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 // room after it: 2^23 on mainnet, 2^17 on minimal. It is capped at MaxV.
 func DefaultRange(cfg *spec.Config) (from, to uint64) {
 	var k spec.Calc
-	count := k.Mul(cfg.MaxCommitteesPerSlot, cfg.SlotsPerEpoch)
-	allViolate := k.Mul(k.Add(cfg.MaxValidatorsPerCommittee, 1), count)
-	cpsMax := k.Mul(count, cfg.TargetCommitteeSize)
+	count := k.Mul(nil, cfg.MaxCommitteesPerSlot, cfg.SlotsPerEpoch)
+	allViolate := k.Mul(nil, k.Add(nil, cfg.MaxValidatorsPerCommittee, 1), count)
+	cpsMax := k.Mul(nil, count, cfg.TargetCommitteeSize)
 	limit := MaxV(cfg)
-	if k.Err("") != nil {
+	if k.Err() != nil {
 		return 0, limit
 	}
 	n := bits.Len64(max(allViolate, cpsMax))

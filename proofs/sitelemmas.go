@@ -193,7 +193,7 @@ func thresholdLemma(cfg *spec.Config, site bounds.Site, e *siteEnc, evaluate fun
 		Go:         []string{site.GoFunc},
 		Sites:      []string{site.ID},
 		Method:     SMT,
-		Split:      fmt.Sprintf("two queries: (minimize %s) subject to the threshold's assumption and the failure, for the least counterexample, replayed through the Go code; then unsat for any smaller %s with the assumption relaxed to bounds", e.x, e.x),
+		Split:      fmt.Sprintf("two queries: (minimize %s) subject to the threshold's assumption and the failure, for the least counterexample, replayed %s; then unsat for any smaller %s with the assumption relaxed to bounds", e.x, e.replayedBy(), e.x),
 		Expect:     Refuted,
 		LeastOf:    t.Symbol,
 	}
@@ -318,7 +318,7 @@ func safeLemma(cfg *spec.Config, site bounds.Site, e *siteEnc, evaluate func() (
 // checkSafe proves the site cannot fail under its invariants. If it can, the
 // counterexample is the catalogue's threshold when that lies within the invariants (so the
 // report does not depend on which counterexample the solver happens to find), else the
-// solver's; either way it is replayed through the Go code.
+// solver's; either way it is replayed (replayedBy).
 func (r *run) checkSafe(ctx context.Context, e *siteEnc, site bounds.Site, threshold *big.Int) finding {
 	qs := []*query{e.safeQuery(r)}
 	if e.queries != nil {
@@ -377,12 +377,39 @@ func (e *siteEnc) safeQuery(r *run) *query {
 // raises first. ok is false when the Go code does not fail on the counterexample: the
 // encoding or the model is wrong, and the lemma fails.
 func (e *siteEnc) replay(a answer) (text string, ok bool) {
+	if len(e.ops) > 0 {
+		args := make([]*big.Int, len(e.vars))
+		for i, v := range e.vars {
+			if args[i] = a.values[v]; args[i] == nil {
+				return e.describe(a), false
+			}
+		}
+		fails, why, fits := e.goVerdict(args)
+		switch {
+		case !fits:
+			return e.describe(a) + ": " + why + ": an exact sum beyond 2**64 - 1, where the spec's arithmetic raises first", true
+		case !fails:
+			return e.describe(a), false
+		}
+		return e.describe(a) + "; replayed through the site's declared operations (spec.Site.Eval): " + why, true
+	}
 	ops, fits := e.operands(a)
 	switch {
 	case !fits:
 		return e.describe(a) + ": an exact sum beyond 2**64 - 1, where the spec's summation already raises", true
-	case !e.goFails(ops):
+	case !e.goFailsOn(ops):
 		return e.describe(a), false
 	}
-	return e.describe(a) + "; replayed through the Go code", true
+	return e.describe(a) + "; replayed " + e.replayedBy(), true
+}
+
+// replayedBy says what a counterexample is replayed through: the site's declared operations
+// (spec.Site.Eval, the arithmetic the model's code runs at the site) or, for a site outside
+// spec.Calc, goFails: a restatement of the model's check in Go, or a call of the model's
+// function where goFails makes one.
+func (e *siteEnc) replayedBy() string {
+	if len(e.ops) > 0 {
+		return "through the site's declared operations (spec.Site.Eval)"
+	}
+	return "through goFails, the encoding's Go statement of the check"
 }

@@ -1,7 +1,6 @@
 package proofs
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math/bits"
@@ -58,10 +57,16 @@ type siteEnc struct {
 	split   string
 	queries func(r *run, e *siteEnc) []*query
 
-	// goFails is the Go code's verdict on the operands: true when the model's code
-	// returns an error (or, where the model does not check, when the spec's uint64
-	// operation would raise). The faithfulness tests hold the fails model to it.
+	// goFails is the Go code's verdict on the operands of a site the model does not
+	// evaluate through spec.Calc (an index, an append, an unchecked conversion): true when
+	// the model's code returns an error, or when the spec's operation would raise. The
+	// faithfulness tests hold the fails model to it. A site the model evaluates through
+	// spec.Calc has none: its verdict is its declaration's (ops, goVerdict).
 	goFails func(a []uint64) bool
+	// ops are the site's operations as the model declares them (spec.Site), for a site it
+	// evaluates through spec.Calc; cfg is the config of the encoding.
+	ops []declOp
+	cfg *spec.Config
 	// around are values near which the faithfulness tests generate operands.
 	around []uint64
 }
@@ -85,22 +90,6 @@ func epochBound(cfg *spec.Config, x, what string) hyp {
 	return le(x, maxEpochTerm(cfg), fmt.Sprintf("%s <= (2**64 - 1) // SLOTS_PER_EPOCH: %s [slot_bound]", x, what))
 }
 
-func calcFails(f func(k *spec.Calc)) bool {
-	var k spec.Calc
-	f(&k)
-	return k.Err("") != nil
-}
-
-// calcFailsAt is calcFails for the site that is the operation op of a longer checked
-// expression: true when op is what raised first (an earlier operation raising is another
-// site's failure).
-func calcFailsAt(op string, f func(k *spec.Calc)) bool {
-	var k spec.Calc
-	f(&k)
-	var ae *spec.ArithmeticError
-	return errors.As(k.Err(""), &ae) && ae.Op == op
-}
-
 // addOverflows and mulOverflows are the spec's uint64 + and * raising, for sites the model
 // computes without spec.Calc.
 func addOverflows(a, b uint64) bool { _, c := bits.Add64(a, b, 0); return c != 0 }
@@ -113,8 +102,9 @@ func sumEnc(id, x string, c uint64, cName string) *siteEnc {
 	return &siteEnc{id: id, vars: []string{x}, x: x,
 		fails:    over(fmt.Sprintf("(+ %s %d)", x, c)),
 		failsDoc: fmt.Sprintf("%s + %s > 2**64 - 1", x, cName),
-		goFails:  func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Add(a[0], c) }) },
-		around:   []uint64{1<<64 - 1 - c},
+		// A site the model evaluates through spec.Calc replaces this by its declaration.
+		goFails: func(a []uint64) bool { return addOverflows(a[0], c) },
+		around:  []uint64{1<<64 - 1 - c},
 	}
 }
 
@@ -123,7 +113,6 @@ func prodEnc(id, x string, k uint64, kName string) *siteEnc {
 	return &siteEnc{id: id, vars: []string{x}, x: x,
 		fails:    over(fmt.Sprintf("(* %s %d)", x, k)),
 		failsDoc: fmt.Sprintf("%s * %s > 2**64 - 1", x, kName),
-		goFails:  func(a []uint64) bool { return calcFails(func(c *spec.Calc) { c.Mul(a[0], k) }) },
 		around:   []uint64{(1<<64 - 1) / max(k, 1)},
 	}
 }
@@ -142,9 +131,8 @@ func accEnc(id, n string, each uint64, eachName string) *siteEnc {
 			eq("acc", fmt.Sprintf("(* (- %s 1) %d)", n, each), "every term before at "+eachName),
 			eq("term", num(each), "the term at "+eachName),
 		},
-		atMax:   []hyp{},
-		goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Add(a[0], a[1]) }) },
-		around:  []uint64{1 << 63, 1<<64 - 1 - each},
+		atMax:  []hyp{},
+		around: []uint64{1 << 63, 1<<64 - 1 - each},
 	}
 }
 
@@ -255,9 +243,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			queries: func(r *run, e *siteEnc) []*query {
 				return isqrtQueries(r, e)
 			},
-			goFails: func(a []uint64) bool {
-				return calcFailsAt("+", func(k *spec.Calc) { k.Add(a[1], k.Div(a[0], a[1])) })
-			},
 			around: []uint64{U - 1, 1 << 63},
 		},
 		{
@@ -268,7 +253,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			queries: func(r *run, e *siteEnc) []*query {
 				return isqrtQueries(r, e)
 			},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Div(a[0], a[1]) }) },
 		},
 		{
 			id: "bytes_to_uint64_width", vars: []string{"value"}, extra: []string{"length"},
@@ -366,9 +350,8 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "compute_proposer_index_random_product", vars: []string{"random_byte"},
 			fails: over(fmt.Sprintf("(* %d random_byte)", maxEB)), failsDoc: "MAX_EFFECTIVE_BALANCE * random_byte > 2**64 - 1",
-			ctx:     []hyp{le("random_byte", "255", "random_byte <= 255: a byte of a hash")},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Mul(maxEB, a[0]) }) },
+			ctx: []hyp{le("random_byte", "255", "random_byte <= 255: a byte of a hash")},
+			inv: []hyp{},
 		},
 		func() *siteEnc {
 			e := sumEnc("compute_proposer_index_counter", "i", 1, "1")
@@ -383,42 +366,26 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			at:       []hyp{eq("index", num(cfg.MaxCommitteesPerSlot*S-1), "index + 1 = count = MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH, the last committee of a full epoch")},
 			atMax:    []hyp{le("index", num(cfg.MaxCommitteesPerSlot*S-1), "index < count <= MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH")},
 			safeBy:   "compute_committee_no_overflow",
-			goFails: func(a []uint64) bool {
-				_, _, err := spec.ComputeCommitteeRange(a[0], a[1], 1)
-				return err != nil
-			},
-			around: []uint64{U / (cfg.MaxCommitteesPerSlot * S)},
+			around:   []uint64{U / (cfg.MaxCommitteesPerSlot * S)},
 		},
 		{
 			id: "compute_committee_division", vars: []string{"count"}, extra: []string{"cps"},
 			fails: "(= count 0)", failsDoc: "count = committees_per_slot * SLOTS_PER_EPOCH = 0",
 			ctx: []hyp{eq("count", fmt.Sprintf("(* cps %d)", S), "count = committees_per_slot * SLOTS_PER_EPOCH")},
 			inv: []hyp{{fmt.Sprintf("(<= 1 cps %d)", cfg.MaxCommitteesPerSlot), "1 <= committees_per_slot <= MAX_COMMITTEES_PER_SLOT (committees_per_slot_in_range)"}},
-			goFails: func(a []uint64) bool {
-				_, _, err := spec.ComputeCommitteeRange(1, 0, a[0])
-				return err != nil
-			},
 		},
 		{id: "compute_committee_member_read", safeBy: "compute_committee_member_in_range"},
 		divEnc("compute_epoch_at_slot_division", map[string]uint64{"SLOTS_PER_EPOCH": S}),
 		{
 			id: "compute_start_slot_at_epoch_product", vars: []string{"epoch"}, x: "epoch",
 			fails: over(fmt.Sprintf("(* epoch %d)", S)), failsDoc: "epoch * SLOTS_PER_EPOCH > 2**64 - 1",
-			inv: []hyp{epochBound(cfg, "epoch", "get_block_root passes the previous or current epoch")},
-			goFails: func(a []uint64) bool {
-				_, err := cfg.ComputeStartSlotAtEpoch(spec.Epoch(a[0]))
-				return err != nil
-			},
+			inv:    []hyp{epochBound(cfg, "epoch", "get_block_root passes the previous or current epoch")},
 			around: []uint64{maxEpoch},
 		},
 		{
 			id: "compute_activation_exit_epoch_sum", vars: []string{"epoch"}, x: "epoch",
 			fails: over(fmt.Sprintf("(+ epoch 1 %d)", cfg.MaxSeedLookahead)), failsDoc: "epoch + 1 + MAX_SEED_LOOKAHEAD > 2**64 - 1",
-			inv: []hyp{epochBound(cfg, "epoch", "the caller passes the current epoch")},
-			goFails: func(a []uint64) bool {
-				_, err := cfg.ComputeActivationExitEpoch(spec.Epoch(a[0]))
-				return err != nil
-			},
+			inv:    []hyp{epochBound(cfg, "epoch", "the caller passes the current epoch")},
 			around: []uint64{U - 1 - cfg.MaxSeedLookahead, maxEpoch},
 		},
 		// Beacon state accessors
@@ -443,10 +410,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			failsDoc: "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD < 0 or (that) - 1 < 0, the sum before not overflowing",
 			ctx:      []hyp{le(fmt.Sprintf("(+ epoch %d)", EPHV), u64Max, "epoch + EPOCHS_PER_HISTORICAL_VECTOR did not overflow (get_seed_sum)")},
 			inv:      []hyp{{fmt.Sprintf("(> %d (+ %d 1))", EPHV, cfg.MinSeedLookahead), "EPOCHS_PER_HISTORICAL_VECTOR > MIN_SEED_LOOKAHEAD + 1 [config_valid]"}},
-			goFails: func(a []uint64) bool {
-				return calcFailsAt("-", func(k *spec.Calc) { k.Sub(k.Sub(k.Add(a[0], EPHV), cfg.MinSeedLookahead), 1) })
-			},
-			around: []uint64{0, U - EPHV},
+			around:   []uint64{0, U - EPHV},
 		},
 		divEnc("get_committee_count_per_slot_divisions", map[string]uint64{"SLOTS_PER_EPOCH": S, "TARGET_COMMITTEE_SIZE": cfg.TargetCommitteeSize}),
 		{id: "get_beacon_committee_index_arithmetic", safeBy: "committee_args_in_range"},
@@ -460,12 +424,8 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "increase_balance_sum", vars: []string{"balance", "delta"}, x: "balance",
 			fails: over("(+ balance delta)"), failsDoc: "balance + delta > 2**64 - 1",
-			at:    []hyp{eq("delta", num(maxEB), "delta = MAX_EFFECTIVE_BALANCE, a top-up deposit")},
-			atMax: []hyp{le("delta", num(maxEB), "delta <= MAX_EFFECTIVE_BALANCE")},
-			goFails: func(a []uint64) bool {
-				state := &spec.BeaconState{Balances: []spec.Gwei{spec.Gwei(a[0])}}
-				return spec.NewModel(cfg).IncreaseBalance(state, 0, spec.Gwei(a[1])) != nil
-			},
+			at:     []hyp{eq("delta", num(maxEB), "delta = MAX_EFFECTIVE_BALANCE, a top-up deposit")},
+			atMax:  []hyp{le("delta", num(maxEB), "delta <= MAX_EFFECTIVE_BALANCE")},
 			around: []uint64{U - maxEB, maxEB},
 		},
 		indexEnc("decrease_balance_read", "state.balances", whyBalances),
@@ -520,33 +480,28 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "justification_attesting_balance_times_3", vars: []string{"attesting_balance"}, extra: []string{"V"}, x: "V",
 			fails: over("(* attesting_balance 3)"), failsDoc: "attesting_balance * 3 > 2**64 - 1",
-			ctx:     []hyp{le("attesting_balance", fmt.Sprintf("(* V %d)", maxEB), "attesting_balance <= V * MAX_EFFECTIVE_BALANCE: a sum of at most V effective balances [effective_balance_cap]")},
-			at:      []hyp{eq("attesting_balance", fmt.Sprintf("(* V %d)", maxEB), "all V attest, each at MAX_EFFECTIVE_BALANCE")},
-			atMax:   []hyp{},
-			inv:     []hyp{le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Mul(a[0], 3) }) },
-			around:  []uint64{U / 3},
+			ctx:    []hyp{le("attesting_balance", fmt.Sprintf("(* V %d)", maxEB), "attesting_balance <= V * MAX_EFFECTIVE_BALANCE: a sum of at most V effective balances [effective_balance_cap]")},
+			at:     []hyp{eq("attesting_balance", fmt.Sprintf("(* V %d)", maxEB), "all V attest, each at MAX_EFFECTIVE_BALANCE")},
+			atMax:  []hyp{},
+			inv:    []hyp{le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
+			around: []uint64{U / 3},
 		},
 		{
 			id: "justification_total_balance_times_2", vars: []string{"total_balance"}, extra: []string{"V"}, x: "V",
 			fails: over("(* total_balance 2)"), failsDoc: "total_active_balance * 2 > 2**64 - 1",
-			ctx:     []hyp{le("total_balance", fmt.Sprintf("(* V %d)", maxEB), "total_active_balance <= V * MAX_EFFECTIVE_BALANCE [effective_balance_cap]")},
-			at:      []hyp{eq("total_balance", fmt.Sprintf("(* V %d)", maxEB), "all V at MAX_EFFECTIVE_BALANCE")},
-			atMax:   []hyp{},
-			inv:     []hyp{le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Mul(a[0], 2) }) },
-			around:  []uint64{U / 2},
+			ctx:    []hyp{le("total_balance", fmt.Sprintf("(* V %d)", maxEB), "total_active_balance <= V * MAX_EFFECTIVE_BALANCE [effective_balance_cap]")},
+			at:     []hyp{eq("total_balance", fmt.Sprintf("(* V %d)", maxEB), "all V at MAX_EFFECTIVE_BALANCE")},
+			atMax:  []hyp{},
+			inv:    []hyp{le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
+			around: []uint64{U / 2},
 		},
 		{
 			id: "justification_checkpoint_distance", vars: []string{"checkpoint_epoch", "distance"}, x: "checkpoint_epoch",
 			fails: over("(+ checkpoint_epoch distance)"), failsDoc: "checkpoint.epoch + distance > 2**64 - 1",
-			ctx:   []hyp{{"(<= 1 distance 3)", "distance is 1, 2 or 3"}},
-			at:    []hyp{eq("distance", "3", "distance 3, the largest")},
-			atMax: []hyp{},
-			inv:   []hyp{epochBound(cfg, "checkpoint_epoch", "justified checkpoints are at most the current epoch")},
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Add(a[0], a[1]) })
-			},
+			ctx:    []hyp{{"(<= 1 distance 3)", "distance is 1, 2 or 3"}},
+			at:     []hyp{eq("distance", "3", "distance 3, the largest")},
+			atMax:  []hyp{},
+			inv:    []hyp{epochBound(cfg, "checkpoint_epoch", "justified checkpoints are at most the current epoch")},
 			around: []uint64{U - 3},
 		},
 		// Rewards and penalties
@@ -559,8 +514,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 				{"(<= (* s s) total)", "s*s <= total"},
 				{"(< total (* (+ s 1) (+ s 1)))", "total < (s+1)*(s+1): s = integer_squareroot(total), the model's postcondition largest_root"},
 			},
-			inv:     totalHyps,
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Div(1, a[0]) }) },
+			inv: totalHyps,
 		},
 		literalEnc("get_base_reward_constant_division", fmt.Sprintf("(= %d 0)", spec.BaseRewardsPerEpoch), "BASE_REWARDS_PER_EPOCH = 0", false),
 		indexEnc("get_base_reward_validator_read", "state.validators", "index < len(state.validators): eligible or attesting validator indices [indices_in_registry]"),
@@ -568,8 +522,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "get_finality_delay_difference", vars: []string{"previous_epoch", "finalized_epoch"},
 			fails: "(< previous_epoch finalized_epoch)", failsDoc: "previous_epoch - finalized_checkpoint.epoch < 0",
-			inv:     []hyp{{"(<= finalized_epoch previous_epoch)", "the finalized epoch is at most the previous epoch (finalization takes a checkpoint whose epoch + 1, 2 or 3 is the current epoch; both are 0 at genesis)"}},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Sub(a[0], a[1]) }) },
+			inv: []hyp{{"(<= finalized_epoch previous_epoch)", "the finalized epoch is at most the previous epoch (finalization takes a checkpoint whose epoch + 1, 2 or 3 is the current epoch; both are 0 at genesis)"}},
 		},
 		sumEnc("get_eligible_validator_indices_next_epoch", "previous_epoch", 1, "1").
 			withInv(epochBound(cfg, "previous_epoch", "the previous epoch is at most the current")),
@@ -584,23 +537,18 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most"),
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Mul(a[0], a[1]/inc) })
-			},
-			around: []uint64{rf.baseMax},
+			around:  []uint64{rf.baseMax},
 		},
 		{
 			id: "get_attestation_component_deltas_division", vars: []string{"total"},
 			fails: fmt.Sprintf("(= (div total %d) 0)", inc), failsDoc: "total_balance // EFFECTIVE_BALANCE_INCREMENT = 0",
-			inv:     totalHyps,
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Div(1, a[0]/inc) }) },
+			inv: totalHyps,
 		},
 		{
 			id: "get_attestation_component_deltas_accumulate", vars: []string{"entry", "reward"},
 			fails: over("(+ entry reward)"), failsDoc: "rewards[index] + reward > 2**64 - 1",
-			ctx:     []hyp{eq("entry", "0", "rewards[index] = 0: the lists are fresh and eligible indices distinct, so each entry gets one addition")},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Add(a[0], a[1]) }) },
+			ctx: []hyp{eq("entry", "0", "rewards[index] = 0: the lists are fresh and eligible indices distinct, so each entry gets one addition")},
+			inv: []hyp{},
 		},
 		indexEnc("get_attestation_component_deltas_reads", "rewards", whyDeltas),
 		{
@@ -620,18 +568,16 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most", "proposer_rewards_collected"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most", "proposer_rewards_collected"),
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Add(a[0], a[1]) }) },
 		},
 		{
 			id: "get_inclusion_delay_deltas_difference", vars: []string{"base"},
 			fails: fmt.Sprintf("(< base (div base %d))", prq), failsDoc: "base_reward - base_reward // PROPOSER_REWARD_QUOTIENT < 0",
-			inv: []hyp{}, goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Sub(a[0], a[0]/prq) }) },
+			inv: []hyp{},
 		},
 		{
 			id: "get_inclusion_delay_deltas_delay_division", vars: []string{"inclusion_delay"},
 			fails: "(= inclusion_delay 0)", failsDoc: "inclusion_delay = 0",
-			inv:     []hyp{le(num(cfg.MinAttestationInclusionDelay), "inclusion_delay", "inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY: process_attestation's inclusion window")},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Div(1, a[0]) }) },
+			inv: []hyp{le(num(cfg.MinAttestationInclusionDelay), "inclusion_delay", "inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY: process_attestation's inclusion window")},
 		},
 		{
 			id: "get_inactivity_penalty_deltas_base_product", vars: []string{"base"},
@@ -639,7 +585,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			inv:     []hyp{le("base", num(rf.baseMax), "base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) (facts sqrt_at_least, base_reward_at_most)")},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most"),
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Mul(spec.BaseRewardsPerEpoch, a[0]) }) },
 		},
 		{
 			id: "get_inactivity_penalty_deltas_difference", vars: []string{"base"},
@@ -647,19 +592,13 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			failsDoc: "BASE_REWARDS_PER_EPOCH * base_reward - base_reward // PROPOSER_REWARD_QUOTIENT < 0, the product before not overflowing",
 			ctx:      []hyp{le("(* 4 base)", u64Max, "4 * base_reward did not overflow (get_inactivity_penalty_deltas_base_product)")},
 			inv:      []hyp{},
-			goFails: func(a []uint64) bool {
-				return calcFailsAt("-", func(k *spec.Calc) { k.Sub(k.Mul(spec.BaseRewardsPerEpoch, a[0]), a[0]/prq) })
-			},
 		},
 		{
 			id: "get_inactivity_penalty_deltas_leak_product", vars: []string{"effective_balance", "finality_delay"}, x: "finality_delay",
 			fails: over("(* effective_balance finality_delay)"), failsDoc: "effective_balance * finality_delay > 2**64 - 1",
-			at:    []hyp{eq("effective_balance", num(maxEB), "effective_balance = MAX_EFFECTIVE_BALANCE")},
-			atMax: []hyp{ebHyp("effective_balance")},
-			inv:   []hyp{ebHyp("effective_balance"), epochBound(cfg, "finality_delay", "the finality delay is at most the previous epoch")},
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Mul(a[0], a[1]) })
-			},
+			at:     []hyp{eq("effective_balance", num(maxEB), "effective_balance = MAX_EFFECTIVE_BALANCE")},
+			atMax:  []hyp{ebHyp("effective_balance")},
+			inv:    []hyp{ebHyp("effective_balance"), epochBound(cfg, "finality_delay", "the finality delay is at most the previous epoch")},
 			around: []uint64{U / maxEB},
 		},
 		divEnc("get_inactivity_penalty_deltas_division", map[string]uint64{"INACTIVITY_PENALTY_QUOTIENT": ipq}),
@@ -674,12 +613,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			inv:     []hyp{le("base", num(rf.baseMax), "base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) (facts sqrt_at_least, base_reward_at_most)")},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most"),
-			goFails: func(a []uint64) bool {
-				return calcFailsAt("+", func(k *spec.Calc) {
-					p := k.Sub(k.Mul(spec.BaseRewardsPerEpoch, a[0]), a[0]/prq)
-					k.Add(p, k.Div(k.Mul(a[1], a[2]), ipq))
-				})
-			},
 		},
 		indexEnc("get_inactivity_penalty_deltas_reads", "penalties", whyDeltas),
 		{
@@ -692,9 +625,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most", "component_at_most_numerator", "proposer_rewards_collected"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most", "component_at_most_numerator", "proposer_rewards_collected"),
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Add(k.Add(k.Add(a[0], a[1]), a[2]), a[3]) })
-			},
 		},
 		{
 			id: "get_attestation_deltas_penalties_sum", vars: []string{"source", "target", "head", "inactivity"}, extra: []string{"base", "product"},
@@ -708,9 +638,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 			split:   rf.split("sqrt_at_least", "base_reward_at_most"),
 			queries: rf.queries("sqrt_at_least", "base_reward_at_most"),
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Add(k.Add(k.Add(a[0], a[1]), a[2]), a[3]) })
-			},
 		},
 		{
 			id: "get_attestation_deltas_reads", vars: []string{"index", "length"},
@@ -739,13 +666,10 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "process_slashings_multiplier", vars: []string{"sum"}, extra: []string{"slashed"}, x: "slashed", exact: []string{"sum"},
 			fails: over(fmt.Sprintf("(* sum %d)", cfg.ProportionalSlashingMultiplier)), failsDoc: "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER > 2**64 - 1",
-			ctx:   []hyp{le("sum", fmt.Sprintf("(* slashed %d)", maxEB), "sum <= slashed * MAX_EFFECTIVE_BALANCE [effective_balance_cap]")},
-			at:    []hyp{eq("sum", fmt.Sprintf("(* slashed %d)", maxEB), "each slashed validator at MAX_EFFECTIVE_BALANCE")},
-			atMax: []hyp{},
-			inv:   []hyp{le("slashed", num(slashedInWindow), "slashed <= what the window's blocks can slash, and no more than the registry [one_block_per_slot]")},
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Mul(a[0], cfg.ProportionalSlashingMultiplier) })
-			},
+			ctx:    []hyp{le("sum", fmt.Sprintf("(* slashed %d)", maxEB), "sum <= slashed * MAX_EFFECTIVE_BALANCE [effective_balance_cap]")},
+			at:     []hyp{eq("sum", fmt.Sprintf("(* slashed %d)", maxEB), "each slashed validator at MAX_EFFECTIVE_BALANCE")},
+			atMax:  []hyp{},
+			inv:    []hyp{le("slashed", num(slashedInWindow), "slashed <= what the window's blocks can slash, and no more than the registry [one_block_per_slot]")},
 			around: []uint64{U / max(cfg.ProportionalSlashingMultiplier, 1)},
 		},
 		sumEnc("process_slashings_withdrawable_target", "epoch", EPSV/2, "EPOCHS_PER_SLASHINGS_VECTOR // 2").
@@ -771,15 +695,12 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 				le("adjusted", fmt.Sprintf("(* %d %d %d)", slashedInWindow, maxEB, cfg.ProportionalSlashingMultiplier), "adjusted <= sum(slashings) * PROPORTIONAL_SLASHING_MULTIPLIER <= (what the window can slash) * MAX_EFFECTIVE_BALANCE * PROPORTIONAL_SLASHING_MULTIPLIER [one_block_per_slot]"),
 				le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]"),
 			},
-			goFails: func(a []uint64) bool {
-				return calcFails(func(k *spec.Calc) { k.Mul(a[0]/inc, a[1]) })
-			},
 			around: []uint64{U / (maxEB / inc), maxEB},
 		},
 		{
 			id: "process_slashings_penalty_division", vars: []string{"total"},
 			fails: "(= total 0)", failsDoc: "total_balance = 0",
-			inv: totalHyps, goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Div(1, a[0]) }) },
+			inv: totalHyps,
 		},
 		{
 			id: "process_slashings_penalty_increment", vars: []string{"numerator", "total"}, extra: []string{"effective_balance", "adjusted"},
@@ -792,9 +713,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 				le("numerator", u64Max, "the numerator did not overflow"),
 			},
 			inv: []hyp{},
-			goFails: func(a []uint64) bool {
-				return calcFailsAt("*", func(k *spec.Calc) { k.Mul(k.Div(a[0], a[1]), inc) })
-			},
 		},
 		// Final updates
 		sumEnc("process_final_updates_next_epoch", "epoch", 1, "1").withInv(epochBound(cfg, "epoch", "the current epoch")),
@@ -804,10 +722,8 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		literalEnc("process_final_updates_hysteresis_thresholds",
 			fmt.Sprintf("(or %s %s)", over(fmt.Sprintf("(* (div %d %d) %d)", inc, cfg.HysteresisQuotient, cfg.HysteresisDownwardMultiplier)), over(fmt.Sprintf("(* (div %d %d) %d)", inc, cfg.HysteresisQuotient, cfg.HysteresisUpwardMultiplier))),
 			"HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER or HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER > 2**64 - 1",
-			calcFails(func(k *spec.Calc) {
-				k.Mul(hystInc, cfg.HysteresisDownwardMultiplier)
-				k.Mul(hystInc, cfg.HysteresisUpwardMultiplier)
-			})),
+			false), // the model evaluates both products through spec.Calc: its declaration replaces this
+
 		sumEnc("process_final_updates_downward_sum", "balance", down, "DOWNWARD_THRESHOLD"),
 		sumEnc("process_final_updates_upward_sum", "effective_balance", up, "UPWARD_THRESHOLD").withInv(ebHyp("effective_balance")),
 		divEnc("process_final_updates_effective_balance_modulo", map[string]uint64{"EFFECTIVE_BALANCE_INCREMENT": inc}),
@@ -845,8 +761,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "process_operations_outstanding_deposits", vars: []string{"deposit_count", "deposit_index"},
 			fails: "(< deposit_count deposit_index)", failsDoc: "eth1_data.deposit_count - eth1_deposit_index < 0",
-			inv:     []hyp{{"(<= deposit_index deposit_count)", "eth1_deposit_index <= eth1_data.deposit_count: an honest majority of Eth1 votes never lowers the deposit count [deposit_contract]"}},
-			goFails: func(a []uint64) bool { return calcFails(func(k *spec.Calc) { k.Sub(a[0], a[1]) }) },
+			inv: []hyp{{"(<= deposit_index deposit_count)", "eth1_deposit_index <= eth1_data.deposit_count: an honest majority of Eth1 votes never lowers the deposit count [deposit_contract]"}},
 		},
 		{id: "process_proposer_slashing_proposer_read"},
 		indexEnc("process_attester_slashing_validator_read", "state.validators", "index < len(state.validators): is_valid_indexed_attestation has read every index"),
@@ -877,7 +792,23 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		sumEnc("process_voluntary_exit_shard_period_sum", "activation_epoch", cfg.ShardCommitteePeriod, "SHARD_COMMITTEE_PERIOD").
 			withInv(epochBound(cfg, "activation_epoch", "the validator was asserted active, so activation_epoch <= current epoch")),
 	}
+	for _, e := range encs {
+		e.cfg = cfg
+		if e.ops = declaredOps(e.id); len(e.ops) > 0 {
+			e.goFails = nil
+		}
+	}
 	return encs
+}
+
+// goFailsOn is the Go code's verdict on values of the model's variables: the declared
+// operations' (goVerdict) for a site evaluated through spec.Calc, else goFails.
+func (e *siteEnc) goFailsOn(a []uint64) bool {
+	if len(e.ops) > 0 {
+		fails, _, _ := e.goVerdict(bigs(a...))
+		return fails
+	}
+	return e.goFails(a)
 }
 
 // modSubEnc: x - x % inc, which cannot underflow.

@@ -106,6 +106,9 @@ var getBlockRootContract = declare(Contract{
 	},
 })
 
+// Sites of get_block_root_at_slot.
+var siteBlockRootAtSlotSum = site("get_block_root_at_slot_sum", OpAdd, "slot", "SLOTS_PER_HISTORICAL_ROOT")
+
 // GetBlockRootAtSlot is the spec's get_block_root_at_slot ("Beacon state accessors"). Its
 // assert on the slot's range is behaviour, an AssertError: attestation data reaches it in
 // epoch processing, and a slot out of range fails the transition.
@@ -127,8 +130,8 @@ func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, er
 		return Root{}, assertf("get_block_root_at_slot", CheckBlockRootRange, "slot %d, state slot %d", slot, state.Slot)
 	}
 	var k Calc
-	upper := k.Add(uint64(slot), m.SlotsPerHistoricalRoot)
-	if err := k.Err("get_block_root_at_slot: slot + SLOTS_PER_HISTORICAL_ROOT"); err != nil {
+	upper := k.Add(siteBlockRootAtSlotSum, uint64(slot), m.SlotsPerHistoricalRoot)
+	if err := k.Err(); err != nil {
 		return Root{}, err
 	}
 	if !(uint64(state.Slot) <= upper) {
@@ -266,6 +269,13 @@ var getValidatorChurnLimitContract = declare(Contract{
 	},
 })
 
+// Sites of get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1.
+var (
+	siteSeedSum                 = site("get_seed_sum", OpAdd, "epoch", "EPOCHS_PER_HISTORICAL_VECTOR")
+	siteSeedDifferenceLookahead = site("get_seed_difference", OpSub, "epoch + EPOCHS_PER_HISTORICAL_VECTOR", "MIN_SEED_LOOKAHEAD")
+	siteSeedDifferenceOne       = site("get_seed_difference", OpSub, "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD", "1")
+)
+
 // GetSeed is the spec's get_seed ("Beacon state accessors").
 func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) (seed Root, err error) {
 	if m.hooked() {
@@ -283,8 +293,8 @@ func (m *Model) GetSeed(state *BeaconState, epoch Epoch, domainType DomainType) 
 	}
 	var k Calc
 	// Epoch(epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1): avoid underflow
-	e := k.Sub(k.Sub(k.Add(uint64(epoch), m.EpochsPerHistoricalVector), m.MinSeedLookahead), 1)
-	if err := k.Err("get_seed: epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1"); err != nil {
+	e := k.Sub(siteSeedDifferenceOne, k.Sub(siteSeedDifferenceLookahead, k.Add(siteSeedSum, uint64(epoch), m.EpochsPerHistoricalVector), m.MinSeedLookahead), 1)
+	if err := k.Err(); err != nil {
 		return Root{}, err
 	}
 	mix, err := m.GetRandaoMix(state, Epoch(e))
@@ -479,6 +489,9 @@ var getBeaconProposerIndexContract = declare(Contract{
 	},
 })
 
+// Sites of get_total_balance: the running sum of effective balances.
+var siteTotalBalanceSum = site("get_total_balance_sum", OpAdd, "acc", "term")
+
 // GetTotalBalance is the spec's get_total_balance ("Beacon state accessors"): the summed
 // effective balance of indices, at least EFFECTIVE_BALANCE_INCREMENT. indices must be a set
 // (no repeats), as in the spec.
@@ -513,9 +526,9 @@ func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (t
 		if err != nil {
 			return 0, err
 		}
-		sum = k.Add(sum, uint64(v.EffectiveBalance))
+		sum = k.Add(siteTotalBalanceSum, sum, uint64(v.EffectiveBalance))
 	}
-	if err := k.Err("get_total_balance: sum of effective balances"); err != nil {
+	if err := k.Err(); err != nil {
 		return 0, err
 	}
 	return Gwei(max(uint64(m.EffectiveBalanceIncrement), sum)), nil

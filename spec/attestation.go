@@ -5,6 +5,12 @@ import (
 	"slices"
 )
 
+// Sites of process_attestation: the inclusion window's sums.
+var (
+	siteAttestationEarliest = site("process_attestation_earliest_sum", OpAdd, "data_slot", "MIN_ATTESTATION_INCLUSION_DELAY")
+	siteAttestationLatest   = site("process_attestation_latest_sum", OpAdd, "data_slot", "SLOTS_PER_EPOCH")
+)
+
 // ProcessAttestation is the spec's process_attestation ("Attestations").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -48,15 +54,15 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 	// evaluated as Python's chained comparison is: the second sum only when the first
 	// comparison holds.
 	var k Calc
-	earliest := k.Add(uint64(data.Slot), m.MinAttestationInclusionDelay)
-	if err := k.Err("process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH"); err != nil {
+	earliest := k.Add(siteAttestationEarliest, uint64(data.Slot), m.MinAttestationInclusionDelay)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	if !(earliest <= uint64(state.Slot)) {
 		return assertf(fn, CheckInclusionWindow, "attestation slot %d included at slot %d, before slot %d", data.Slot, state.Slot, earliest)
 	}
-	latest := k.Add(uint64(data.Slot), m.SlotsPerEpoch)
-	if err := k.Err("process_attestation: data.slot + MIN_ATTESTATION_INCLUSION_DELAY, data.slot + SLOTS_PER_EPOCH"); err != nil {
+	latest := k.Add(siteAttestationLatest, uint64(data.Slot), m.SlotsPerEpoch)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	if !(uint64(state.Slot) <= latest) {

@@ -185,6 +185,9 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 	return nil
 }
 
+// Sites of process_operations.
+var siteOutstandingDeposits = site("process_operations_outstanding_deposits", OpSub, "deposit_count", "deposit_index")
+
 // ProcessOperations is the spec's process_operations ("Operations").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -209,8 +212,8 @@ func (m *Model) ProcessOperations(state *BeaconState, body *BeaconBlockBody) (er
 	}
 	// Verify that outstanding deposits are processed up to the maximum number of deposits
 	var k Calc
-	outstanding := k.Sub(state.Eth1Data.DepositCount, state.Eth1DepositIndex)
-	if err := k.Err("process_operations: eth1_data.deposit_count - eth1_deposit_index"); err != nil {
+	outstanding := k.Sub(siteOutstandingDeposits, state.Eth1Data.DepositCount, state.Eth1DepositIndex)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	if want := min(m.MaxDeposits, outstanding); uint64(len(body.Deposits)) != want {

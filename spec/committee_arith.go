@@ -19,6 +19,14 @@ func (c *Config) CommitteeCountPerSlot(activeCount uint64) uint64 {
 	return n
 }
 
+// Sites of get_beacon_committee: (slot % SLOTS_PER_EPOCH) * committees_per_slot + index and
+// committees_per_slot * SLOTS_PER_EPOCH.
+var (
+	siteCommitteeIndexProduct = site("get_beacon_committee_index_arithmetic", OpMul, "slot % SLOTS_PER_EPOCH", "committees_per_slot")
+	siteCommitteeIndexSum     = site("get_beacon_committee_index_arithmetic", OpAdd, "(slot % SLOTS_PER_EPOCH) * committees_per_slot", "index")
+	siteCommitteeCount        = site("get_beacon_committee_index_arithmetic", OpMul, "committees_per_slot", "SLOTS_PER_EPOCH")
+)
+
 // BeaconCommitteeArgs returns the index and count that get_beacon_committee
 // ("Beacon state accessors") passes to compute_committee for a committee at slot with
 // committee index, given the epoch's committees per slot:
@@ -27,10 +35,18 @@ func (c *Config) CommitteeCountPerSlot(activeCount uint64) uint64 {
 //	count = committees_per_slot * SLOTS_PER_EPOCH
 func (c *Config) BeaconCommitteeArgs(slot Slot, index CommitteeIndex, committeesPerSlot uint64) (idx, count uint64, err error) {
 	var k Calc
-	idx = k.Add(k.Mul(uint64(slot)%c.SlotsPerEpoch, committeesPerSlot), uint64(index))
-	count = k.Mul(committeesPerSlot, c.SlotsPerEpoch)
-	return idx, count, k.Err("get_beacon_committee: committee index and count")
+	idx = k.Add(siteCommitteeIndexSum, k.Mul(siteCommitteeIndexProduct, uint64(slot)%c.SlotsPerEpoch, committeesPerSlot), uint64(index))
+	count = k.Mul(siteCommitteeCount, committeesPerSlot, c.SlotsPerEpoch)
+	return idx, count, k.Err()
 }
+
+// Sites of compute_committee: start and end.
+var (
+	siteCommitteeStart    = site("compute_committee_start_end", OpMul, "V", "index")
+	siteCommitteeNext     = site("compute_committee_start_end", OpAdd, "index", "1")
+	siteCommitteeEnd      = site("compute_committee_start_end", OpMul, "V", "index + 1")
+	siteCommitteeDivision = site("compute_committee_division", OpDiv, "numerator", "count")
+)
 
 // ComputeCommitteeRange returns the start and end that compute_committee ("Misc") computes
 // for a committee: the committee is the shuffled indices [start, end).
@@ -39,7 +55,7 @@ func (c *Config) BeaconCommitteeArgs(slot Slot, index CommitteeIndex, committees
 //	end   = (len(indices) * uint64(index + 1)) // count
 func ComputeCommitteeRange(indexCount, index, count uint64) (start, end uint64, err error) {
 	var k Calc
-	start = k.Div(k.Mul(indexCount, index), count)
-	end = k.Div(k.Mul(indexCount, k.Add(index, 1)), count)
-	return start, end, k.Err("compute_committee: start and end")
+	start = k.Div(siteCommitteeDivision, k.Mul(siteCommitteeStart, indexCount, index), count)
+	end = k.Div(siteCommitteeDivision, k.Mul(siteCommitteeEnd, indexCount, k.Add(siteCommitteeNext, index, 1)), count)
+	return start, end, k.Err()
 }

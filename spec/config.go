@@ -622,6 +622,6 @@ func ResolveConfig(preset string, files []string) (*Config, error) {
 // productFits tells whether a * b * c fits a uint64.
 func productFits(a, b, c uint64) bool {
 	var k Calc
-	k.Mul(k.Mul(a, b), c)
+	k.Mul(nil, k.Mul(nil, a, b), c)
 	return k.failed == nil
 }

@@ -26,6 +26,9 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 	}, nil
 }
 
+// Sites of process_deposit.
+var siteDepositIndex = site("process_deposit_index_increment", OpAdd, "eth1_deposit_index", "1")
+
 // ProcessDeposit is the spec's process_deposit ("Deposits").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -69,8 +72,8 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 	}
 	// Deposits must be processed in order
 	var k Calc
-	state.Eth1DepositIndex = k.Add(state.Eth1DepositIndex, 1)
-	if err := k.Err("process_deposit: eth1_deposit_index + 1"); err != nil {
+	state.Eth1DepositIndex = k.Add(siteDepositIndex, state.Eth1DepositIndex, 1)
+	if err := k.Err(); err != nil {
 		return err
 	}
 

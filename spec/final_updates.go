@@ -53,11 +53,14 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	return nil
 }
 
+// Sites of the final updates' next_epoch.
+var siteFinalNextEpoch = site("process_final_updates_next_epoch", OpAdd, "epoch", "1")
+
 // nextEpoch is get_current_epoch(state) + 1, the next_epoch of the final updates.
 func (m *Model) nextEpoch(state *BeaconState) (uint64, error) {
 	var k Calc
-	nextEpoch := k.Add(uint64(m.GetCurrentEpoch(state)), 1)
-	if err := k.Err("process_final_updates: current_epoch + 1"); err != nil {
+	nextEpoch := k.Add(siteFinalNextEpoch, uint64(m.GetCurrentEpoch(state)), 1)
+	if err := k.Err(); err != nil {
 		return 0, err
 	}
 	return nextEpoch, nil
@@ -115,6 +118,14 @@ func sameEth1Votes(a, b []Eth1Data) bool {
 	return true
 }
 
+// Sites of process_effective_balance_updates (process_final_updates in spec v1.0.0).
+var (
+	siteFinalDownwardThreshold = site("process_final_updates_hysteresis_thresholds", OpMul, "HYSTERESIS_INCREMENT", "HYSTERESIS_DOWNWARD_MULTIPLIER")
+	siteFinalUpwardThreshold   = site("process_final_updates_hysteresis_thresholds", OpMul, "HYSTERESIS_INCREMENT", "HYSTERESIS_UPWARD_MULTIPLIER")
+	siteFinalDownwardSum       = site("process_final_updates_downward_sum", OpAdd, "balance", "DOWNWARD_THRESHOLD")
+	siteFinalUpwardSum         = site("process_final_updates_upward_sum", OpAdd, "effective_balance", "UPWARD_THRESHOLD")
+)
+
 // ProcessEffectiveBalanceUpdates is the spec's process_effective_balance_updates
 // ("Effective balances updates", spec v1.1; the second step of v1.0.0's
 // process_final_updates): each effective balance follows its balance, with hysteresis.
@@ -155,24 +166,24 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 	}
 	var k Calc
 	hysteresisIncrement := uint64(m.EffectiveBalanceIncrement) / m.HysteresisQuotient
-	downwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisDownwardMultiplier)
-	upwardThreshold := k.Mul(hysteresisIncrement, m.HysteresisUpwardMultiplier)
-	if err := k.Err("process_final_updates: HYSTERESIS_INCREMENT * multiplier"); err != nil {
+	downwardThreshold := k.Mul(siteFinalDownwardThreshold, hysteresisIncrement, m.HysteresisDownwardMultiplier)
+	upwardThreshold := k.Mul(siteFinalUpwardThreshold, hysteresisIncrement, m.HysteresisUpwardMultiplier)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	changed := false
 	for index := range state.Validators {
 		validator := &state.Validators[index]
 		balance := uint64(state.Balances[index])
-		if k.Add(balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
-			k.Add(uint64(validator.EffectiveBalance), upwardThreshold) < balance {
+		if k.Add(siteFinalDownwardSum, balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
+			k.Add(siteFinalUpwardSum, uint64(validator.EffectiveBalance), upwardThreshold) < balance {
 			eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))
 			if eb != validator.EffectiveBalance { // else the assignment would change nothing
 				changed = true
 				state.validatorForWrite(ValidatorIndex(index)).EffectiveBalance = eb
 			}
 		}
-		if err := k.Err("process_final_updates: balance + DOWNWARD_THRESHOLD, effective_balance + UPWARD_THRESHOLD"); err != nil {
+		if err := k.Err(); err != nil {
 			if changed {
 				m.effectiveBalancesChanged(state)
 			}

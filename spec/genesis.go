@@ -7,6 +7,9 @@ import (
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
 
+// Sites of initialize_beacon_state_from_eth1.
+var siteGenesisTime = site("initialize_genesis_time_sum", OpAdd, "eth1_timestamp", "GENESIS_DELAY")
+
 // InitializeBeaconStateFromEth1 is the spec's initialize_beacon_state_from_eth1
 // ("Genesis"): the candidate genesis state for an Eth1 block and the deposits up to it.
 func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp uint64, deposits []Deposit) (state *BeaconState, err error) {
@@ -38,8 +41,8 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 		})
 	}
 	var k Calc
-	genesisTime := k.Add(eth1Timestamp, m.GenesisDelay)
-	if err := k.Err("initialize_beacon_state_from_eth1: eth1_timestamp + GENESIS_DELAY"); err != nil {
+	genesisTime := k.Add(siteGenesisTime, eth1Timestamp, m.GenesisDelay)
+	if err := k.Err(); err != nil {
 		return nil, err
 	}
 	emptyBodyRoot, err := m.HashTreeRoot(&BeaconBlockBody{})

@@ -2,6 +2,13 @@ package spec
 
 import "math/bits"
 
+// Sites of process_justification_and_finalization.
+var (
+	siteJustificationAttesting = site("justification_attesting_balance_times_3", OpMul, "attesting_balance", "3")
+	siteJustificationTotal     = site("justification_total_balance_times_2", OpMul, "total_balance", "2")
+	siteJustificationDistance  = site("justification_checkpoint_distance", OpAdd, "checkpoint_epoch", "distance")
+)
+
 // ProcessJustificationAndFinalization is the spec's process_justification_and_finalization
 // ("Justification and finalization").
 //
@@ -64,8 +71,8 @@ func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err err
 			return err
 		}
 		var k Calc
-		justified := k.Mul(uint64(attesting), 3) >= k.Mul(uint64(total), 2)
-		if err := k.Err("process_justification_and_finalization: attesting_balance * 3 >= total_active_balance * 2"); err != nil {
+		justified := k.Mul(siteJustificationAttesting, uint64(attesting), 3) >= k.Mul(siteJustificationTotal, uint64(total), 2)
+		if err := k.Err(); err != nil {
 			return err
 		}
 		if justified {
@@ -105,8 +112,8 @@ func (m *Model) ProcessJustificationAndFinalization(state *BeaconState) (err err
 			continue
 		}
 		var k Calc
-		sum := k.Add(uint64(r.checkpoint.Epoch), r.distance)
-		if err := k.Err("process_justification_and_finalization: justified checkpoint epoch + distance"); err != nil {
+		sum := k.Add(siteJustificationDistance, uint64(r.checkpoint.Epoch), r.distance)
+		if err := k.Err(); err != nil {
 			return err
 		}
 		if sum == uint64(currentEpoch) {

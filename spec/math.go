@@ -16,18 +16,25 @@ func IntegerSquareroot(n uint64) (uint64, error) {
 	return unchecked.IntegerSquareroot(n)
 }
 
+// Sites of integer_squareroot (the halvings are by the literal 2, which cannot raise).
+var (
+	siteSqrtFirstStep  = site("integer_squareroot_first_step", OpAdd, "n", "1")
+	siteSqrtDivision   = site("integer_squareroot_divisions", OpDiv, "n", "x")
+	siteSqrtNewtonStep = site("integer_squareroot_newton_step", OpAdd, "x", "n // x")
+)
+
 // IntegerSquareroot is the spec's integer_squareroot ("Math"): the largest x with x*x <=
 // n, by the spec's Newton iteration. Faithful to the spec's uint64, n = 2**64 - 1 is an
 // overflow (its first step computes x + 1).
 func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 	var c Calc
 	x := n
-	y := c.Div(c.Add(x, 1), 2)
+	y := c.Add(siteSqrtFirstStep, x, 1) / 2
 	for c.failed == nil && y < x {
 		x = y
-		y = c.Div(c.Add(x, c.Div(n, x)), 2)
+		y = c.Add(siteSqrtNewtonStep, x, c.Div(siteSqrtDivision, n, x)) / 2
 	}
-	if err := c.Err("integer_squareroot"); err != nil {
+	if err := c.Err(); err != nil {
 		return 0, err
 	}
 	if m.hooked() {

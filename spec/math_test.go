@@ -29,6 +29,9 @@ func TestIntegerSquareroot(t *testing.T) {
 	}
 }
 
+// testSite is a Site that is not declared (site() lists it): a test of Calc alone.
+var testSite = &Site{ID: "test_site", Op: OpAdd}
+
 func TestCalc(t *testing.T) {
 	tests := []struct {
 		name string
@@ -36,25 +39,27 @@ func TestCalc(t *testing.T) {
 		want uint64
 		op   string // "" when no failure
 	}{
-		{"add", func(c *Calc) uint64 { return c.Add(1<<63, 1<<62) }, 3 << 62, ""},
-		{"add overflow", func(c *Calc) uint64 { return c.Add(1<<63, 1<<63) }, 0, "+"},
-		{"sub underflow", func(c *Calc) uint64 { return c.Sub(1, 2) }, 0, "-"},
-		{"mul overflow", func(c *Calc) uint64 { return c.Mul(1<<32, 1<<32) }, 0, "*"},
-		{"mul", func(c *Calc) uint64 { return c.Mul(1<<31, 1<<32) }, 1 << 63, ""},
-		{"div by zero", func(c *Calc) uint64 { return c.Div(7, 0) }, 0, "/"},
-		{"mod by zero", func(c *Calc) uint64 { return c.Mod(7, 0) }, 0, "%"},
-		{"first failure wins", func(c *Calc) uint64 { return c.Div(c.Sub(0, 1), 0) }, 0, "-"},
-		{"expression", func(c *Calc) uint64 { return c.Div(c.Mul(4_194_305, c.Add(2047, 1)), 2048) }, 4_194_305, ""},
+		{"add", func(c *Calc) uint64 { return c.Add(testSite, 1<<63, 1<<62) }, 3 << 62, ""},
+		{"add overflow", func(c *Calc) uint64 { return c.Add(testSite, 1<<63, 1<<63) }, 0, "+"},
+		{"sub underflow", func(c *Calc) uint64 { return c.Sub(testSite, 1, 2) }, 0, "-"},
+		{"mul overflow", func(c *Calc) uint64 { return c.Mul(testSite, 1<<32, 1<<32) }, 0, "*"},
+		{"mul", func(c *Calc) uint64 { return c.Mul(testSite, 1<<31, 1<<32) }, 1 << 63, ""},
+		{"div by zero", func(c *Calc) uint64 { return c.Div(testSite, 7, 0) }, 0, "/"},
+		{"mod by zero", func(c *Calc) uint64 { return c.Mod(testSite, 7, 0) }, 0, "%"},
+		{"first failure wins", func(c *Calc) uint64 { return c.Div(testSite, c.Sub(testSite, 0, 1), 0) }, 0, "-"},
+		{"expression", func(c *Calc) uint64 {
+			return c.Div(testSite, c.Mul(testSite, 4_194_305, c.Add(testSite, 2047, 1)), 2048)
+		}, 4_194_305, ""},
 	}
 	for _, tt := range tests {
 		var c Calc
 		got := tt.eval(&c)
-		err := c.Err("site")
+		err := c.Err()
 		var ae *ArithmeticError
 		switch {
 		case tt.op == "" && (err != nil || got != tt.want):
 			t.Errorf("%s: got %d, %v; want %d", tt.name, got, err, tt.want)
-		case tt.op != "" && (!errors.As(err, &ae) || ae.Op != tt.op || ae.Site != "site"):
+		case tt.op != "" && (!errors.As(err, &ae) || ae.Op != tt.op || ae.Site != testSite.ID):
 			t.Errorf("%s: error %v, want a %q failure at site", tt.name, err, tt.op)
 		}
 	}

@@ -64,13 +64,16 @@ func slotInEpoch(cfg *Config, slot Slot, epoch Epoch) bool {
 	return uint64(slot)-lo < cfg.SlotsPerEpoch
 }
 
+// Sites of compute_start_slot_at_epoch.
+var siteStartSlot = site("compute_start_slot_at_epoch_product", OpMul, "epoch", "SLOTS_PER_EPOCH")
+
 // ComputeStartSlotAtEpoch is the arithmetic of compute_start_slot_at_epoch ("Misc"); an
 // epoch whose start slot does not fit a uint64 is an overflow. Model.ComputeStartSlotAtEpoch
 // is the spec function, with its contract.
 func (c *Config) ComputeStartSlotAtEpoch(epoch Epoch) (Slot, error) {
 	var k Calc
-	s := k.Mul(uint64(epoch), c.SlotsPerEpoch)
-	return Slot(s), k.Err("compute_start_slot_at_epoch: epoch * SLOTS_PER_EPOCH")
+	s := k.Mul(siteStartSlot, uint64(epoch), c.SlotsPerEpoch)
+	return Slot(s), k.Err()
 }
 
 // ComputeStartSlotAtEpoch is the spec's compute_start_slot_at_epoch ("Misc").
@@ -94,12 +97,18 @@ var computeStartSlotAtEpochContract = declare(Contract{
 	},
 })
 
+// Sites of compute_activation_exit_epoch: epoch + 1 + MAX_SEED_LOOKAHEAD.
+var (
+	siteActivationExitNext      = site("compute_activation_exit_epoch_sum", OpAdd, "epoch", "1")
+	siteActivationExitLookahead = site("compute_activation_exit_epoch_sum", OpAdd, "epoch + 1", "MAX_SEED_LOOKAHEAD")
+)
+
 // ComputeActivationExitEpoch is the arithmetic of compute_activation_exit_epoch ("Misc");
 // Model.ComputeActivationExitEpoch is the spec function, with its contract.
 func (c *Config) ComputeActivationExitEpoch(epoch Epoch) (Epoch, error) {
 	var k Calc
-	e := k.Add(k.Add(uint64(epoch), 1), c.MaxSeedLookahead)
-	return Epoch(e), k.Err("compute_activation_exit_epoch: epoch + 1 + MAX_SEED_LOOKAHEAD")
+	e := k.Add(siteActivationExitLookahead, k.Add(siteActivationExitNext, uint64(epoch), 1), c.MaxSeedLookahead)
+	return Epoch(e), k.Err()
 }
 
 // ComputeActivationExitEpoch is the spec's compute_activation_exit_epoch ("Misc").
@@ -304,6 +313,13 @@ var computeProposerIndexContract = declare(Contract{
 	},
 })
 
+// Sites of compute_proposer_index.
+var (
+	siteProposerBalanceProduct = site("compute_proposer_index_balance_product", OpMul, "effective_balance", "MAX_RANDOM_BYTE")
+	siteProposerRandomProduct  = site("compute_proposer_index_random_product", OpMul, "MAX_EFFECTIVE_BALANCE", "random_byte")
+	siteProposerCounter        = site("compute_proposer_index_counter", OpAdd, "i", "1")
+)
+
 // computeProposerIndex is the body of compute_proposer_index.
 func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (ValidatorIndex, error) {
 	if len(indices) == 0 {
@@ -330,16 +346,20 @@ func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorInde
 			return 0, err
 		}
 		var k Calc
-		lhs := k.Mul(uint64(v.EffectiveBalance), maxRandomByte)
-		rhs := k.Mul(uint64(m.MaxEffectiveBalance), randomByte)
-		if err := k.Err("compute_proposer_index: effective_balance * MAX_RANDOM_BYTE >= MAX_EFFECTIVE_BALANCE * random_byte"); err != nil {
+		lhs := k.Mul(siteProposerBalanceProduct, uint64(v.EffectiveBalance), maxRandomByte)
+		rhs := k.Mul(siteProposerRandomProduct, uint64(m.MaxEffectiveBalance), randomByte)
+		if err := k.Err(); err != nil {
 			return 0, err
 		}
 		if lhs >= rhs {
 			return candidate, nil
 		}
-		if i == 1<<64-1 {
-			return 0, &ArithmeticError{Op: "+", A: i, B: 1, Site: "compute_proposer_index: i += 1"}
+		// i += 1, through Calc so that an overflow is the site's error (the loop's own
+		// increment then steps to the same value).
+		var next Calc
+		next.Add(siteProposerCounter, i, 1)
+		if err := next.Err(); err != nil {
+			return 0, err
 		}
 	}
 }

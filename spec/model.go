@@ -66,8 +66,8 @@ func (m *Model) hooked() bool { return m.Checked != nil || m.Tracer != nil }
 // (4,194,304 on mainnet). It saturates at 2**64 - 1 for configs where the product overflows.
 func (c *Config) ActiveValidatorCap() uint64 {
 	var k Calc
-	cap := k.Mul(k.Mul(c.MaxValidatorsPerCommittee, c.SlotsPerEpoch), c.MaxCommitteesPerSlot)
-	if k.Err("") != nil {
+	cap := k.Mul(nil, k.Mul(nil, c.MaxValidatorsPerCommittee, c.SlotsPerEpoch), c.MaxCommitteesPerSlot)
+	if k.Err() != nil {
 		return 1<<64 - 1
 	}
 	return cap

@@ -34,14 +34,17 @@ var increaseBalanceContract = declare(Contract{
 	},
 })
 
+// Sites of increase_balance.
+var siteIncreaseBalance = site("increase_balance_sum", OpAdd, "balance", "delta")
+
 // increaseBalance is the body of increase_balance.
 func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
 	if uint64(index) >= uint64(len(state.Balances)) {
 		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
 	}
 	var k Calc
-	b := k.Add(uint64(state.Balances[index]), uint64(delta))
-	if err := k.Err("increase_balance: state.balances[index] + delta"); err != nil {
+	b := k.Add(siteIncreaseBalance, uint64(state.Balances[index]), uint64(delta))
+	if err := k.Err(); err != nil {
 		return err
 	}
 	state.SetBalance(index, Gwei(b))
@@ -98,6 +101,12 @@ func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error
 	return nil
 }
 
+// Sites of initiate_validator_exit.
+var (
+	siteExitQueueIncrement = site("initiate_validator_exit_queue_increment", OpAdd, "exit_queue_epoch", "1")
+	siteExitWithdrawable   = site("initiate_validator_exit_withdrawable_sum", OpAdd, "exit_epoch", "MIN_VALIDATOR_WITHDRAWABILITY_DELAY")
+)
+
 // InitiateValidatorExit is the spec's initiate_validator_exit ("Beacon state mutators").
 func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) (err error) {
 	if m.hooked() {
@@ -150,11 +159,11 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 	}
 	var k Calc
 	if exitQueueChurn >= m.GetValidatorChurnLimit(state) {
-		exitQueueEpoch = Epoch(k.Add(uint64(exitQueueEpoch), 1))
+		exitQueueEpoch = Epoch(k.Add(siteExitQueueIncrement, uint64(exitQueueEpoch), 1))
 	}
 	// Set validator exit epoch and withdrawable epoch
-	withdrawable := k.Add(uint64(exitQueueEpoch), m.MinValidatorWithdrawabilityDelay)
-	if err := k.Err("initiate_validator_exit: exit_queue_epoch + 1, exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY"); err != nil {
+	withdrawable := k.Add(siteExitWithdrawable, uint64(exitQueueEpoch), m.MinValidatorWithdrawabilityDelay)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	validator = state.validatorForWrite(index)
@@ -178,6 +187,12 @@ var initiateValidatorExitContract = declare(Contract{
 		{"only_exit_fields", "no other field of the validator changes (other validators are the callers' frames' concern: checking them here would make a mass ejection quadratic)"},
 	},
 })
+
+// Sites of slash_validator.
+var (
+	siteSlashWithdrawable = site("slash_validator_withdrawable_sum", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
+	siteSlashSlashingsSum = site("slash_validator_slashings_sum", OpAdd, "acc", "term")
+)
 
 // SlashValidator is the spec's slash_validator ("Beacon state mutators"). A nil
 // whistleblower means the block's proposer, as the spec's default.
@@ -214,8 +229,8 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	validator := state.validatorForWrite(slashedIndex) // in range: InitiateValidatorExit read it
 	validator.Slashed = true
 	var k Calc
-	withdrawable := Epoch(k.Add(uint64(epoch), m.EpochsPerSlashingsVector))
-	if err := k.Err("slash_validator: epoch + EPOCHS_PER_SLASHINGS_VECTOR"); err != nil {
+	withdrawable := Epoch(k.Add(siteSlashWithdrawable, uint64(epoch), m.EpochsPerSlashingsVector))
+	if err := k.Err(); err != nil {
 		return err
 	}
 	validator.WithdrawableEpoch = max(validator.WithdrawableEpoch, withdrawable)
@@ -223,8 +238,8 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if slot >= uint64(len(state.Slashings)) {
 		return &IndexError{List: "state.slashings", Index: slot, Len: len(state.Slashings)}
 	}
-	sum := k.Add(uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
-	if err := k.Err("slash_validator: state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] + effective_balance"); err != nil {
+	sum := k.Add(siteSlashSlashingsSum, uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
+	if err := k.Err(); err != nil {
 		return err
 	}
 	state.SetSlashing(slot, Gwei(sum))

@@ -2,6 +2,9 @@ package spec
 
 import "sort"
 
+// Sites of process_registry_updates.
+var siteRegistryEligibility = site("process_registry_updates_eligibility_epoch", OpAdd, "epoch", "1")
+
 // ProcessRegistryUpdates is the spec's process_registry_updates ("Registry updates").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -45,8 +48,8 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 		validator := &state.Validators[index]
 		if m.IsEligibleForActivationQueue(validator) {
 			var k Calc
-			e := k.Add(uint64(currentEpoch), 1)
-			if err := k.Err("process_registry_updates: get_current_epoch(state) + 1"); err != nil {
+			e := k.Add(siteRegistryEligibility, uint64(currentEpoch), 1)
+			if err := k.Err(); err != nil {
 				return err
 			}
 			state.validatorForWrite(ValidatorIndex(index)).ActivationEligibilityEpoch = Epoch(e)

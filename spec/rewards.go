@@ -19,6 +19,13 @@ func indexIsValidator(c *checker, state *BeaconState, index ValidatorIndex) {
 	c.that("index_is_validator", uint64(index) < uint64(len(state.Validators)), "index %d, %d validators", index, len(state.Validators))
 }
 
+// Sites of get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH.
+var (
+	siteBaseRewardProduct          = site("get_base_reward_product", OpMul, "effective_balance", "BASE_REWARD_FACTOR")
+	siteBaseRewardSqrtDivision     = site("get_base_reward_sqrt_division", OpDiv, "effective_balance * BASE_REWARD_FACTOR", "s")
+	siteBaseRewardConstantDivision = site("get_base_reward_constant_division", OpDiv, "effective_balance * BASE_REWARD_FACTOR // s", "BASE_REWARDS_PER_EPOCH")
+)
+
 // GetBaseReward is the spec's get_base_reward ("Rewards and penalties, helpers"). It runs
 // once per validator and component, so its contract is evaluated by helpers called from
 // two branches, without a deferred closure: unchecked, it costs the two branches.
@@ -41,8 +48,8 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 		return 0, err
 	}
 	var k Calc
-	r := k.Div(k.Div(k.Mul(uint64(v.EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
-	if err := k.Err("get_base_reward: effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total_balance) // BASE_REWARDS_PER_EPOCH"); err != nil {
+	r := k.Div(siteBaseRewardConstantDivision, k.Div(siteBaseRewardSqrtDivision, k.Mul(siteBaseRewardProduct, uint64(v.EffectiveBalance), m.BaseRewardFactor), sqrt), BaseRewardsPerEpoch)
+	if err := k.Err(); err != nil {
 		return 0, err
 	}
 	if m.hooked() {
@@ -132,6 +139,9 @@ var getProposerRewardContract = declare(Contract{
 	},
 })
 
+// Sites of get_finality_delay.
+var siteFinalityDelay = site("get_finality_delay_difference", OpSub, "previous_epoch", "finalized_epoch")
+
 // GetFinalityDelay is the spec's get_finality_delay ("Rewards and penalties, helpers").
 func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
 	if m.hooked() {
@@ -143,8 +153,8 @@ func (m *Model) GetFinalityDelay(state *BeaconState) (delay uint64, err error) {
 		})
 	}
 	var k Calc
-	d := k.Sub(uint64(m.GetPreviousEpoch(state)), uint64(state.FinalizedCheckpoint.Epoch))
-	return d, k.Err("get_finality_delay: previous_epoch - finalized_checkpoint.epoch")
+	d := k.Sub(siteFinalityDelay, uint64(m.GetPreviousEpoch(state)), uint64(state.FinalizedCheckpoint.Epoch))
+	return d, k.Err()
 }
 
 var getFinalityDelayContract = declare(Contract{
@@ -177,6 +187,9 @@ var isInInactivityLeakContract = declare(Contract{
 	},
 })
 
+// Sites of get_eligible_validator_indices.
+var siteEligibleNextEpoch = site("get_eligible_validator_indices_next_epoch", OpAdd, "previous_epoch", "1")
+
 // GetEligibleValidatorIndices is the spec's get_eligible_validator_indices ("Rewards and
 // penalties, helpers").
 func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []ValidatorIndex, err error) {
@@ -207,8 +220,8 @@ func (m *Model) GetEligibleValidatorIndices(state *BeaconState) (out []Validator
 		}
 		if v.Slashed {
 			var k Calc
-			next := k.Add(uint64(previousEpoch), 1)
-			if err := k.Err("get_eligible_validator_indices: previous_epoch + 1"); err != nil {
+			next := k.Add(siteEligibleNextEpoch, uint64(previousEpoch), 1)
+			if err := k.Err(); err != nil {
 				return nil, err
 			}
 			if next < uint64(v.WithdrawableEpoch) {
@@ -242,6 +255,13 @@ func firstFailing(n int, ok func(i int) bool) int {
 	}
 	return -1
 }
+
+// Sites of get_attestation_component_deltas.
+var (
+	siteComponentNumerator  = site("get_attestation_component_deltas_numerator", OpMul, "base", "attesting_balance // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentDivision   = site("get_attestation_component_deltas_division", OpDiv, "reward_numerator", "total // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentAccumulate = site("get_attestation_component_deltas_accumulate", OpAdd, "entry", "reward")
+)
 
 // GetAttestationComponentDeltas is the spec's get_attestation_component_deltas ("Rewards
 // and penalties, components"): the shared logic of the source, target and head deltas.
@@ -307,15 +327,15 @@ func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations [
 			if leak {
 				// Since full base reward will be canceled out by inactivity penalty deltas,
 				// optimal participation receives full base reward compensation here.
-				d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), uint64(base)))
+				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), uint64(base)))
 			} else {
-				rewardNumerator := k.Mul(uint64(base), uint64(attestingBalance)/increment)
-				d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), k.Div(rewardNumerator, uint64(totalBalance)/increment)))
+				rewardNumerator := k.Mul(siteComponentNumerator, uint64(base), uint64(attestingBalance)/increment)
+				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), k.Div(siteComponentDivision, rewardNumerator, uint64(totalBalance)/increment)))
 			}
 		} else {
-			d.Penalties[index] = Gwei(k.Add(uint64(d.Penalties[index]), uint64(base)))
+			d.Penalties[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Penalties[index]), uint64(base)))
 		}
-		if err := k.Err("get_attestation_component_deltas: base_reward * (attesting_balance // increment) // (total_balance // increment)"); err != nil {
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -421,6 +441,13 @@ func (m *Model) GetHeadDeltas(state *BeaconState) (d *Deltas, err error) {
 
 var getHeadDeltasContract = componentContract("get_head_deltas", "head")
 
+// Sites of get_inclusion_delay_deltas.
+var (
+	siteInclusionRewardsSum    = site("get_inclusion_delay_deltas_rewards_sum", OpAdd, "collected", "own")
+	siteInclusionDifference    = site("get_inclusion_delay_deltas_difference", OpSub, "base", "base // PROPOSER_REWARD_QUOTIENT")
+	siteInclusionDelayDivision = site("get_inclusion_delay_deltas_delay_division", OpDiv, "max_attester_reward", "inclusion_delay")
+)
+
 // GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas ("Rewards and
 // penalties, components"): proposer and inclusion delay micro-rewards. For each attester
 // the attestation used is the first, in list order, of those with the smallest inclusion
@@ -501,10 +528,10 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			return nil, err
 		}
 		var k Calc
-		d.Rewards[attestation.ProposerIndex] = Gwei(k.Add(uint64(d.Rewards[attestation.ProposerIndex]), uint64(proposerReward)))
-		maxAttesterReward := k.Sub(uint64(base), uint64(proposerReward))
-		d.Rewards[index] = Gwei(k.Add(uint64(d.Rewards[index]), k.Div(maxAttesterReward, uint64(attestation.InclusionDelay))))
-		if err := k.Err("get_inclusion_delay_deltas: rewards += max_attester_reward // inclusion_delay"); err != nil {
+		d.Rewards[attestation.ProposerIndex] = Gwei(k.Add(siteInclusionRewardsSum, uint64(d.Rewards[attestation.ProposerIndex]), uint64(proposerReward)))
+		maxAttesterReward := k.Sub(siteInclusionDifference, uint64(base), uint64(proposerReward))
+		d.Rewards[index] = Gwei(k.Add(siteInclusionRewardsSum, uint64(d.Rewards[index]), k.Div(siteInclusionDelayDivision, maxAttesterReward, uint64(attestation.InclusionDelay))))
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -522,6 +549,16 @@ var getInclusionDelayDeltasContract = declare(Contract{
 		{"total_at_most_base_rewards", "the rewards sum to at most the attesters' summed base rewards: each attester's base reward is split between its including proposer (base // PROPOSER_REWARD_QUOTIENT) and itself (the rest, // inclusion_delay)"},
 	},
 })
+
+// Sites of get_inactivity_penalty_deltas.
+var (
+	siteInactivityBaseProduct = site("get_inactivity_penalty_deltas_base_product", OpMul, "BASE_REWARDS_PER_EPOCH", "base")
+	siteInactivityDifference  = site("get_inactivity_penalty_deltas_difference", OpSub, "BASE_REWARDS_PER_EPOCH * base", "base // PROPOSER_REWARD_QUOTIENT")
+	siteInactivityBaseSum     = site("get_inactivity_penalty_deltas_sum", OpAdd, "0", "BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT")
+	siteInactivityLeakProduct = site("get_inactivity_penalty_deltas_leak_product", OpMul, "effective_balance", "finality_delay")
+	siteInactivityDivision    = site("get_inactivity_penalty_deltas_division", OpDiv, "effective_balance * finality_delay", "INACTIVITY_PENALTY_QUOTIENT")
+	siteInactivityLeakSum     = site("get_inactivity_penalty_deltas_sum", OpAdd, "BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT", "effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT")
+)
 
 // GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas ("Rewards and
 // penalties, components").
@@ -586,12 +623,12 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err e
 			return nil, err
 		}
 		var k Calc
-		p := k.Add(uint64(d.Penalties[index]), k.Sub(k.Mul(BaseRewardsPerEpoch, uint64(base)), uint64(proposerReward)))
+		p := k.Add(siteInactivityBaseSum, uint64(d.Penalties[index]), k.Sub(siteInactivityDifference, k.Mul(siteInactivityBaseProduct, BaseRewardsPerEpoch, uint64(base)), uint64(proposerReward)))
 		if !isTarget[index] {
 			eb := uint64(state.Validators[index].EffectiveBalance)
-			p = k.Add(p, k.Div(k.Mul(eb, delay), m.InactivityPenaltyQuotient))
+			p = k.Add(siteInactivityLeakSum, p, k.Div(siteInactivityDivision, k.Mul(siteInactivityLeakProduct, eb, delay), m.InactivityPenaltyQuotient))
 		}
-		if err := k.Err("get_inactivity_penalty_deltas: effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT"); err != nil {
+		if err := k.Err(); err != nil {
 			return nil, err
 		}
 		d.Penalties[index] = Gwei(p)
@@ -611,6 +648,16 @@ var getInactivityPenaltyDeltasContract = declare(Contract{
 		{"cancels_optimal_rewards", "in a leak, every eligible validator pays at least BASE_REWARDS_PER_EPOCH * base_reward - proposer_reward, what optimal participation earns, for a neutral balance at best"},
 	},
 })
+
+// Sites of get_attestation_deltas: the four components summed, rewards and penalties.
+var (
+	siteDeltasRewardsTarget       = site("get_attestation_deltas_rewards_sum", OpAdd, "source", "target")
+	siteDeltasRewardsHead         = site("get_attestation_deltas_rewards_sum", OpAdd, "source + target", "head")
+	siteDeltasRewardsInclusion    = site("get_attestation_deltas_rewards_sum", OpAdd, "source + target + head", "inclusion")
+	siteDeltasPenaltiesTarget     = site("get_attestation_deltas_penalties_sum", OpAdd, "source", "target")
+	siteDeltasPenaltiesHead       = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target", "head")
+	siteDeltasPenaltiesInactivity = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target + head", "inactivity")
+)
 
 // GetAttestationDeltas is the spec's get_attestation_deltas ("Rewards and penalties"): the
 // sum of the components.
@@ -663,10 +710,10 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error
 	out = newDeltas(len(state.Validators))
 	var k Calc
 	for i := range out.Rewards {
-		out.Rewards[i] = Gwei(k.Add(k.Add(k.Add(uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
-		out.Penalties[i] = Gwei(k.Add(k.Add(k.Add(uint64(source.Penalties[i]), uint64(target.Penalties[i])), uint64(head.Penalties[i])), uint64(inactivity.Penalties[i])))
+		out.Rewards[i] = Gwei(k.Add(siteDeltasRewardsInclusion, k.Add(siteDeltasRewardsHead, k.Add(siteDeltasRewardsTarget, uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
+		out.Penalties[i] = Gwei(k.Add(siteDeltasPenaltiesInactivity, k.Add(siteDeltasPenaltiesHead, k.Add(siteDeltasPenaltiesTarget, uint64(source.Penalties[i]), uint64(target.Penalties[i])), uint64(head.Penalties[i])), uint64(inactivity.Penalties[i])))
 	}
-	return out, k.Err("get_attestation_deltas: sum of component rewards or penalties")
+	return out, k.Err()
 }
 
 var getAttestationDeltasContract = declare(Contract{

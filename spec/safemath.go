@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"math/bits"
 )
 
 // ArithmeticError is a uint64 overflow, underflow or division by zero. The spec treats each
@@ -11,7 +10,7 @@ import (
 type ArithmeticError struct {
 	Op   string // "+", "-", "*", "/" or "%"
 	A, B uint64
-	Site string // the spec expression, e.g. "compute_committee: len(indices) * index"
+	Site string // the ID of the Site that raised, e.g. "compute_committee_start_end"; "" for none
 }
 
 func (e *ArithmeticError) Error() string {
@@ -23,82 +22,95 @@ func (e *ArithmeticError) Error() string {
 		what = "division by zero"
 	}
 	if e.Site != "" {
-		return fmt.Sprintf("uint64 %s in %s (%d %s %d)", what, e.Site, e.A, e.Op, e.B)
+		return fmt.Sprintf("uint64 %s at site %s (%d %s %d)", what, e.Site, e.A, e.Op, e.B)
 	}
 	return fmt.Sprintf("uint64 %s (%d %s %d)", what, e.A, e.Op, e.B)
 }
 
 // Calc evaluates a uint64 expression the way the spec's uint64 does: the first overflow,
 // underflow or division by zero is recorded and every later step is skipped, so a formula
-// reads like the spec's and is checked once at the end with Err.
+// reads like the spec's and is checked once at the end with Err. Each operation names its
+// Site (sites.go); the error reports the site that raised.
 //
 //	var c spec.Calc
-//	end := c.Div(c.Mul(n, c.Add(index, 1)), count)
-//	if err := c.Err("compute_committee: end"); err != nil { ... }
+//	end := c.Div(siteDiv, c.Mul(siteEnd, n, c.Add(siteNext, index, 1)), count)
+//	if err := c.Err(); err != nil { ... }
+//
+// A nil Site is an operation that is not a site of the transition (a bound computed from
+// the config).
 type Calc struct {
 	failed *ArithmeticError
+	rec    *calcRecord // while a SiteRecorder is set
 }
 
 // Add returns a + b.
-func (c *Calc) Add(a, b uint64) uint64 {
-	s, carry := bits.Add64(a, b, 0)
-	if carry != 0 {
-		c.fail("+", a, b)
+func (c *Calc) Add(s *Site, a, b uint64) uint64 {
+	if c.failed != nil {
 		return 0
 	}
-	return s
+	r, bad := add64(a, b)
+	return c.done(s, "+", a, b, r, bad)
 }
 
 // Sub returns a - b.
-func (c *Calc) Sub(a, b uint64) uint64 {
-	s, borrow := bits.Sub64(a, b, 0)
-	if borrow != 0 {
-		c.fail("-", a, b)
+func (c *Calc) Sub(s *Site, a, b uint64) uint64 {
+	if c.failed != nil {
 		return 0
 	}
-	return s
+	r, bad := sub64(a, b)
+	return c.done(s, "-", a, b, r, bad)
 }
 
 // Mul returns a * b.
-func (c *Calc) Mul(a, b uint64) uint64 {
-	hi, lo := bits.Mul64(a, b)
-	if hi != 0 {
-		c.fail("*", a, b)
+func (c *Calc) Mul(s *Site, a, b uint64) uint64 {
+	if c.failed != nil {
 		return 0
 	}
-	return lo
+	r, bad := mul64(a, b)
+	return c.done(s, "*", a, b, r, bad)
 }
 
 // Div returns a // b.
-func (c *Calc) Div(a, b uint64) uint64 {
-	if b == 0 {
-		c.fail("/", a, b)
+func (c *Calc) Div(s *Site, a, b uint64) uint64 {
+	if c.failed != nil {
 		return 0
 	}
-	return a / b
+	r, bad := div64(a, b)
+	return c.done(s, "/", a, b, r, bad)
 }
 
 // Mod returns a % b.
-func (c *Calc) Mod(a, b uint64) uint64 {
-	if b == 0 {
-		c.fail("%", a, b)
+func (c *Calc) Mod(s *Site, a, b uint64) uint64 {
+	if c.failed != nil {
 		return 0
 	}
-	return a % b
+	r, bad := mod64(a, b)
+	return c.done(s, "%", a, b, r, bad)
 }
 
-func (c *Calc) fail(op string, a, b uint64) {
-	if c.failed == nil {
-		c.failed = &ArithmeticError{Op: op, A: a, B: b}
+// done records the operation's outcome: the first failure, and the site's evaluation for a
+// SiteRecorder.
+func (c *Calc) done(s *Site, op string, a, b, r uint64, bad bool) uint64 {
+	if siteRecorder.Load() != nil {
+		c.record(s, a, b, r, bad)
 	}
+	if bad {
+		c.failed = &ArithmeticError{Op: op, A: a, B: b}
+		if s != nil {
+			c.failed.Site = s.ID
+		}
+		return 0
+	}
+	return r
 }
 
-// Err returns the first failure, labelled with the spec expression site, or nil.
-func (c *Calc) Err(site string) error {
+// Err returns the first failure, naming its site, or nil.
+func (c *Calc) Err() error {
+	if c.rec != nil {
+		c.flush()
+	}
 	if c.failed == nil {
 		return nil
 	}
-	e := *c.failed
-	e.Site = site
-	return &e
+	return c.failed
 }

@@ -1,5 +1,15 @@
 package spec
 
+// Sites of process_slashings.
+var (
+	siteSlashingsSum              = site("process_slashings_sum", OpAdd, "acc", "term")
+	siteSlashingsMultiplier       = site("process_slashings_multiplier", OpMul, "sum", "PROPORTIONAL_SLASHING_MULTIPLIER")
+	siteSlashingsTarget           = site("process_slashings_withdrawable_target", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR // 2")
+	siteSlashingsPenaltyNumerator = site("process_slashings_penalty_numerator", OpMul, "effective_balance // EFFECTIVE_BALANCE_INCREMENT", "adjusted")
+	siteSlashingsPenaltyDivision  = site("process_slashings_penalty_division", OpDiv, "numerator", "total")
+	siteSlashingsPenaltyIncrement = site("process_slashings_penalty_increment", OpMul, "numerator // total", "EFFECTIVE_BALANCE_INCREMENT")
+)
+
 // ProcessSlashings is the spec's process_slashings ("Slashings").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -29,10 +39,10 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 	var k Calc
 	var sum uint64
 	for _, s := range state.Slashings {
-		sum = k.Add(sum, uint64(s))
+		sum = k.Add(siteSlashingsSum, sum, uint64(s))
 	}
-	adjusted := min(k.Mul(sum, m.ProportionalSlashingMultiplier), uint64(totalBalance))
-	if err := k.Err("process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2"); err != nil {
+	adjusted := min(k.Mul(siteSlashingsMultiplier, sum, m.ProportionalSlashingMultiplier), uint64(totalBalance))
+	if err := k.Err(); err != nil {
 		return err
 	}
 	increment := uint64(m.EffectiveBalanceIncrement) // factored out from penalty numerator to avoid uint64 overflow
@@ -43,14 +53,14 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 		}
 		// epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2 is evaluated, as in the spec, only for
 		// slashed validators (Python's `and` short-circuits).
-		target := k.Add(uint64(epoch), m.EpochsPerSlashingsVector/2)
-		if err := k.Err("process_slashings: sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2"); err != nil {
+		target := k.Add(siteSlashingsTarget, uint64(epoch), m.EpochsPerSlashingsVector/2)
+		if err := k.Err(); err != nil {
 			return err
 		}
 		if target == uint64(validator.WithdrawableEpoch) {
-			penaltyNumerator := k.Mul(uint64(validator.EffectiveBalance)/increment, adjusted)
-			penalty := k.Mul(k.Div(penaltyNumerator, uint64(totalBalance)), increment)
-			if err := k.Err("process_slashings: effective_balance // increment * adjusted_total_slashing_balance // total_balance * increment"); err != nil {
+			penaltyNumerator := k.Mul(siteSlashingsPenaltyNumerator, uint64(validator.EffectiveBalance)/increment, adjusted)
+			penalty := k.Mul(siteSlashingsPenaltyIncrement, k.Div(siteSlashingsPenaltyDivision, penaltyNumerator, uint64(totalBalance)), increment)
+			if err := k.Err(); err != nil {
 				return err
 			}
 			if err := m.DecreaseBalance(state, ValidatorIndex(index), Gwei(penalty)); err != nil {

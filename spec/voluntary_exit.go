@@ -1,5 +1,8 @@
 package spec
 
+// Sites of process_voluntary_exit.
+var siteVoluntaryExitEarliest = site("process_voluntary_exit_shard_period_sum", OpAdd, "activation_epoch", "SHARD_COMMITTEE_PERIOD")
+
 // ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -39,8 +42,8 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 	}
 	// Verify the validator has been active long enough
 	var k Calc
-	earliest := k.Add(uint64(validator.ActivationEpoch), m.ShardCommitteePeriod)
-	if err := k.Err("process_voluntary_exit: activation_epoch + SHARD_COMMITTEE_PERIOD"); err != nil {
+	earliest := k.Add(siteVoluntaryExitEarliest, uint64(validator.ActivationEpoch), m.ShardCommitteePeriod)
+	if err := k.Err(); err != nil {
 		return err
 	}
 	if !(uint64(current) >= earliest) {

@@ -1,0 +1,233 @@
+package spec
+
+import (
+	"math/bits"
+	"sort"
+	"sync/atomic"
+)
+
+// Site is one checked uint64 operation of the model: a place where the spec's uint64
+// arithmetic raises (overflow, underflow, division by zero) and the model returns an
+// ArithmeticError instead. Each is declared once, as a package-level variable next to the
+// code that evaluates it, and passed to the Calc operation (or checked by hand, for the
+// few operations outside Calc); the error names the site by ID.
+//
+// ID is the site's name in the runtime-error catalogue (bounds.Catalogue) and in the
+// lemmas (proofs): several Site values share an ID when one catalogued expression takes
+// more than one operation (a chain of additions, a product and its quotient). Operands
+// names the operation's two operands, each an expression (+, -, *, //, %, parentheses) over
+// the variables of the site's model (package proofs), the constants of SiteConstant and
+// literals: what the operand is in the spec's terms. An operand that is not such an
+// expression (a dividend the site's model does not speak of) is left free. Where
+// a site is used (file, function, line) is not declared: it is read off the source
+// (spec.Source, read by package bounds).
+type Site struct {
+	ID       string
+	Op       Op
+	Operands [2]string
+
+	part, parts int // this operation's place among the ID's, and their number
+}
+
+// Op is a uint64 operation.
+type Op string
+
+// The operations a Site can be.
+const (
+	OpAdd Op = "+"
+	OpSub Op = "-"
+	OpMul Op = "*"
+	OpDiv Op = "/"
+	OpMod Op = "%"
+)
+
+var sites []*Site
+
+// site declares a Site; every declaration is listed by Sites.
+func site(id string, op Op, a, b string) *Site {
+	s := &Site{ID: id, Op: op, Operands: [2]string{a, b}}
+	for _, o := range sites {
+		if o.ID == id {
+			s.part++
+		}
+	}
+	sites = append(sites, s)
+	for _, o := range sites {
+		if o.ID == id {
+			o.parts = s.part + 1
+		}
+	}
+	return s
+}
+
+// Sites returns every declared Site, by ID (declaration order within an ID).
+func Sites() []*Site {
+	out := append([]*Site(nil), sites...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Eval evaluates the site's operation on a and b as the model does: the result, and
+// whether the spec's uint64 raises. It is the one place a site's arithmetic is written:
+// Calc's operations, the recording and the lemmas' replay (proofs) call it.
+func (s *Site) Eval(a, b uint64) (uint64, bool) {
+	switch s.Op {
+	case OpAdd:
+		return add64(a, b)
+	case OpSub:
+		return sub64(a, b)
+	case OpMul:
+		return mul64(a, b)
+	case OpDiv:
+		return div64(a, b)
+	case OpMod:
+		return mod64(a, b)
+	}
+	panic("spec: site " + s.ID + " has no operation " + string(s.Op))
+}
+
+// The five operations, each returning the result and whether the spec's uint64 raises.
+
+func add64(a, b uint64) (uint64, bool) {
+	r, carry := bits.Add64(a, b, 0)
+	return r, carry != 0
+}
+
+func sub64(a, b uint64) (uint64, bool) {
+	r, borrow := bits.Sub64(a, b, 0)
+	return r, borrow != 0
+}
+
+func mul64(a, b uint64) (uint64, bool) {
+	hi, lo := bits.Mul64(a, b)
+	return lo, hi != 0
+}
+
+func div64(a, b uint64) (uint64, bool) {
+	if b == 0 {
+		return 0, true
+	}
+	return a / b, false
+}
+
+func mod64(a, b uint64) (uint64, bool) {
+	if b == 0 {
+		return 0, true
+	}
+	return a % b, false
+}
+
+// SiteEval is one evaluation of a site's operation: its operands, its result and whether
+// the spec's uint64 raised there.
+type SiteEval struct {
+	Site   *Site
+	A, B   uint64
+	Result uint64
+	Failed bool
+}
+
+// SiteRecorder receives the evaluations of the declared sites. Each call is one evaluation
+// of one site: the operations of its ID that one Calc evaluated, in order (one operation
+// for most sites; for a site of several operations, from its first declared operation up to
+// the next one, the Calc's Err or the failure). It is for the tests that hold the sites'
+// models to the operands the model really meets (package proofs); the model never sets one.
+type SiteRecorder func(evals []SiteEval)
+
+var siteRecorder atomic.Pointer[SiteRecorder]
+
+// RecordSites makes r receive every site evaluation from now on, in every goroutine, until
+// it is called again (nil: stop). With none set, an operation costs one atomic load more
+// than the arithmetic.
+func RecordSites(r SiteRecorder) {
+	if r == nil {
+		siteRecorder.Store(nil)
+		return
+	}
+	siteRecorder.Store(&r)
+}
+
+// calcRecord is what a Calc holds while a SiteRecorder is set: the site evaluations not yet
+// passed on.
+type calcRecord struct {
+	open [][]SiteEval
+}
+
+// record passes on, or holds, one evaluation of s.
+func (c *Calc) record(s *Site, a, b, r uint64, failed bool) {
+	if s == nil {
+		return
+	}
+	rec := siteRecorder.Load()
+	if rec == nil {
+		return
+	}
+	ev := SiteEval{Site: s, A: a, B: b, Result: r, Failed: failed}
+	if s.parts <= 1 {
+		(*rec)([]SiteEval{ev})
+		return
+	}
+	if c.rec == nil {
+		c.rec = &calcRecord{}
+	}
+	for i, g := range c.rec.open {
+		if g[0].Site.ID != s.ID {
+			continue
+		}
+		if s.part == 0 {
+			(*rec)(g)
+			c.rec.open[i] = []SiteEval{ev}
+		} else {
+			c.rec.open[i] = append(g, ev)
+		}
+		return
+	}
+	c.rec.open = append(c.rec.open, []SiteEval{ev})
+}
+
+// flush passes on the evaluations a Calc holds.
+func (c *Calc) flush() {
+	if c.rec == nil {
+		return
+	}
+	if rec := siteRecorder.Load(); rec != nil {
+		for _, g := range c.rec.open {
+			(*rec)(g)
+		}
+	}
+	c.rec.open = c.rec.open[:0]
+}
+
+// Recording reports whether a SiteRecorder is set.
+func Recording() bool { return siteRecorder.Load() != nil }
+
+// SiteConstant is the value on c of a constant an operand of a site is named by (a config
+// value, a constant of the spec, or a quantity derived from them), and whether name is one.
+func (c *Config) SiteConstant(name string) (uint64, bool) {
+	hysteresis := uint64(c.EffectiveBalanceIncrement) / max(c.HysteresisQuotient, 1)
+	v, ok := map[string]uint64{
+		"SLOTS_PER_EPOCH":                     c.SlotsPerEpoch,
+		"SLOTS_PER_HISTORICAL_ROOT":           c.SlotsPerHistoricalRoot,
+		"EPOCHS_PER_HISTORICAL_VECTOR":        c.EpochsPerHistoricalVector,
+		"EPOCHS_PER_SLASHINGS_VECTOR":         c.EpochsPerSlashingsVector,
+		"MIN_SEED_LOOKAHEAD":                  c.MinSeedLookahead,
+		"MAX_SEED_LOOKAHEAD":                  c.MaxSeedLookahead,
+		"MIN_ATTESTATION_INCLUSION_DELAY":     c.MinAttestationInclusionDelay,
+		"MIN_VALIDATOR_WITHDRAWABILITY_DELAY": c.MinValidatorWithdrawabilityDelay,
+		"SHARD_COMMITTEE_PERIOD":              c.ShardCommitteePeriod,
+		"GENESIS_DELAY":                       c.GenesisDelay,
+		"MAX_EFFECTIVE_BALANCE":               uint64(c.MaxEffectiveBalance),
+		"EFFECTIVE_BALANCE_INCREMENT":         uint64(c.EffectiveBalanceIncrement),
+		"HYSTERESIS_INCREMENT":                hysteresis,
+		"HYSTERESIS_DOWNWARD_MULTIPLIER":      c.HysteresisDownwardMultiplier,
+		"HYSTERESIS_UPWARD_MULTIPLIER":        c.HysteresisUpwardMultiplier,
+		"DOWNWARD_THRESHOLD":                  hysteresis * c.HysteresisDownwardMultiplier,
+		"UPWARD_THRESHOLD":                    hysteresis * c.HysteresisUpwardMultiplier,
+		"BASE_REWARD_FACTOR":                  c.BaseRewardFactor,
+		"BASE_REWARDS_PER_EPOCH":              BaseRewardsPerEpoch,
+		"PROPOSER_REWARD_QUOTIENT":            c.ProposerRewardQuotient,
+		"INACTIVITY_PENALTY_QUOTIENT":         c.InactivityPenaltyQuotient,
+		"PROPORTIONAL_SLASHING_MULTIPLIER":    c.ProportionalSlashingMultiplier,
+		"MAX_RANDOM_BYTE":                     1<<8 - 1,
+	}[name]
+	return v, ok
+}
