@@ -78,7 +78,7 @@ func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processEth1DataResetContract, &err, func(c *checker) {
+		defer m.ensuresState(processEth1DataResetContract, &err, state, func(c *checker) {
 			boundary := (uint64(m.GetCurrentEpoch(state))+1)%m.EpochsPerEth1VotingPeriod == 0
 			c.that("votes_reset_at_period_end", (boundary && len(state.Eth1DataVotes) == 0) || (!boundary && sameEth1Votes(state.Eth1DataVotes, before.Eth1DataVotes)),
 				"%d votes left (%d before) at a period boundary: %v", len(state.Eth1DataVotes), len(before.Eth1DataVotes), boundary)
@@ -138,7 +138,7 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processEffectiveBalanceUpdatesContract, &err, func(c *checker) {
+		defer m.ensuresState(processEffectiveBalanceUpdatesContract, &err, state, func(c *checker) {
 			rounded, hysteresis := true, true
 			inc := uint64(m.EffectiveBalanceIncrement)
 			down := inc / m.HysteresisQuotient * m.HysteresisDownwardMultiplier
@@ -219,7 +219,7 @@ func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processSlashingsResetContract, &err, func(c *checker) {
+		defer m.ensuresState(processSlashingsResetContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
 			c.frame(frame{fields: []string{"slashings"}}, before, state)
@@ -260,7 +260,7 @@ func (m *Model) ProcessRandaoMixesReset(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processRandaoMixesResetContract, &err, func(c *checker) {
+		defer m.ensuresState(processRandaoMixesResetContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],
 				"the next epoch's mix is not the current one")
@@ -307,7 +307,7 @@ func (m *Model) ProcessHistoricalRootsUpdate(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processHistoricalRootsUpdateContract, &err, func(c *checker) {
+		defer m.ensuresState(processHistoricalRootsUpdateContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			grew := len(state.HistoricalRoots) - len(before.HistoricalRoots)
 			boundary := next%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0
@@ -357,7 +357,7 @@ func (m *Model) ProcessParticipationRecordUpdates(state *BeaconState) (err error
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensures(processParticipationRecordUpdatesContract, &err, func(c *checker) {
+		defer m.ensuresState(processParticipationRecordUpdatesContract, &err, state, func(c *checker) {
 			c.that("attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
 				"current epoch attestations were not moved to previous")
 			c.frame(frame{fields: []string{"previous_epoch_attestations", "current_epoch_attestations"}}, before, state)
