@@ -9,7 +9,7 @@ PROPRUNS  ?= 200
 # make mutation MUTATIONFLAGS=-mainnet: the mainnet vectors too (layers a and b; much longer)
 MUTATIONFLAGS ?=
 
-.PHONY: all build test report mutation spec-tests tools vet fmt-check docs-check fuzz bench clean help
+.PHONY: all build test report mutation spec-tests tools vet fmt-check docs-check fuzz bench bench-report clean help
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make tools       install z3 if missing (apt-get on Debian; otherwise says what to install)"
 	@echo "make fuzz        run every fuzz target (SSZ decoders, state transition, config loader) for FUZZTIME each (default $(FUZZTIME)) and print execs per target"
 	@echo "make bench       run the benchmarks"
+	@echo "make bench-report  the hash-cache and replay benchmarks beside main before the cache (8dbb5f0), in turns; a table (long)"
 	@echo "make mutation    the mutation programme: every mutant through vectors, contracts, properties; writes docs/mutation.md (long)"
 
 build:
@@ -76,6 +77,9 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-report:
+	@GO=$(GO) scripts/bench-report.sh
 
 clean:
 	rm -rf bin

@@ -64,15 +64,18 @@ func init() {
 
 	registerRunner("sanity", &runnerDef{handlers: map[string]handlerFunc{"blocks": runBlocks, "slots": runSlots}})
 	registerRunner("finality", &runnerDef{handlers: map[string]handlerFunc{"finality": runBlocks}})
+	// v1.1's random runner: randomized states and blocks, in the sanity/blocks format.
+	registerRunner("random", &runnerDef{handlers: map[string]handlerFunc{"random": runBlocks}})
 	registerRunner("rewards", &runnerDef{handlers: map[string]handlerFunc{"basic": runRewards, "leak": runRewards, "random": runRewards}})
 	registerRunner("genesis", &runnerDef{handlers: map[string]handlerFunc{"initialization": runGenesisInit, "validity": runGenesisValidity}})
 }
 
 // meta is a case's meta.yaml. Unknown keys fail the case (decodeYAML rejects them).
 type meta struct {
-	BLSSetting    int `yaml:"bls_setting"`    // 0 or absent: either; 1: BLS required; 2: BLS must be off
-	BlocksCount   int `yaml:"blocks_count"`   // sanity and finality
-	DepositsCount int `yaml:"deposits_count"` // genesis initialization
+	Description   string `yaml:"description"`    // v1.x: optional, for debugging; not read
+	BLSSetting    int    `yaml:"bls_setting"`    // 0 or absent: either; 1: BLS required; 2: BLS must be off
+	BlocksCount   int    `yaml:"blocks_count"`   // sanity and finality
+	DepositsCount int    `yaml:"deposits_count"` // genesis initialization
 	// reveal_deadlines_setting belongs to Phase 1's custody game; the Phase 0 generator
 	// writes it on two sanity cases, where Phase 0 has no reveal deadlines to process.
 	RevealDeadlinesSetting int `yaml:"reveal_deadlines_setting"`
@@ -343,7 +346,7 @@ func at(s []spec.Gwei, i int) any {
 
 func runGenesisInit(c *Case) error {
 	present, err := c.files(allowSSZ(map[string]bool{"meta.yaml": true, "deposits_*.ssz": false, "deposits_*.ssz_snappy": false, "deposits_*.yaml": false,
-		"eth1_block_hash.yaml": false, "eth1_timestamp.yaml": false}, "state", "eth1_block_hash", "eth1_timestamp"))
+		"eth1_block_hash.yaml": false, "eth1_timestamp.yaml": false, "eth1.yaml": false}, "state", "eth1_block_hash", "eth1_timestamp"))
 	if err != nil {
 		return err
 	}
@@ -353,23 +356,51 @@ func runGenesisInit(c *Case) error {
 	}
 	var blockHash spec.Root
 	var timestamp uint64
-	if hasSSZ(present, "eth1_block_hash") {
-		b, err := c.readSSZ("eth1_block_hash")
-		if err != nil || len(b) != 32 {
-			return fmt.Errorf("eth1_block_hash: want 32 bytes (%v)", err)
+	oldStyle := hasSSZ(present, "eth1_block_hash") || present["eth1_block_hash.yaml"] || hasSSZ(present, "eth1_timestamp") || present["eth1_timestamp.yaml"]
+	switch {
+	case present["eth1.yaml"] && oldStyle:
+		return errors.New("both eth1.yaml (v1.1) and eth1_block_hash/eth1_timestamp (v1.0) files: which is meant?")
+	case present["eth1.yaml"]:
+		// v1.1: one file, {eth1_block_hash: 0x.., eth1_timestamp: N}.
+		var eth1 struct {
+			BlockHash *string `yaml:"eth1_block_hash"`
+			Timestamp *uint64 `yaml:"eth1_timestamp"`
 		}
-		copy(blockHash[:], b)
-	} else if err := decodeHexYAML(c, "eth1_block_hash.yaml", blockHash[:]); err != nil {
-		return err
+		if err := c.decodeYAML("eth1.yaml", &eth1); err != nil {
+			return err
+		}
+		if eth1.BlockHash == nil || eth1.Timestamp == nil {
+			return errors.New("eth1.yaml: eth1_block_hash and eth1_timestamp are both required")
+		}
+		if err := parseHexRoot("eth1.yaml: eth1_block_hash", *eth1.BlockHash, blockHash[:]); err != nil {
+			return err
+		}
+		timestamp = *eth1.Timestamp
+	default:
+		if hasSSZ(present, "eth1_block_hash") {
+			b, err := c.readSSZ("eth1_block_hash")
+			if err != nil || len(b) != 32 {
+				return fmt.Errorf("eth1_block_hash: want 32 bytes (%v)", err)
+			}
+			copy(blockHash[:], b)
+		} else if err := decodeHexYAML(c, "eth1_block_hash.yaml", blockHash[:]); err != nil {
+			return err
+		}
+		if hasSSZ(present, "eth1_timestamp") {
+			b, err := c.readSSZ("eth1_timestamp")
+			if err != nil || len(b) != 8 {
+				return fmt.Errorf("eth1_timestamp: want 8 bytes (%v)", err)
+			}
+			timestamp = spec.BytesToUint64(b)
+		} else if err := c.decodeYAML("eth1_timestamp.yaml", &timestamp); err != nil {
+			return err
+		}
 	}
-	if hasSSZ(present, "eth1_timestamp") {
-		b, err := c.readSSZ("eth1_timestamp")
-		if err != nil || len(b) != 8 {
-			return fmt.Errorf("eth1_timestamp: want 8 bytes (%v)", err)
+	for name := range present {
+		var n int
+		if _, err := fmt.Sscanf(name, "deposits_%d.", &n); err == nil && n >= m.DepositsCount {
+			return fmt.Errorf("%s beyond deposits_count %d", name, m.DepositsCount)
 		}
-		timestamp = spec.BytesToUint64(b)
-	} else if err := c.decodeYAML("eth1_timestamp.yaml", &timestamp); err != nil {
-		return err
 	}
 	deposits := make([]spec.Deposit, m.DepositsCount)
 	for i := range deposits {
@@ -393,9 +424,14 @@ func decodeHexYAML(c *Case, name string, dst []byte) error {
 	if err := c.decodeYAML(name, &s); err != nil {
 		return err
 	}
+	return parseHexRoot(name, s, dst)
+}
+
+// parseHexRoot reads 0x-prefixed hex of exactly len(dst) bytes into dst.
+func parseHexRoot(what, s string, dst []byte) error {
 	var buf []byte
 	if _, err := fmt.Sscanf(s, "0x%x", &buf); err != nil || len(buf) != len(dst) {
-		return fmt.Errorf("%s: want 0x-prefixed %d bytes", name, len(dst))
+		return fmt.Errorf("%s: want 0x-prefixed %d bytes", what, len(dst))
 	}
 	copy(dst, buf)
 	return nil
