@@ -79,6 +79,18 @@ type Report struct {
 	Ignored []string
 	// Checks counts the contract clauses evaluated in checked mode (nil otherwise).
 	Checks *spec.Checks
+
+	configs map[string]*spec.Config // by preset
+}
+
+// Configs describes the config each preset of the run used, "PRESET: SOURCE", sorted.
+func (r *Report) Configs() []string {
+	var out []string
+	for p, c := range r.configs {
+		out = append(out, p+": "+c.Source)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Totals sums the results.
@@ -171,7 +183,7 @@ func Run(opts Options) (*Report, error) {
 		return false
 	}
 
-	rep := &Report{Release: release, Rules: rules}
+	rep := &Report{Release: release, Rules: rules, configs: map[string]*spec.Config{}}
 	if opts.Checked {
 		rep.Checks = &spec.Checks{}
 	}
@@ -193,6 +205,7 @@ func Run(opts Options) (*Report, error) {
 		}
 		if cfg != nil {
 			cfg.Rules = rules
+			rep.configs[preset] = cfg
 		}
 		forks, err := subdirs(filepath.Join(root, preset))
 		if err != nil {

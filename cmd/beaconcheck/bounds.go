@@ -183,6 +183,7 @@ func runBounds(f *boundsFlags, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stderr, configHeader(cfg))
 	engine, err := bounds.ParseEngine(f.engine)
 	if err != nil {
 		return usagef("--engine: %v", err)

@@ -116,6 +116,7 @@ func runChainGenerate(ctx context.Context, f *chainFlags, args []string, stdout,
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stdout, configHeader(cfg))
 	opts := chain.Options{
 		Config: cfg, Validators: f.validators, Epochs: f.epochs, Participation: f.participation,
 		Deposits: f.deposits, Exits: f.exits, Slashings: f.slashings, Seed: f.seed, Context: ctx,

@@ -81,6 +81,7 @@ func runExplain(f *explainFlags, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stdout, configHeader(cfg))
 	state, expected := new(spec.BeaconState), new(spec.BeaconState)
 	if err := readObject(cfg, f.pre, "BeaconState", state); err != nil {
 		return err

@@ -250,11 +250,41 @@ func (s *stringList) Type() string       { return "stringArray" }
 type configFlags struct {
 	preset  string
 	configs stringList
+	rules   string
 }
 
 func (cf *configFlags) declare(fs *pflag.FlagSet) {
-	fs.StringVar(&cf.preset, "preset", "", "embedded preset: mainnet or minimal (default mainnet)")
+	fs.StringVar(&cf.preset, "preset", "", "embedded preset `NAME[@RELEASE]`: mainnet or minimal, release v0.12.3, v1.0.0 or v1.1.10 (default mainnet@v1.0.0)")
+	cf.declareRules(fs)
 	fs.Var(&cf.configs, "config", "config YAML `FILE`; repeat for the v1.x split format (presets/NAME/phase0.yaml and configs/NAME.yaml)")
+}
+
+// declareRules declares --rules.
+func (cf *configFlags) declareRules(fs *pflag.FlagSet) {
+	fs.StringVar(&cf.rules, "rules", "", "spec rules: final (v1.0.0 and later: BLS draft-04, no identity public key) or v0.12.3 (draft-03) (default: the preset's release's, final for config files)")
+}
+
+// applyRules sets cfg.Rules from --rules, when given.
+func (cf *configFlags) applyRules(cfg *spec.Config) error {
+	if cf.rules == "" {
+		return nil
+	}
+	r, err := spec.ParseRules(cf.rules)
+	if err != nil {
+		return usagef("--rules: %v", err)
+	}
+	cfg.Rules = r
+	return nil
+}
+
+// configHeader is the header line every command prints: where the config comes from and
+// which rules apply, e.g. "config: minimal@v1.0.0 (embedded), rules final".
+func configHeader(cfg *spec.Config) string {
+	source := cfg.Source
+	if source == "" {
+		source = cfg.ConfigName
+	}
+	return fmt.Sprintf("config: %s, rules %s", source, cfg.Rules)
 }
 
 // load resolves the config the flags name. Giving both --preset and --config, or naming a
@@ -268,5 +298,11 @@ func (cf *configFlags) load() (*spec.Config, error) {
 		// The embedded presets parse: the only error is a preset name that is not one.
 		return nil, usagef("--preset: %v", err)
 	}
-	return cfg, err
+	if err != nil {
+		return nil, err
+	}
+	if err := cf.applyRules(cfg); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }

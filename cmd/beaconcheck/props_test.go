@@ -75,7 +75,7 @@ func TestPropsWritesReplayableVector(t *testing.T) {
 
 	// Replay the vector as the official vectors are replayed.
 	var sout, serr bytes.Buffer
-	if err := runSpectest(&sout, &serr, root, "all", "", configFlags{}, true, false, true); err != nil {
+	if err := runSpectest(&sout, &serr, root, "all", "", "", configFlags{}, true, false, true); err != nil {
 		t.Fatalf("spectest on the vector: %v\n%s%s", err, sout.String(), serr.String())
 	}
 	if !strings.Contains(sout.String(), "1 passed, 0 failed") {

@@ -106,7 +106,7 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "Lemmas about the spec's arithmetic, config %s (%s)\n\n", cfg.ConfigName, version)
+	fmt.Fprintf(stdout, "Lemmas about the spec's arithmetic, config %s (%s)\n%s\n\n", cfg.ConfigName, version, configHeader(cfg))
 	width := 0
 	for _, r := range results {
 		width = max(width, len(r.Lemma.Name))

@@ -86,7 +86,7 @@ func runReplay(f *replayFlags, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "config: %s\n", source)
+	fmt.Fprintf(stdout, "config: %s, rules %s\n", source, cfg.Rules)
 	v, err := chain.OpenVector(cfg, dir)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/beaconcheck/beaconcheck/conformance"
+	"github.com/beaconcheck/beaconcheck/spec"
 )
 
 // vectorsCache is where `make spec-tests` (scripts/fetch-spec-tests.sh) extracts the
@@ -42,6 +43,8 @@ Runners: ` + strings.Join(conformance.RunnerNames(), ", ") + `.`,
 			preset := fs.String("preset", "all", "preset to run: minimal, mainnet or all (general tests always run)")
 			runnerList := fs.String("runner", "", "comma-separated runners to run (default: all found)")
 			var cf configFlags
+			release := fs.String("release", "", "the release the vectors were made with: v0.12.3, v1.0.0 or v1.1.10 (default: read off the tree's configs and layout)")
+			cf.declareRules(fs)
 			fs.Var(&cf.configs, "config", "config YAML replacing each preset's own (for vectors made with a custom config); repeat for the split format")
 			verbose := fs.BoolP("verbose", "v", false, "list every failed case with its reason (default: the first 5 per line)")
 			checked := fs.Bool("checked", false, "checked mode: evaluate every spec function's contract on every call; a breach fails the case")
@@ -50,14 +53,26 @@ Runners: ` + strings.Join(conformance.RunnerNames(), ", ") + `.`,
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
 				}
-				return runSpectest(stdout, stderr, *vectors, *preset, *runnerList, cf, *verbose, *checked, *hashCache)
+				return runSpectest(stdout, stderr, *vectors, *preset, *runnerList, *release, cf, *verbose, *checked, *hashCache)
 			}
 		},
 	})
 }
 
-func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, cf configFlags, verbose, checked, hashCache bool) error {
-	opts := conformance.Options{Dir: vectors, Checked: checked, HashCache: hashCache}
+func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList, release string, cf configFlags, verbose, checked, hashCache bool) error {
+	opts := conformance.Options{Dir: vectors, Checked: checked, HashCache: hashCache, Release: release}
+	if release != "" {
+		if _, err := spec.ParseRelease(release); err != nil {
+			return usagef("--release: %v", err)
+		}
+	}
+	if cf.rules != "" {
+		r, err := spec.ParseRules(cf.rules)
+		if err != nil {
+			return usagef("--rules: %v", err)
+		}
+		opts.Rules = &r
+	}
 	if opts.Dir == "" {
 		dir, err := findVectorsCache()
 		if err != nil {
@@ -94,6 +109,15 @@ func runSpectest(stdout, stderr io.Writer, vectors, preset, runnerList string, c
 	bar.finish()
 	if err != nil {
 		return err
+	}
+	rel := rep.Release
+	fmt.Fprintf(stdout, "release: %s (%s), layout %s, rules %s\n", rel.Name, rel.Reason, rel.Layout, rep.Rules)
+	if opts.Config != nil {
+		fmt.Fprintf(stdout, "config: %s, for every preset\n", opts.Config.Source)
+	} else {
+		for _, p := range rep.Configs() {
+			fmt.Fprintf(stdout, "config: %s\n", p)
+		}
 	}
 	for _, ig := range rep.Ignored {
 		fmt.Fprintf(stdout, "%s: not Phase 0, not run\n", ig)

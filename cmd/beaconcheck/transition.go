@@ -31,9 +31,10 @@ all it does.
 
 Files are SSZ, or SSZ compressed with snappy when their name ends in .ssz_snappy. The
 config gives the sizes of lists and vectors and every constant of the transition. The
-embedded presets are those of consensus-specs v1.0.0; the v0.12.3 vectors were made with
-their release's own config, whose penalty quotients differ, so replay them with
---config tests/minimal/config/phase0.yaml (or mainnet) rather than --preset.
+embedded presets are those of consensus-specs v1.0.0 unless a release is named
+(--preset minimal@v1.1.10); the v0.12.3 vectors were made with their release's own config
+and rules, so replay them with --preset minimal@v0.12.3 (or mainnet@v0.12.3), or with
+--config tests/minimal/config/phase0.yaml --rules v0.12.3.
 
 When a block is invalid, the command says which one (its position, counting from 0, and
 its file) and why: the spec's failed assert (its check name and the values that failed
@@ -161,6 +162,7 @@ func runTransition(ctx context.Context, f *transitionFlags, args []string, stdou
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stderr, configHeader(cfg))
 	state := new(spec.BeaconState)
 	if err := readObject(cfg, f.pre, "BeaconState", state); err != nil {
 		return err
