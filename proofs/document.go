@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -172,6 +174,23 @@ reported proved that was only tested.
 			}
 			b.WriteString("\n")
 		}
+	}
+
+	// The sites held to the operands the model meets.
+	b.WriteString("\n## Site models on recorded operands\n\n")
+	b.WriteString("Each site the model evaluates through `spec.Calc` is declared once in `spec` (`spec.Site`: ID,\n")
+	b.WriteString("operation, operand names as expressions over the model's variables). The test\n")
+	b.WriteString("`TestSiteModelsOnRecordedOperands` records every evaluation of a site (`spec.RecordSites`) while the\n")
+	b.WriteString("official vectors (minimal and mainnet, on their release's config) and a generated minimal chain with\n")
+	b.WriteString("deposits, exits and slashings run; it reads each evaluation's operands back into the model's variables\n")
+	b.WriteString("through the declaration, evaluates the `_fails` model and the context hypotheses there, checks each\n")
+	b.WriteString("result against exact integer arithmetic, and fails on any disagreement with what the Go code did, and on\n")
+	b.WriteString("any declared site no run reaches except these:\n\n")
+	for _, id := range slices.Sorted(maps.Keys(UnreachedSites)) {
+		fmt.Fprintf(&b, "- `%s` (unreached): %s\n", id, UnreachedSites[id])
+	}
+	for _, id := range slices.Sorted(maps.Keys(UnboundSites)) {
+		fmt.Fprintf(&b, "- `%s` (reached, model not evaluated): %s\n", id, UnboundSites[id])
 	}
 
 	// The models.

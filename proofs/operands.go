@@ -263,7 +263,8 @@ func (x *opExpr) bound(env map[string]*big.Int) bool {
 // already bound (or of constants only) must equal the recorded value; one with unbound
 // variables binds the first of them (the others set to 1 first) by a search, its
 // expressions being non-decreasing in each variable. A variable still unbound is 0 when an
-// operation failed before reaching it. An error is a disagreement: the code evaluated
+// operation failed before reaching it, or when the code evaluated fewer of the site's
+// operations than it declares (the term it skipped is 0). An error is a disagreement: the code evaluated
 // something other than what the declaration says.
 func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
 	env := constants(e.cfg, e.ops)
@@ -312,12 +313,15 @@ func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
 			}
 		}
 	}
+	// The evaluation stopped early: an operation failed, or the code skipped the ID's later
+	// operations (get_inactivity_penalty_deltas adds no leak penalty for a target attester).
+	short := failed || len(evals) < len(e.ops)
 	out := make([]*big.Int, len(e.vars))
 	for i, v := range e.vars {
 		switch x, ok := env[v]; {
 		case ok:
 			out[i] = x
-		case failed:
+		case short:
 			out[i] = new(big.Int)
 		default:
 			return nil, fmt.Errorf("no operand binds %s", v)

@@ -661,7 +661,23 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			goFails: func(a []uint64) bool { return a[0] >= a[1] },
 		},
 		// Slashings
-		accEnc("process_slashings_sum", "slashed", maxEB, "MAX_EFFECTIVE_BALANCE").
+		// Not accEnc: an entry of state.slashings is the effective balances of every
+		// validator slashed in its epoch, not one (the operand recording test found the
+		// entries above MAX_EFFECTIVE_BALANCE in the official vectors); what is bounded is the
+		// sum so far.
+		(&siteEnc{id: "process_slashings_sum", vars: []string{"acc", "term"}, extra: []string{"slashed"}, x: "slashed",
+			fails:    over("(+ acc term)"),
+			failsDoc: "acc + term > 2**64 - 1, acc the sum of the entries before",
+			ctx: []hyp{
+				{fmt.Sprintf("(<= (+ acc term) (* slashed %d))", maxEB), "acc + term <= slashed * MAX_EFFECTIVE_BALANCE: the entries summed so far hold the effective balances of slashed validators, at most MAX_EFFECTIVE_BALANCE each [effective_balance_cap]"},
+			},
+			at: []hyp{
+				{"(>= slashed 1)", "at least one slashed validator"},
+				eq("acc", fmt.Sprintf("(* (- slashed 1) %d)", maxEB), "the entries before hold slashed - 1 validators at MAX_EFFECTIVE_BALANCE"),
+				eq("term", num(maxEB), "the entry holds one more at MAX_EFFECTIVE_BALANCE"),
+			},
+			atMax: []hyp{},
+		}).
 			withInv(le("slashed", num(slashedInWindow), "slashed <= min(EPOCHS_PER_SLASHINGS_VECTOR * SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS), VALIDATOR_REGISTRY_LIMIT): the window's blocks [one_block_per_slot]")),
 		{
 			id: "process_slashings_multiplier", vars: []string{"sum"}, extra: []string{"slashed"}, x: "slashed", exact: []string{"sum"},
