@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -14,8 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode"
 
+	"github.com/beaconcheck/beaconcheck/internal/sitelocs"
 	"github.com/beaconcheck/beaconcheck/spec"
 )
 
@@ -619,7 +622,7 @@ func TestSitePlots(t *testing.T) {
 // TestDeclaredSitesCatalogued: every spec.Site the model declares is used by exactly one
 // function, and its ID is a LabelCalc entry of the catalogue in that function. A site
 // whose Calc operation is replaced by Go's wrapping arithmetic is no longer used, and fails
-// here.
+// here (TestWrappingMultiplyIsCaught).
 func TestDeclaredSitesCatalogued(t *testing.T) {
 	locs, err := siteLocations()
 	if err != nil {
@@ -628,24 +631,76 @@ func TestDeclaredSitesCatalogued(t *testing.T) {
 	if len(locs) != len(spec.Sites()) {
 		t.Errorf("the source declares %d sites, spec.Sites() has %d", len(locs), len(spec.Sites()))
 	}
+	for _, p := range declaredSiteProblems(locs) {
+		t.Error(p)
+	}
+}
+
+// declaredSiteProblems checks located site declarations against the catalogue.
+func declaredSiteProblems(locs []sitelocs.Location) []string {
+	var out []string
 	keys := map[string]bool{}
 	for _, l := range locs {
 		key := fmt.Sprint(l.ID, l.Op, l.Operands)
 		if keys[key] {
-			t.Errorf("%s: two declarations %s %v", l.ID, l.Op, l.Operands)
+			out = append(out, fmt.Sprintf("%s: two declarations %s %v", l.ID, l.Op, l.Operands))
 		}
 		keys[key] = true
 		if len(l.Lines) == 0 {
-			t.Errorf("site %s (%s %s %v) is declared but the model never uses it", l.Var, l.ID, l.Op, l.Operands)
+			out = append(out, fmt.Sprintf("site %s (%s %s %v) is declared but the model never uses it", l.Var, l.ID, l.Op, l.Operands))
 			continue
 		}
 		s, ok := SiteByID(l.ID)
 		if !ok || s.LabelKind != LabelCalc {
-			t.Errorf("site %s (%s) has no LabelCalc entry in the catalogue", l.Var, l.ID)
+			out = append(out, fmt.Sprintf("site %s (%s) has no LabelCalc entry in the catalogue", l.Var, l.ID))
 			continue
 		}
 		if s.GoFunc != l.Func || s.File != l.File {
-			t.Errorf("site %s: the catalogue says %s in %s, the source %s in %s", l.Var, s.GoFunc, s.File, l.Func, l.File)
+			out = append(out, fmt.Sprintf("site %s: the catalogue says %s in %s, the source %s in %s", l.Var, s.GoFunc, s.File, l.Func, l.File))
 		}
+	}
+	return out
+}
+
+// TestWrappingMultiplyIsCaught: process_slashings' penalty numerator written as Go's
+// unchecked, wrapping multiply (the fault that once passed prove, go test ./... and
+// spectest --checked) leaves its declared site unused, which the catalogue check reports;
+// the operand recording test (proofs) reports the same site as reached by no run.
+func TestWrappingMultiplyIsCaught(t *testing.T) {
+	const (
+		checked  = "k.Mul(siteSlashingsPenaltyNumerator, uint64(validator.EffectiveBalance)/increment, adjusted)"
+		wrapping = "uint64(validator.EffectiveBalance)/increment*adjusted"
+	)
+	mutated := fstest.MapFS{}
+	err := fs.WalkDir(spec.Source(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := fs.ReadFile(spec.Source(), path)
+		if err != nil {
+			return err
+		}
+		if path == "slashings.go" {
+			if strings.Count(string(src), checked) != 1 {
+				t.Fatalf("slashings.go has no %q to break", checked)
+			}
+			src = []byte(strings.Replace(string(src), checked, wrapping, 1))
+		}
+		mutated[path] = &fstest.MapFile{Data: src}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locs, err := sitelocs.Locate(mutated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught := false
+	for _, p := range declaredSiteProblems(locs) {
+		caught = caught || strings.Contains(p, "process_slashings_penalty_numerator") && strings.Contains(p, "never uses it")
+	}
+	if !caught {
+		t.Fatalf("the wrapping multiply in process_slashings is not reported: %q", declaredSiteProblems(locs))
 	}
 }

@@ -125,15 +125,29 @@ func (r *report) markdown() string {
 	} else {
 		b.WriteString("- **The control**: the model without a fault is built and run through every layer first, and must survive all of them, or the programme stops without a report. It survived every layer.\n")
 	}
-	fmt.Fprintf(&b, "- %d mutants run at a time, each run with GOMAXPROCS = cores / %d; the report depends on no timing (except a hang's limit).\n\n", cfg.Jobs, cfg.Jobs)
+	if r.FromLog {
+		b.WriteString("- Mutants ran several at a time (the list may be split over programme instances with -only, each with its own control), each run with one worker; the report depends on no timing (except a hang's limit).\n\n")
+	} else {
+		fmt.Fprintf(&b, "- %d mutants run at a time, each run with GOMAXPROCS = cores / %d; the report depends on no timing (except a hang's limit).\n\n", cfg.Jobs, cfg.Jobs)
+	}
 
 	b.WriteString("## Scores\n\n")
 	if notRun := len(r.Results) - total; notRun > 0 {
 		fmt.Fprintf(&b, "**Partial**: %d of the %d mutants had been measured when this report was rendered from the run's log; the scores are over those %d, and the %d others are marked not run below.\n\n", total, len(r.Results), total, notRun)
 	}
 	b.WriteString(r.scoresText())
-	fmt.Fprintf(&b, "\n%d mutants are argued equivalent (no reachable state tells them from the spec; see Survivors). ", eq)
-	fmt.Fprintf(&b, "Contracts kill %d mutants the vectors miss; the property suites kill %d more. %d survive.\n\n", killed["b"]-killed["a"], killed["c"]-killed["b"], total-killed["c"])
+	fmt.Fprintf(&b, "\n%s argued equivalent (no reachable state tells them from the spec; see Survivors). ", count(eq, "mutant is", "mutants are"))
+	fmt.Fprintf(&b, "Contracts on the vectors kill %s the vectors miss; the property suites kill %s more", count(killed["b"]-killed["a"], "mutant", "mutants"), count(killed["c"]-killed["b"], "", ""))
+	byContract := 0
+	for _, o := range r.Results {
+		if o.Layer == "c" && strings.Contains(o.Verdict.Detail, "contract violation") {
+			byContract++
+		}
+	}
+	if killed["c"] > killed["b"] {
+		fmt.Fprintf(&b, ", %d of them through a contract violation on a generated chain (a state the vectors do not reach) rather than a property's own check", byContract)
+	}
+	fmt.Fprintf(&b, ". %s.\n\n", count(total-killed["c"], "survives", "survive"))
 
 	b.WriteString("By area:\n\n| area | mutants | (a) vectors | (b) + contracts | (c) + properties | survived |\n|---|---|---|---|---|---|\n")
 	type row struct{ n, a, b, c, s int }
@@ -331,4 +345,15 @@ func fromLog(path string) ([]outcome, error) {
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// count is n with its noun: "1 mutant", "2 mutants" (a bare number when both are "").
+func count(n int, one, many string) string {
+	switch {
+	case one == "" && many == "":
+		return fmt.Sprint(n)
+	case n == 1:
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
