@@ -157,3 +157,48 @@ func TestDetectReleaseOfOfficialVectors(t *testing.T) {
 		t.Fatalf("--release v1.0: got %q %v", forced.Name, forced.Rules)
 	}
 }
+
+// Without carried configs, DetectRelease reads the release off the layout.
+func TestDetectReleaseByLayout(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		want  string
+		why   string
+	}{
+		{"v0.12 .ssz", []string{"minimal/phase0/sanity/blocks/pyspec_tests/a/pre.ssz"}, spec.ReleaseV0123, ".ssz files"},
+		{"snappy, no v1.1 marker", []string{"minimal/phase0/epoch_processing/final_updates/pyspec_tests/a/pre.ssz_snappy"}, spec.ReleaseV100, "no v1.1 marker"},
+		{"a split epoch handler", []string{"minimal/phase0/epoch_processing/slashings_reset/pyspec_tests/a/pre.ssz_snappy"}, spec.ReleaseV1110, "slashings_reset"},
+		{"the random runner", []string{"minimal/phase0/random/random/pyspec_tests/a/pre.ssz_snappy"}, spec.ReleaseV1110, "random runner"},
+		{"genesis eth1.yaml", []string{"minimal/phase0/genesis/initialization/pyspec_tests/a/eth1.yaml", "minimal/phase0/genesis/initialization/pyspec_tests/a/state.ssz_snappy"}, spec.ReleaseV1110, "eth1.yaml"},
+		{"an altair directory", []string{"minimal/altair/sanity/blocks/pyspec_tests/a/pre.ssz_snappy"}, spec.ReleaseV1110, "altair"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "tests")
+			for _, f := range tt.files {
+				p := filepath.Join(root, filepath.FromSlash(f))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rel, err := DetectRelease(filepath.Dir(root), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rel.Name != tt.want || !strings.Contains(rel.Reason, tt.why) || rel.Rules != spec.ReleaseRules(tt.want) {
+				t.Fatalf("release %q rules %v (%s), want %q because of %q", rel.Name, rel.Rules, rel.Reason, tt.want, tt.why)
+			}
+			cfg, err := rel.Config("minimal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Source != "minimal@"+tt.want+" (embedded)" {
+				t.Fatalf("config %q, want the embedded minimal@%s", cfg.Source, tt.want)
+			}
+		})
+	}
+}

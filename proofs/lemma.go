@@ -109,6 +109,9 @@ type finding struct {
 	queries        int      // solver queries sent, or elements enumerated
 	detail         string   // what was shown, e.g. "64 queries unsat"
 	err            error    // the check could not finish
+	// unchecked, when set, is why the check proves nothing although its queries are
+	// unsat (a hypothesis equivalent to the conclusion): the lemma is reported not checked.
+	unchecked string
 }
 
 // Result is the checked lemma.
@@ -124,6 +127,8 @@ type Result struct {
 	// time on its queries (which share the z3 processes with other lemmas' queries, so
 	// the wall time of a run is less than the sum); otherwise the wall time of the check.
 	Elapsed time.Duration
+	// queries are the solver queries the check sent (the vacuity test reads them).
+	queries []*query
 }
 
 // lemmaStats adds up the solver time of one lemma's queries and the logics they lie in.
@@ -131,6 +136,19 @@ type lemmaStats struct {
 	mu     sync.Mutex
 	d      time.Duration
 	logics map[string]bool
+	sent   []*query
+}
+
+func (st *lemmaStats) record(q *query) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.sent = append(st.sent, q)
+}
+
+func (st *lemmaStats) sentQueries() []*query {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.sent
 }
 
 type lemmaStatsKey struct{}
@@ -341,6 +359,7 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 	stats := &lemmaStats{}
 	start := time.Now()
 	f := l.check(context.WithValue(ctx, lemmaStatsKey{}, stats), r)
+	res.queries = stats.sentQueries()
 	if res.Elapsed, res.Logic = stats.total(); res.Elapsed == 0 {
 		res.Elapsed = time.Since(start)
 	}
@@ -352,6 +371,8 @@ func (r *run) checkOne(ctx context.Context, l *Lemma) (res Result) {
 		res.Status, res.Detail = NotChecked, NotRunInterrupted
 	case f.err != nil:
 		res.Status, res.Detail = Failed, f.err.Error()
+	case f.unchecked != "":
+		res.Status, res.Detail = NotChecked, f.unchecked
 	case f.holds && l.Expect == Holds:
 		res.Status = Proved
 	case !f.holds && l.Expect == Refuted:

@@ -127,8 +127,14 @@ func recordPreset(t *testing.T, preset string) []recorded {
 	var rep *conformance.Report
 	err := runRecorded(r, func() error {
 		var err error
-		rep, err = conformance.Run(conformance.Options{Dir: vectorsDir, Presets: []string{preset},
-			Runners: []string{"operations", "epoch_processing", "sanity", "finality", "rewards", "genesis"}})
+		// Every state-transition runner on minimal; on mainnet (larger states, and no site
+		// minimal does not reach) those of single steps, which meet the sites' operands on the
+		// mainnet config in a third of the time.
+		runners := []string{"operations", "epoch_processing", "sanity", "finality", "rewards", "genesis"}
+		if preset == "mainnet" {
+			runners = []string{"operations", "epoch_processing", "rewards"}
+		}
+		rep, err = conformance.Run(conformance.Options{Dir: vectorsDir, Presets: []string{preset}, Runners: runners})
 		if err != nil {
 			return err
 		}

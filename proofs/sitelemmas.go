@@ -309,7 +309,9 @@ func safeLemma(cfg *spec.Config, site bounds.Site, e *siteEnc, evaluate func() (
 			threshold = ev.First
 		}
 	}
-	l.check = func(ctx context.Context, r *run) finding { return r.checkSafe(ctx, e, site, threshold) }
+	l.check = func(ctx context.Context, r *run) finding {
+		return r.tautology(ctx, e, r.checkSafe(ctx, e, site, threshold))
+	}
 	return l
 }
 

@@ -160,6 +160,7 @@ func (s *solver) check(ctx context.Context, q *query) (answer, error) {
 	a.took = time.Since(start)
 	if st, ok := ctx.Value(lemmaStatsKey{}).(*lemmaStats); ok {
 		st.add(a.took, logic)
+		st.record(q)
 	}
 	if err != nil && qctx.Err() != nil {
 		if ctx.Err() != nil {

@@ -6,7 +6,11 @@ import "slices"
 // working on. The model's mutators drop the entries a change can affect (rules below);
 // randao-dependent entries also record their seed and are recomputed when it changes.
 type modelCache struct {
-	state     *BeaconState
+	state *BeaconState
+	// validFor is the root of state when the last atomic transition on it succeeded (set
+	// only for a state with a hash cache): the next one keeps the entries when the state's
+	// root is still that (see atomically).
+	validFor  Root
 	epochs    map[Epoch]*epochCache
 	proposers map[Slot]proposerEntry
 	exits     *exitQueueCache

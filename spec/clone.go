@@ -60,19 +60,53 @@ func (m *Model) atomically(state *BeaconState, fn func(work *BeaconState) error)
 		state.setExtra(state.hashCache(), j)
 		return nil
 	}
+	if !m.cacheStillValid(state) {
+		m.ResetCaches()
+	}
 	j := newJournal(state)
 	state.setExtra(state.hashCache(), j)
-	m.ResetCaches()
 	defer func() {
-		m.ResetCaches()
 		state.setExtra(state.hashCache(), nil)
 		if r := recover(); r != nil {
+			m.ResetCaches()
 			j.rollback(state)
 			panic(r)
 		}
 		if err != nil {
+			m.ResetCaches()
 			j.rollback(state)
+			return
 		}
+		m.keepCacheFor(state)
 	}()
 	return fn(state)
+}
+
+// A state with a hash cache is worked on in place, block after block, so the model's
+// per-epoch entries (shufflings, committees, proposers) made for it in one transition
+// serve the next, as they serve the rest of one transition: the model's own writes keep
+// them right. What is checked is that nothing else wrote the state in between: its root
+// (cheap with the cache) must still be the one it had when the last transition on it
+// succeeded. Without a hash cache, every top-level call starts afresh.
+func (m *Model) cacheStillValid(state *BeaconState) bool {
+	if state.hashCache() == nil || m.cache.state != state || m.cache.validFor == (Root{}) {
+		return false
+	}
+	root, err := HashTreeRoot(m.Config, state)
+	return err == nil && root == m.cache.validFor
+}
+
+// keepCacheFor records the root the model's entries are valid for, after a successful
+// atomic transition on state; without a hash cache the entries are dropped.
+func (m *Model) keepCacheFor(state *BeaconState) {
+	if state.hashCache() == nil || m.cache.state != state {
+		m.ResetCaches()
+		return
+	}
+	root, err := HashTreeRoot(m.Config, state)
+	if err != nil {
+		m.ResetCaches()
+		return
+	}
+	m.cache.validFor = root
 }

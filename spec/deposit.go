@@ -1,5 +1,7 @@
 package spec
 
+import "slices"
+
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
 // (The error is a contract violation in checked mode; the function itself cannot fail.)
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
@@ -59,6 +61,15 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 			}
 			c.that("top_up_of_own_pubkey", len(changed) == 0 || (len(changed) == 1 && grew == 0 && state.Validators[changed[0]].Pubkey == deposit.Data.Pubkey),
 				"balances changed at %v for a deposit of pubkey %x", changed, deposit.Data.Pubkey[:4])
+			// A known pubkey is topped up; an unknown one becomes a validator, unless its
+			// proof of possession fails and the deposit is skipped.
+			known := slices.ContainsFunc(before.Validators, func(v Validator) bool { return v.Pubkey == deposit.Data.Pubkey })
+			applied := uint64(deposit.Data.Amount)
+			if !known && grew == 0 {
+				applied = 0
+			}
+			c.that("supply_conserved", supplyMovedBy(before.Balances, state.Balances, applied, 0),
+				"the balances did not grow by the deposit's %d Gwei (or by nothing, for a skipped deposit)", deposit.Data.Amount)
 			c.frame(frame{fields: []string{"eth1_deposit_index", "balances"}, appends: true}, before, state)
 		})
 	}
@@ -120,6 +131,7 @@ var processDepositContract = declare(Contract{
 		{"at_most_one_validator_added", "the registry grew by zero or one validator"},
 		{"new_validator_from_deposit", "a new validator is get_validator_from_deposit of the deposit, with the deposit's amount as balance"},
 		{"top_up_of_own_pubkey", "otherwise at most the balance of the validator with the deposit's pubkey changed"},
+		{"supply_conserved", "the balances' sum grows by exactly the deposit's amount when its pubkey is known (a top-up) or a validator was added, and not at all when a new key's deposit is skipped"},
 		{"frame", "nothing else changes: eth1_deposit_index, balances, and appended validators and balances"},
 	},
 })

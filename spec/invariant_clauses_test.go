@@ -41,6 +41,12 @@ func breakInvariant(m *Model, s *BeaconState, inv string, writes []string) {
 			s.RandaoMixes = s.RandaoMixes[:len(s.RandaoMixes)-1]
 		case has("block_roots"):
 			s.BlockRoots = append(s.BlockRoots, Root{})
+		case has("state_roots"):
+			s.StateRoots = s.StateRoots[1:]
+		case has("slashings"):
+			s.Slashings = append(s.Slashings, 0)
+		case has("validators.append"):
+			s.Validators = append(s.Validators, s.Validators[0])
 		default:
 			panic("no way to break vector_lengths through " + writes[0])
 		}
@@ -142,9 +148,9 @@ func TestInvariantClausesRunInTheFunctions(t *testing.T) {
 				s.Slot = Slot(4*m.SlotsPerEpoch - 1)
 				s.Validators[2].EffectiveBalance = m.MaxEffectiveBalance + 1
 				s.Balances[2] = m.MaxEffectiveBalance // within hysteresis: not recomputed
-				return m.ProcessFinalUpdates(s)
+				return m.ProcessFinalUpdates(s)       // reported by the step that writes effective balances
 			},
-			fn: "process_final_updates", clause: "inv_effective_balance_cap",
+			fn: "process_effective_balance_updates", clause: "inv_effective_balance_cap",
 		},
 		{
 			name: "a pending attestation from a non-validator",

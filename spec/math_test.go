@@ -139,3 +139,27 @@ func TestComputeShuffledIndexDomain(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCalcSite is one checked multiply through a declared site, with no SiteRecorder
+// set (the model's normal run) and with one set (the recording test).
+func BenchmarkCalcSite(b *testing.B) {
+	for _, recording := range []bool{false, true} {
+		name := "off"
+		if recording {
+			name = "recording"
+			RecordSites(func([]SiteEval) {})
+		}
+		b.Run(name, func(b *testing.B) {
+			var sink uint64
+			for i := 0; i < b.N; i++ {
+				var k Calc
+				sink += k.Mul(siteSlashingsPenaltyNumerator, uint64(i), 32)
+				if k.Err() != nil {
+					b.Fatal("overflow")
+				}
+			}
+			_ = sink
+		})
+		RecordSites(nil)
+	}
+}

@@ -11,8 +11,9 @@ import "github.com/beaconcheck/beaconcheck/spec/bls"
 // A Model keeps per-epoch caches (shufflings, committees, proposers, total balances) for
 // the state it is working on. They are dropped at the start of every top-level call
 // (StateTransition, ProcessSlots, ProcessBlock, ProcessEpoch and each Process* of an
-// operation or epoch step), and invalidated by the model's own mutators when they change
-// what a cache depends on. Code that edits a state directly and then calls accessors such
+// operation or epoch step), but for an atomic call on a state with a hash cache whose root
+// is still the one the last successful call left (cacheStillValid), and invalidated by the
+// model's own mutators when they change what a cache depends on. Code that edits a state directly and then calls accessors such
 // as GetBeaconCommittee must call ResetCaches first. A Model is not safe for concurrent
 // use; it is cheap to create one per goroutine.
 type Model struct {

@@ -1,5 +1,7 @@
 package spec
 
+import "slices"
+
 // IncreaseBalance is the spec's increase_balance ("Beacon state mutators"); the sum
 // overflowing a uint64 is an invalid transition.
 func (m *Model) IncreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) (err error) {
@@ -208,6 +210,10 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		epoch := m.Config.ComputeEpochAtSlot(state.Slot) // get_current_epoch, untraced here
 		var before Validator
 		var slashingsBefore Gwei
+		var balancesBefore []Gwei
+		if m.Checked != nil {
+			balancesBefore = slices.Clone(state.Balances)
+		}
 		slot := uint64(epoch) % m.EpochsPerSlashingsVector
 		if uint64(slashedIndex) < uint64(len(state.Validators)) && slot < uint64(len(state.Slashings)) { // unchecked, the body reports it
 			before, slashingsBefore = state.Validators[slashedIndex], state.Slashings[slot]
@@ -220,6 +226,7 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 				"withdrawable epoch %d before epoch %d + EPOCHS_PER_SLASHINGS_VECTOR", after.WithdrawableEpoch, epoch)
 			c.that("slashings_recorded", state.Slashings[slot] == slashingsBefore+before.EffectiveBalance,
 				"slashings[%d] went from %d to %d for an effective balance of %d", slot, slashingsBefore, state.Slashings[slot], before.EffectiveBalance)
+			m.slashingAmounts(c, balancesBefore, state, slashedIndex, whistleblowerIndex, before.EffectiveBalance)
 		})
 	}
 	epoch := m.GetCurrentEpoch(state)
@@ -276,8 +283,36 @@ var slashValidatorContract = declare(Contract{
 		{"exiting", "its exit has been initiated"},
 		{"withdrawable_after_slashings_period", "its withdrawable epoch is at least the current epoch + EPOCHS_PER_SLASHINGS_VECTOR"},
 		{"slashings_recorded", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] grew by exactly its effective balance"},
+		{"balances_per_spec", "the slashed validator loses effective_balance // MIN_SLASHING_PENALTY_QUOTIENT (its balance floored at zero), the proposer gains whistleblower_reward // PROPOSER_REWARD_QUOTIENT and the whistleblower (the proposer by default) the rest of whistleblower_reward = effective_balance // WHISTLEBLOWER_REWARD_QUOTIENT; no other balance changes"},
+		{"supply_conserved", "the balances' sum moves by exactly whistleblower_reward minus the penalty actually taken (after the zero floor)"},
 	},
 })
+
+// slashingAmounts evaluates the amount clauses of slash_validator: balances before the
+// call, the state after, and the slashed validator's effective balance (which slashing does
+// not change).
+func (m *Model) slashingAmounts(c *checker, before []Gwei, after *BeaconState, slashed ValidatorIndex, whistleblower *ValidatorIndex, eb Gwei) {
+	var proposer ValidatorIndex
+	var perr error
+	m.quietly(func() { proposer, perr = m.GetBeaconProposerIndex(after) })
+	w := proposer
+	if whistleblower != nil {
+		w = *whistleblower
+	}
+	want := slices.Clone(before)
+	penalty := min(want[slashed], eb/Gwei(m.MinSlashingPenaltyQuotient))
+	want[slashed] -= penalty
+	reward := eb / Gwei(m.WhistleblowerRewardQuotient)
+	proposerReward := reward / Gwei(m.ProposerRewardQuotient)
+	want[proposer] += proposerReward
+	want[w] += reward - proposerReward
+	bad := firstFailing(len(want), func(i int) bool { return i < len(after.Balances) && after.Balances[i] == want[i] })
+	c.that("balances_per_spec", perr == nil && len(after.Balances) == len(want) && bad < 0,
+		"balance %d is %d, want %d (slashed %d, proposer %d, whistleblower %d, effective balance %d; %v)",
+		bad, after.Balances[max(bad, 0)], want[max(bad, 0)], slashed, proposer, w, eb, perr)
+	c.that("supply_conserved", supplyMovedBy(before, after.Balances, uint64(reward), uint64(penalty)),
+		"the balances did not move by the whistleblower reward %d minus the penalty %d", reward, penalty)
+}
 
 // exitChurn evaluates the churn clauses of initiate_validator_exit for the validator at
 // index, whose exit it has just initiated. The other validators are as before the call.

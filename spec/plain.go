@@ -448,3 +448,25 @@ func deltasDiffer(got, want *Deltas) int {
 	}
 	return -1
 }
+
+// plainSupply is the sum of the balances, as a 128-bit number (hi, lo).
+func plainSupply(balances []Gwei) (hi, lo uint64) {
+	for _, b := range balances {
+		var c uint64
+		lo, c = bits.Add64(lo, uint64(b), 0)
+		hi += c
+	}
+	return hi, lo
+}
+
+// supplyMovedBy says whether the balances after sum to those before plus up minus down.
+func supplyMovedBy(before, after []Gwei, up, down uint64) bool {
+	bh, bl := plainSupply(before)
+	ah, al := plainSupply(after)
+	var c uint64
+	bl, c = bits.Add64(bl, up, 0)
+	bh += c
+	bl, c = bits.Sub64(bl, down, 0)
+	bh -= c
+	return ah == bh && al == bl
+}

@@ -781,6 +781,7 @@ var processRewardsAndPenaltiesContract = declare(Contract{
 	Post: []Clause{
 		{"frame", "nothing but balances changes"},
 		{"no_rewards_at_genesis", "at the end of GENESIS_EPOCH no balance changes: rewards are for work in the previous epoch"},
+		{"supply_conserved", "otherwise the balances' sum moves by exactly the total of the rewards minus the total of the penalties actually taken: each penalty counted only up to the balance it meets (decrease_balance's zero floor), rewards and penalties from the plain spec"},
 		{"balances_per_spec", "otherwise every balance is max(0, pre + reward - penalty), the reward applied first (increase_balance, then decrease_balance, which floors at zero), with the reward and penalty computed per validator by the plain spec (plain.go) on the state before the call, not taken from the body's get_attestation_deltas"},
 	},
 })
@@ -830,5 +831,16 @@ func (m *Model) balancesPerSpec(c *checker, pre, post *BeaconState) {
 		b = a.sub(b, min(b, uint64(want.Penalties[i]))) // decrease_balance floors at zero
 		return !a.bad && post.Balances[i] == Gwei(b)
 	})
+	var up, down uint64
+	var a plainArith
+	for i := range pre.Balances {
+		if perr != nil {
+			break
+		}
+		up = a.add(up, uint64(want.Rewards[i]))
+		down = a.add(down, min(a.add(uint64(pre.Balances[i]), uint64(want.Rewards[i])), uint64(want.Penalties[i])))
+	}
+	c.that("supply_conserved", perr == nil && !a.bad && supplyMovedBy(pre.Balances, post.Balances, up, down),
+		"the balances did not move by the %d Gwei of rewards minus the %d Gwei of penalties taken (after the zero floor) (%v)", up, down, perr)
 	c.that("balances_per_spec", perr == nil && bad < 0, "balance %d: %d + reward - penalty (per the plain spec) became %d (%v)", bad, pre.Balances[max(bad, 0)], post.Balances[max(bad, 0)], perr)
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -76,20 +77,91 @@ func TestRewardAmountClauses(t *testing.T) {
 }
 
 // process_rewards_and_penalties' balances are held to the plain spec's deltas: its own
-// result passes, a balance off by one Gwei is caught.
+// result passes; a balance off by one Gwei breaks conservation, one Gwei moved between two
+// validators the per-validator amounts.
 func TestBalancesPerSpec(t *testing.T) {
+	tests := []struct {
+		name   string
+		tamper func(b []Gwei)
+		clause string
+	}{
+		{"a balance one Gwei short", func(b []Gwei) { b[17]-- }, "supply_conserved"},
+		{"one Gwei moved", func(b []Gwei) { b[17]--; b[18]++ }, "balances_per_spec"},
+	}
 	for _, epoch := range []Epoch{3, 7} {
-		m := checkedModel()
-		pre := rewardsState(t, m, epoch)
-		post := pre.Copy()
-		if err := m.ProcessRewardsAndPenalties(post); err != nil {
-			t.Fatalf("epoch %d: %v", epoch, err)
+		for _, tt := range tests {
+			m := checkedModel()
+			pre := rewardsState(t, m, epoch)
+			post := pre.Copy()
+			if err := m.ProcessRewardsAndPenalties(post); err != nil {
+				t.Fatalf("epoch %d: %v", epoch, err)
+			}
+			tt.tamper(post.Balances)
+			c := &checker{k: m.Checked, contract: processRewardsAndPenaltiesContract, phase: "post"}
+			m.balancesPerSpec(c, pre, post)
+			if c.failed == nil || c.failed.Clause != tt.clause {
+				t.Fatalf("epoch %d, %s: got %v, want %s", epoch, tt.name, c.failed, tt.clause)
+			}
 		}
-		c := &checker{k: m.Checked, contract: processRewardsAndPenaltiesContract, phase: "post"}
-		post.Balances[17]--
-		m.balancesPerSpec(c, pre, post)
-		if c.failed == nil || c.failed.Clause != "balances_per_spec" {
-			t.Fatalf("epoch %d: a balance one Gwei short passed: %v", epoch, c.failed)
-		}
+	}
+}
+
+// slash_validator's and process_slashings' amounts: their own results pass, a balance
+// broken on purpose is caught by the named clause.
+func TestSlashingAmountClauses(t *testing.T) {
+	tests := []struct {
+		name   string
+		tamper func(b []Gwei, slashed ValidatorIndex)
+		clause string
+	}{
+		{"the penalty not taken", func(b []Gwei, s ValidatorIndex) { b[s] += 1 << 20 }, "balances_per_spec"},
+		{"a balance moved to a neighbour", func(b []Gwei, s ValidatorIndex) { b[s+1] += 1 << 20; b[s] -= 1 << 20 }, "balances_per_spec"},
+	}
+	for _, tt := range tests {
+		t.Run("slash_validator/"+tt.name, func(t *testing.T) {
+			m := checkedModel()
+			s := testState(m.Config, 64)
+			before := slices.Clone(s.Balances)
+			if err := m.SlashValidator(s, 9, nil); err != nil {
+				t.Fatalf("the function's own run: %v", err)
+			}
+			eb := s.Validators[9].EffectiveBalance
+			tt.tamper(s.Balances, 9)
+			c := &checker{k: m.Checked, contract: slashValidatorContract, phase: "post"}
+			m.slashingAmounts(c, before, s, 9, nil, eb)
+			if c.failed == nil || c.failed.Clause != tt.clause {
+				t.Fatalf("got %v, want %s", c.failed, tt.clause)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name   string
+		tamper func(b []Gwei)
+		clause string
+	}{
+		{"a penalty one Gwei light", func(b []Gwei) { b[9]++ }, "penalties_per_spec"},
+		{"an unslashed validator penalised", func(b []Gwei) { b[10]-- }, "penalties_per_spec"},
+	} {
+		t.Run("process_slashings/"+tt.name, func(t *testing.T) {
+			m := checkedModel()
+			before := testState(m.Config, 64)
+			epoch := m.Config.ComputeEpochAtSlot(before.Slot)
+			before.Validators[9].Slashed = true
+			before.Validators[9].WithdrawableEpoch = epoch + Epoch(m.EpochsPerSlashingsVector/2)
+			before.Slashings[0] = 3 * m.MaxEffectiveBalance
+			after := before.Copy()
+			if err := m.ProcessSlashings(after); err != nil {
+				t.Fatalf("the function's own run: %v", err)
+			}
+			if after.Balances[9] >= before.Balances[9] {
+				t.Fatal("no penalty: the case does not exercise the formula")
+			}
+			tt.tamper(after.Balances)
+			c := &checker{k: m.Checked, contract: processSlashingsContract, phase: "post"}
+			m.slashingPenalties(c, before, after)
+			if c.failed == nil || c.failed.Clause != tt.clause {
+				t.Fatalf("got %v, want %s", c.failed, tt.clause)
+			}
+		})
 	}
 }

@@ -28,6 +28,7 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 						"balance of validator %d went from %d to %d", i, before.Balances[i], state.Balances[i])
 				}
 			}
+			m.slashingPenalties(c, before, state)
 			c.frame(frame{fields: []string{"balances"}}, before, state)
 		})
 	}
@@ -77,6 +78,39 @@ var processSlashingsContract = declare(Contract{
 	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"only_slashed_penalised", "a balance that changed belongs to a slashed validator and went down"},
+		{"penalties_per_spec", "each slashed validator whose withdrawable epoch is the current epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2 loses effective_balance // EFFECTIVE_BALANCE_INCREMENT * min(sum(slashings) * PROPORTIONAL_SLASHING_MULTIPLIER, total active balance) // total active balance * EFFECTIVE_BALANCE_INCREMENT (floored at zero), computed per validator with a plain total active balance; every other balance is unchanged"},
+		{"supply_conserved", "the balances' sum falls by exactly the penalties taken"},
 		{"frame", "only balances change"},
 	},
 })
+
+// slashingPenalties evaluates the amount clauses of process_slashings.
+func (m *Model) slashingPenalties(c *checker, before, after *BeaconState) {
+	epoch := uint64(m.Config.ComputeEpochAtSlot(before.Slot))
+	total, err := m.plainTotalActiveBalance(before)
+	var a plainArith
+	var sum uint64
+	for _, s := range before.Slashings {
+		sum = a.add(sum, uint64(s))
+	}
+	adjusted := min(a.mul(sum, m.ProportionalSlashingMultiplier), uint64(total))
+	increment := uint64(m.EffectiveBalanceIncrement)
+	taken := uint64(0)
+	bad := -1
+	for i := range before.Validators {
+		v := &before.Validators[i]
+		want := before.Balances[i]
+		if v.Slashed && a.add(epoch, m.EpochsPerSlashingsVector/2) == uint64(v.WithdrawableEpoch) {
+			penalty := a.mul(a.div(a.mul(uint64(v.EffectiveBalance)/increment, adjusted), uint64(total)), increment)
+			p := min(uint64(want), penalty)
+			want -= Gwei(p)
+			taken = a.add(taken, p)
+		}
+		if after.Balances[i] != want && bad < 0 {
+			bad = i
+		}
+	}
+	c.that("penalties_per_spec", err == nil && !a.bad && bad < 0, "validator %d: balance %d became %d (%v, overflow %v)",
+		bad, before.Balances[max(bad, 0)], after.Balances[max(bad, 0)], err, a.bad)
+	c.that("supply_conserved", supplyMovedBy(before.Balances, after.Balances, 0, taken), "the balances did not fall by the %d Gwei of penalties taken", taken)
+}
