@@ -360,6 +360,9 @@ func (m *Model) GetBeaconCommittee(state *BeaconState, slot Slot, index Committe
 			c.that("length_is_share", uint64(len(committee)) >= uint64(len(active))/count && uint64(len(committee)) <= (uint64(len(active))+count-1)/count,
 				"committee of %d from %d active validators in %d committees", len(committee), len(active), count)
 			c.that("members_active", allActive(state, committee, epoch), "a member is not active at epoch %d", epoch)
+			plain, perr := m.plainCommittee(state, slot, index)
+			c.that("plain_committee_agrees", perr == nil && slices.Equal(committee, plain),
+				"the committee from the cached whole-list shuffle differs from compute_committee's, member by member over a plain scan of the active validators (%v)", perr)
 		})
 	}
 	epoch := m.ComputeEpochAtSlot(slot)
@@ -383,6 +386,7 @@ var getBeaconCommitteeContract = declare(Contract{
 	Post: []Clause{
 		{"length_is_share", "the committee has floor(V/C) or ceil(V/C) members, V active validators at the epoch, C = committees per slot × SLOTS_PER_EPOCH"},
 		{"members_active", "every member is active at the slot's epoch"},
+		{"plain_committee_agrees", "it equals, member by member, the plain spec's committee: compute_committee with each member by compute_shuffled_index over a plain scan of the active validators and get_seed (the model reads it from a cached whole-list shuffle; this holds the two equal on every call)"},
 	},
 })
 
