@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/beaconcheck/beaconcheck/spec"
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
@@ -43,29 +41,9 @@ func OpenVector(cfg *spec.Config, dir string) (*Stream, error) {
 			maxBlock = max(maxBlock, n)
 		}
 	}
-	s.Count = maxBlock + 1
-	if s.present["meta.yaml"] {
-		data, err := os.ReadFile(filepath.Join(dir, "meta.yaml"))
-		if err != nil {
-			return nil, err
-		}
-		var meta struct {
-			BlocksCount *int `yaml:"blocks_count"`
-			BLSSetting  int  `yaml:"bls_setting"`
-		}
-		if err := yaml.Unmarshal(data, &meta); err != nil {
-			return nil, &VectorError{dir, "meta.yaml: " + err.Error()}
-		}
-		if meta.BLSSetting < 0 || meta.BLSSetting > 2 {
-			return nil, &VectorError{dir, fmt.Sprintf("meta.yaml: unknown bls_setting %d", meta.BLSSetting)}
-		}
-		s.BLSSetting = meta.BLSSetting
-		if meta.BlocksCount != nil {
-			if *meta.BlocksCount < 0 || *meta.BlocksCount <= maxBlock {
-				return nil, &VectorError{dir, fmt.Sprintf("meta.yaml says %d blocks, but blocks_%d is there", *meta.BlocksCount, maxBlock)}
-			}
-			s.Count = *meta.BlocksCount
-		}
+	s.Count, s.BLSSetting, err = readCaseMeta(dir, s.present["meta.yaml"], maxBlock)
+	if err != nil {
+		return nil, err
 	}
 	for i := range s.Count {
 		if !s.has(fmt.Sprintf("blocks_%d", i)) {

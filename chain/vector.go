@@ -105,30 +105,11 @@ func ReadVector(cfg *spec.Config, dir string) (*Vector, error) {
 		}
 	}
 	v := &Vector{}
-	count := maxBlock + 1
-	if present["meta.yaml"] {
-		data, err := os.ReadFile(filepath.Join(dir, "meta.yaml"))
-		if err != nil {
-			return nil, err
-		}
-		var meta struct {
-			BlocksCount *int `yaml:"blocks_count"`
-			BLSSetting  int  `yaml:"bls_setting"`
-		}
-		if err := yaml.Unmarshal(data, &meta); err != nil {
-			return nil, &VectorError{dir, "meta.yaml: " + err.Error()}
-		}
-		if meta.BLSSetting < 0 || meta.BLSSetting > 2 {
-			return nil, &VectorError{dir, fmt.Sprintf("meta.yaml: unknown bls_setting %d", meta.BLSSetting)}
-		}
-		v.BLSSetting = meta.BLSSetting
-		if meta.BlocksCount != nil {
-			if *meta.BlocksCount < 0 || *meta.BlocksCount <= maxBlock {
-				return nil, &VectorError{dir, fmt.Sprintf("meta.yaml says %d blocks, but blocks_%d is there", *meta.BlocksCount, maxBlock)}
-			}
-			count = *meta.BlocksCount
-		}
+	count, bls, err := readCaseMeta(dir, present["meta.yaml"], maxBlock)
+	if err != nil {
+		return nil, err
 	}
+	v.BLSSetting = bls
 	read := func(base string, obj ssz.Object, required bool) (string, bool, error) {
 		for _, name := range []string{base + ".ssz_snappy", base + ".ssz"} {
 			if !present[name] {
@@ -201,4 +182,35 @@ func IsVectorDir(dir string) bool {
 		}
 	}
 	return false
+}
+
+// readCaseMeta reads a case's meta.yaml, if it has one, for the two things a sanity case
+// keeps there: how many blocks it has (at least maxBlock+1; without meta.yaml or
+// blocks_count, exactly that) and its bls_setting (0, 1 or 2).
+func readCaseMeta(dir string, hasMeta bool, maxBlock int) (count, blsSetting int, err error) {
+	count = maxBlock + 1
+	if !hasMeta {
+		return count, 0, nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "meta.yaml"))
+	if err != nil {
+		return 0, 0, err
+	}
+	var meta struct {
+		BlocksCount *int `yaml:"blocks_count"`
+		BLSSetting  int  `yaml:"bls_setting"`
+	}
+	if err := yaml.Unmarshal(data, &meta); err != nil {
+		return 0, 0, &VectorError{dir, "meta.yaml: " + err.Error()}
+	}
+	if meta.BLSSetting < 0 || meta.BLSSetting > 2 {
+		return 0, 0, &VectorError{dir, fmt.Sprintf("meta.yaml: unknown bls_setting %d", meta.BLSSetting)}
+	}
+	if meta.BlocksCount != nil {
+		if *meta.BlocksCount < 0 || *meta.BlocksCount <= maxBlock {
+			return 0, 0, &VectorError{dir, fmt.Sprintf("meta.yaml says %d blocks, but blocks_%d is there", *meta.BlocksCount, maxBlock)}
+		}
+		count = *meta.BlocksCount
+	}
+	return count, meta.BLSSetting, nil
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/leanovate/gopter"
@@ -44,7 +45,7 @@ func TestCachesEqualPlainSpec(t *testing.T) {
 						return false
 					}
 					plain, err := NewModel(cfg).ComputeCommittee(active, seed, slot*perSlot+index, perSlot*cfg.SlotsPerEpoch)
-					if err != nil || !equalIndices(cached, plain) {
+					if err != nil || !slices.Equal(cached, plain) {
 						t.Logf("committee (%d, %d) differs: cached %v, plain %v", slot, index, cached, plain)
 						return false
 					}
@@ -80,18 +81,6 @@ func plainProposerIndex(m *Model, s *BeaconState) (ValidatorIndex, error) {
 	}
 	seed := Hash(append(base[:], UintToBytes8(uint64(s.Slot))...))
 	return fresh.ComputeProposerIndex(s, activeValidatorIndices(s, epoch), seed)
-}
-
-func equalIndices(a, b []ValidatorIndex) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestCachesFollowRegistryChanges(t *testing.T) {

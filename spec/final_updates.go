@@ -1,5 +1,7 @@
 package spec
 
+import "slices"
+
 // ProcessFinalUpdates is the spec's process_final_updates ("Final updates", spec v1.0.0):
 // the six updates that spec v1.1 made functions of their own, in order. The v0.12.3 and
 // v1.0 vectors test it as one step (epoch_processing/final_updates); v1.1's test each.
@@ -80,7 +82,7 @@ func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
 		before := m.snapshot(state)
 		defer m.ensuresState(processEth1DataResetContract, &err, state, func(c *checker) {
 			boundary := (uint64(m.GetCurrentEpoch(state))+1)%m.EpochsPerEth1VotingPeriod == 0
-			c.that("votes_reset_at_period_end", (boundary && len(state.Eth1DataVotes) == 0) || (!boundary && sameEth1Votes(state.Eth1DataVotes, before.Eth1DataVotes)),
+			c.that("votes_reset_at_period_end", (boundary && len(state.Eth1DataVotes) == 0) || (!boundary && slices.Equal(state.Eth1DataVotes, before.Eth1DataVotes)),
 				"%d votes left (%d before) at a period boundary: %v", len(state.Eth1DataVotes), len(before.Eth1DataVotes), boundary)
 			c.frame(frame{fields: []string{"eth1_data_votes"}}, before, state)
 		})
@@ -105,18 +107,6 @@ var processEth1DataResetContract = declare(Contract{
 		{"frame", "only eth1_data_votes changes"},
 	},
 })
-
-func sameEth1Votes(a, b []Eth1Data) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // Sites of process_effective_balance_updates (process_final_updates in spec v1.0.0).
 var (
