@@ -56,16 +56,7 @@ func parseSpec(t *testing.T) (map[string]specFunc, *token.FileSet) {
 			if !ok || fd.Body == nil {
 				continue
 			}
-			name := fd.Name.Name
-			if fd.Recv != nil && len(fd.Recv.List) == 1 {
-				typ := fd.Recv.List[0].Type
-				if st, ok := typ.(*ast.StarExpr); ok {
-					typ = st.X
-				}
-				if id, ok := typ.(*ast.Ident); ok {
-					name = id.Name + "." + name
-				}
-			}
+			name := sitelocs.FuncName(fd)
 			start := fset.Position(fd.Body.Pos()).Offset
 			body := []byte(string(src[start:fset.Position(fd.Body.End()).Offset]))
 			// Checked mode's contract code is not the spec's: blank it out.

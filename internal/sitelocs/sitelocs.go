@@ -90,7 +90,7 @@ func Locate(fsys fs.FS) ([]Location, error) {
 			if !ok || fd.Body == nil {
 				continue
 			}
-			fn := funcName(fd)
+			fn := FuncName(fd)
 			ast.Inspect(fd.Body, func(n ast.Node) bool {
 				id, ok := n.(*ast.Ident)
 				if !ok {
@@ -138,9 +138,9 @@ func declared(fset *token.FileSet, name string, call *ast.CallExpr) (Location, e
 	return Location{Var: name, ID: strs[0], Op: ops[opID.Name], Operands: [2]string{strs[1], strs[2]}}, nil
 }
 
-// funcName is the name the catalogue gives a function: "Model.ProcessSlashings" for a
+// FuncName is the name the catalogue gives a function: "Model.ProcessSlashings" for a
 // method, "IntegerSquareroot" for a function.
-func funcName(fd *ast.FuncDecl) string {
+func FuncName(fd *ast.FuncDecl) string {
 	name := fd.Name.Name
 	if fd.Recv != nil && len(fd.Recv.List) == 1 {
 		typ := fd.Recv.List[0].Type
