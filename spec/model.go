@@ -54,6 +54,9 @@ type Model struct {
 	invariantScope int
 	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
 	plainPerms map[plainPermKey][]uint64
+	// ledger sums the balance moves the balance-moving functions state, in checked mode
+	// (plain.go, supplyLedger).
+	ledger supplyLedger
 	batch      *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
