@@ -57,7 +57,7 @@ type Model struct {
 	// ledger sums the balance moves the balance-moving functions state, in checked mode
 	// (plain.go, supplyLedger).
 	ledger supplyLedger
-	batch      *bls.Batch // the signature checks of the block StateTransition is processing
+	batch  *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or
