@@ -55,6 +55,7 @@ type Model struct {
 	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
 	plainPerms map[plainPermKey][]uint64
 	batch      *bls.Batch // the signature checks of the block StateTransition is processing
+	sqrt       sqrtMemo   // the last integer_squareroot (math.go)
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or
