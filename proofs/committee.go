@@ -55,6 +55,8 @@ func committeeLemmas(cfg *spec.Config) []*Lemma {
 	goCommittee := []string{"spec.Config.CommitteeCountPerSlot", "spec.Config.BeaconCommitteeArgs", "spec.ComputeCommitteeRange"}
 	specCommittee := []string{"get_committee_count_per_slot", "get_beacon_committee", "compute_committee"}
 	expectLeast, violates := leastCommitteeViolation(cfg)
+	mod := newModels(cfg)
+	focQs, partQs, sumQs := floorOrCeilQueries(cfg, mod), partitionQueries(cfg), sumQueries(cfg)
 
 	ls := []*Lemma{
 		{
@@ -193,8 +195,11 @@ func committeeLemmas(cfg *spec.Config) []*Lemma {
 			Argument: "Let c = committees_per_slot(V), in [1, M] (committees_per_slot_in_range), C = c*S, and i the committee's compute_committee index, below C (committee_args_in_range); the spec's uint64 values are the integer ones (compute_committee_no_overflow). " +
 				"Write q = V // C, r = V % C, so V = q*C + r with 0 <= r < C. By committee_length_ring_identity, V*i = C*m + P and V*(i+1) = C*(m+q) + P + r with m = q*i >= 0 and P = r*i >= 0. " +
 				"By committee_length_decomposition (for this C), end(i) - start(i) = q + d with d = (P + r) // C - P // C, and by floor_step_zero_or_one d is 0 or 1, and 0 when r = 0. " +
-				"So the length is q = floor(V/C), or q + 1 = ceil(V/C) when r > 0.",
-			check: derived,
+				"So the length is q = floor(V/C), or q + 1 = ceil(V/C) when r > 0. " +
+				"Checked by z3: per c, the premises instantiated at these terms and the negated conclusion, stated of the models compute_committee_start and compute_committee_end, are unsat.",
+			Split:   splitPerC(": in each query C is a constant, so the premises' instances are linear in all but the products they name"),
+			queries: focQs,
+			check:   derivedBy(focQs),
 		},
 		{
 			Name:       "last_committee_length_is_ceil",
@@ -265,8 +270,11 @@ func committeeLemmas(cfg *spec.Config) []*Lemma {
 			Chain:      []string{"committee_index_bijection", "committee_range_ends", "committee_ranges_adjacent", "committee_length_floor_or_ceil"},
 			Argument: "committee_index_bijection makes the combinations of an epoch the compute_committee indices i in [0, C), each once. " +
 				"committee_ranges_adjacent gives end(i) = start(i+1), committee_length_floor_or_ceil gives end(i) - start(i) >= 0, and committee_range_ends gives start(0) = 0 and end(C-1) = V. " +
-				"So the ranges [start(i), end(i)) follow each other without gap or overlap from 0 to V: they partition [0, V), and every position read lies in [0, V).",
-			check: derived,
+				"So the ranges [start(i), end(i)) follow each other without gap or overlap from 0 to V: they partition [0, V), and every position read lies in [0, V). " +
+				"Checked by z3 as an induction over the compute_committee index, with the premises instantiated at an index i, its successor, a later index j and the last index: starts are not negative (up from start(0) = 0), ends are at most V (down from end(C-1) = V), end(i) <= start(j) for i < j, every p in [0, V) lies in some range, and a position read is in [0, V).",
+			Split:   "ten queries, the base cases and steps of an induction over the committee index i in [0, C) (complete: every index is reached from 0, or from C - 1, by steps of one); C is a variable in [1, MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH]",
+			queries: partQs,
+			check:   derivedBy(partQs),
 		},
 		{
 			Name:       "committee_lengths_sum_to_v",
@@ -277,8 +285,10 @@ func committeeLemmas(cfg *spec.Config) []*Lemma {
 			Go:         goCommittee,
 			Method:     Derived,
 			Chain:      []string{"committee_ranges_partition"},
-			Argument:   "The sum telescopes: sum (end(i) - start(i)) = end(C-1) - start(0) + sum over i < C-1 of (end(i) - start(i+1)) = V - 0 + 0, by committee_ranges_partition (adjacent ranges, first start 0, last end V).",
-			check:      derived,
+			Argument:   "The sum telescopes: sum (end(i) - start(i)) = end(C-1) - start(0) + sum over i < C-1 of (end(i) - start(i+1)) = V - 0 + 0, by committee_ranges_partition (adjacent ranges, first start 0, last end V). Checked by z3 as an induction: the sum of the lengths below index X is start(X).",
+			Split:      "three queries, an induction over the committee index: no committee below 0 sums to start(0); one more committee keeps the sum at start(X + 1); all C committees sum to end(C-1) = V",
+			queries:    sumQs,
+			check:      derivedBy(sumQs),
 		},
 		{
 			Name:       "committee_fits_bitlist_with_cap",

@@ -193,6 +193,13 @@ reported proved that was only tested.
 	for _, id := range slices.Sorted(maps.Keys(UnboundSites)) {
 		fmt.Fprintf(&b, "- `%s` (reached, model not evaluated): %s\n", id, UnboundSites[id])
 	}
+	b.WriteString("\nThe vectors and chains never make a site raise. `TestSiteOverflowsRecorded` runs the same check on\n")
+	b.WriteString("states built so that one site overflows (process_slashings' penalty numerator, increase_balance's sum; the\n")
+	b.WriteString("states break the invariants, so only the `_fails` models are evaluated there): the Go code must return the\n")
+	b.WriteString("`ArithmeticError` naming the site, and the model must agree on every recorded evaluation of it. A model\n")
+	b.WriteString("broken on purpose fails it, and so does the model built (`go test -overlay`) with either operation\n")
+	b.WriteString("replaced by Go's wrapping arithmetic: `TestWrappingFaultsFailRecording` requires that run to fail naming\n")
+	b.WriteString("both sites.\n")
 
 	// The models.
 	b.WriteString("\n## Models of the spec's expressions\n\n")

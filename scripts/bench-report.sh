@@ -9,8 +9,8 @@
 # in BASEDIR (default /tmp/perf-base) if it is not there. The baseline has no hash cache, so
 # the re-hash benchmark runs in this checkout only, with the cache on and off (off is what
 # every root cost before). BenchmarkColdHashTreeRootMainnet400k is copied into the baseline
-# (it uses only what the model had then). The 16,384-validator chain is generated once into
-# the temporary directory by the first replay benchmark (a few minutes).
+# (it uses only what the model had then). The chains of 16,384 and 100,000 validators are
+# generated once into the temporary directory by the first replay benchmark run (minutes).
 set -euo pipefail
 GO=${GO:-go}
 ROUNDS=${1:-2}
@@ -23,13 +23,18 @@ if [ ! -d "$BASEDIR" ]; then
 	git -C "$NEW" worktree add --detach "$BASEDIR" "$BASE" >/dev/null
 fi
 cp "$NEW/spec/interop/coldroot_bench_test.go" "$BASEDIR/spec/interop/"
+# The replay benchmarks (16,384 and 100,000 validators) come from this checkout's
+# chain/replay_bench_test.go, which uses only the chain API the baseline has; the baseline's
+# own chain/bench_test.go held its 16,384-validator benchmark only, and would define it twice.
+cp "$NEW/chain/replay_bench_test.go" "$BASEDIR/chain/"
+rm -f "$BASEDIR/chain/bench_test.go"
 
 # run TREE LABEL ROUND: the benchmarks both trees have.
 run() {
 	local tree=$1 label=$2 round=$3 f=$OUT/$2-$3.txt
 	: >"$f"
 	(cd "$tree" &&
-		$GO test -run '^$' -bench 'ReplayMainnet16k/signatures=(batch|off)$' -benchtime 1x -count 1 -timeout 60m ./chain &&
+		$GO test -run '^$' -bench 'ReplayMainnet(16k|100k)/signatures=(batch|off)$' -benchtime 1x -count 1 -timeout 60m ./chain &&
 		$GO test -run '^$' -bench 'ColdHashTreeRootMainnet400k|EpochTransitionMainnet400k' -benchtime 3x -count 1 -timeout 60m ./spec/interop) >>"$f" 2>&1
 }
 for r in $(seq 1 "$ROUNDS"); do

@@ -729,6 +729,7 @@ func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, b
 				}
 			}
 			c.that("one_per_set_bit", len(out) == set, "%d indices for %d set bits", len(out), set)
+			m.plainAttestingAgrees(c, state, data, bits, out)
 		})
 	}
 	committee, err := m.GetBeaconCommittee(state, data.Slot, data.Index)
@@ -758,8 +759,16 @@ var getAttestingIndicesContract = declare(Contract{
 		{"subset_of_committee", "every returned index is a member of the committee"},
 		{"sorted_unique", "the indices are sorted and distinct (a set)"},
 		{"one_per_set_bit", "there is one index per set bit among the committee's positions"},
+		{"plain_attesting_agrees", "they are, in order, what the plain spec gives: the members of compute_committee (each by compute_shuffled_index, over a plain scan of the active validators) whose bit is set, sorted; past the model's cached committee and its own selection"},
 	},
 })
+
+// plainAttestingAgrees evaluates "plain_attesting_agrees" of get_attesting_indices.
+func (m *Model) plainAttestingAgrees(c *checker, state *BeaconState, data *AttestationData, bits bitfield.Bitlist, out []ValidatorIndex) {
+	plain, err := m.plainAttestingIndices(state, data, bits)
+	c.that("plain_attesting_agrees", err == nil && slices.Equal(out, plain),
+		"indices %v; the plain spec (compute_committee by compute_shuffled_index over a plain scan, then the set bits) gives %v (%v)", out, plain, err)
+}
 
 func subsetOf(sub, set []ValidatorIndex) bool {
 	in := make(map[ValidatorIndex]bool, len(set))

@@ -14,8 +14,10 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 			return err
 		}
 		before := m.snapshot(state)
+		start := m.ledger
 		defer m.ensuresState(processBlockContract, &err, state, func(c *checker) {
 			c.wellFormed(m, state)
+			m.supplyPerParts(c, start, before.Balances, state.Balances)
 			c.that("header_is_block", state.LatestBlockHeader.Slot == block.Slot && state.LatestBlockHeader.ProposerIndex == block.ProposerIndex &&
 				state.LatestBlockHeader.ParentRoot == block.ParentRoot, "latest_block_header is not the block's header")
 			c.frame(frame{fields: []string{"latest_block_header", "randao_mixes", "eth1_data", "eth1_data_votes", "eth1_deposit_index",
@@ -254,6 +256,7 @@ var processBlockContract = declare(Contract{
 	Post: []Clause{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 		{"header_is_block", "latest_block_header is the block's header (slot, proposer, parent)"},
+		{"supply_per_parts", "the sum of all balances moves by exactly what its parts stated: each slash_validator's whistleblower reward minus the penalty it took, plus each applied deposit's amount; nothing else in the block moves a balance"},
 		{"frame", "the slot, fork, histories, checkpoints and justification bits are untouched; validators change only by slashing, exits and deposits"},
 	},
 })

@@ -68,6 +68,7 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 			if !known && grew == 0 {
 				applied = 0
 			}
+			m.ledgerMove(applied, 0)
 			c.that("supply_conserved", supplyMovedBy(before.Balances, state.Balances, applied, 0),
 				"the balances did not grow by the deposit's %d Gwei (or by nothing, for a skipped deposit)", deposit.Data.Amount)
 			c.frame(frame{fields: []string{"eth1_deposit_index", "balances"}, appends: true}, before, state)

@@ -19,6 +19,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 		defer m.ensuresState(processFinalUpdatesContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
+			m.slashingsKept(c, before, state)
 			c.that("mix_carried", state.RandaoMixes[next%m.EpochsPerHistoricalVector] == before.RandaoMixes[(next-1)%m.EpochsPerHistoricalVector],
 				"the next epoch's mix is not the current one")
 			ok := true
@@ -212,6 +213,7 @@ func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
 		defer m.ensuresState(processSlashingsResetContract, &err, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
+			m.slashingsKept(c, before, state)
 			c.frame(frame{fields: []string{"slashings"}}, before, state)
 		})
 	}
@@ -234,6 +236,7 @@ var processSlashingsResetContract = declare(Contract{
 	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"slashings_reset", "the next epoch's slashings entry is zero"},
+		{"slashings_kept", "every other slashings entry is as before: the slashings of the current epoch and the EPOCHS_PER_SLASHINGS_VECTOR - 2 before it still count in process_slashings"},
 		{"frame", "only slashings changes"},
 	},
 })
@@ -374,6 +377,7 @@ var processFinalUpdatesContract = declare(Contract{
 	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"slashings_reset", "the next epoch's slashings entry is zero"},
+		{"slashings_kept", "every other slashings entry is as before"},
 		{"mix_carried", "the next epoch's randao mix is the current epoch's"},
 		{"effective_balances_rounded", "every updated effective balance is a multiple of EFFECTIVE_BALANCE_INCREMENT, at most MAX_EFFECTIVE_BALANCE"},
 		{"historical_root_on_boundary", "historical_roots grows by one exactly at a SLOTS_PER_HISTORICAL_ROOT boundary"},
@@ -381,3 +385,13 @@ var processFinalUpdatesContract = declare(Contract{
 		{"frame", "only eth1_data_votes, slashings, randao_mixes, historical_roots, the attestation lists and effective balances change"},
 	},
 })
+
+// slashingsKept evaluates "slashings_kept": no slashings entry but the next epoch's changes.
+func (m *Model) slashingsKept(c *checker, before, after *BeaconState) {
+	next := (uint64(m.Config.ComputeEpochAtSlot(before.Slot)) + 1) % m.EpochsPerSlashingsVector
+	bad := firstFailing(len(after.Slashings), func(i int) bool {
+		return uint64(i) == next || i >= len(before.Slashings) || after.Slashings[i] == before.Slashings[i]
+	})
+	c.that("slashings_kept", bad < 0, "slashings[%d] changed from %d to %d; only the next epoch's entry (%d) may be reset",
+		bad, before.Slashings[max(bad, 0)], after.Slashings[max(bad, 0)], next)
+}

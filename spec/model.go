@@ -54,7 +54,10 @@ type Model struct {
 	invariantScope int
 	// plainPerms remembers the plain spec's permutations (plain.go), in checked mode.
 	plainPerms map[plainPermKey][]uint64
-	batch      *bls.Batch // the signature checks of the block StateTransition is processing
+	// ledger sums the balance moves the balance-moving functions state, in checked mode
+	// (plain.go, supplyLedger).
+	ledger supplyLedger
+	batch  *bls.Batch // the signature checks of the block StateTransition is processing
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or

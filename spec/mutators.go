@@ -310,6 +310,7 @@ func (m *Model) slashingAmounts(c *checker, before []Gwei, after *BeaconState, s
 	c.that("balances_per_spec", perr == nil && len(after.Balances) == len(want) && bad < 0,
 		"balance %d is %d, want %d (slashed %d, proposer %d, whistleblower %d, effective balance %d; %v)",
 		bad, after.Balances[max(bad, 0)], want[max(bad, 0)], slashed, proposer, w, eb, perr)
+	m.ledgerMove(uint64(reward), uint64(penalty))
 	c.that("supply_conserved", supplyMovedBy(before, after.Balances, uint64(reward), uint64(penalty)),
 		"the balances did not move by the whistleblower reward %d minus the penalty %d", reward, penalty)
 }

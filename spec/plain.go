@@ -470,3 +470,56 @@ func supplyMovedBy(before, after []Gwei, up, down uint64) bool {
 	bh -= c
 	return ah == bh && al == bl
 }
+
+// plainActivationQueue is the activation queue process_registry_updates dequeues from, by
+// the spec's text, on the state before the call: each validator's activation eligibility
+// epoch as the call's first loop leaves it (current epoch + 1 for one eligible for the
+// queue: not yet queued, at MAX_EFFECTIVE_BALANCE), then every validator eligible for
+// activation (queued no later than the finalized epoch, not yet activated), ordered by
+// (activation_eligibility_epoch, index).
+func (m *Model) plainActivationQueue(before *BeaconState) []ValidatorIndex {
+	current := m.Config.ComputeEpochAtSlot(before.Slot)
+	eligibility := func(v *Validator) Epoch {
+		if v.ActivationEligibilityEpoch == FarFutureEpoch && v.EffectiveBalance == m.MaxEffectiveBalance {
+			return current + 1
+		}
+		return v.ActivationEligibilityEpoch
+	}
+	var queue []ValidatorIndex
+	for i := range before.Validators {
+		v := &before.Validators[i]
+		if eligibility(v) <= before.FinalizedCheckpoint.Epoch && v.ActivationEpoch == FarFutureEpoch {
+			queue = append(queue, ValidatorIndex(i))
+		}
+	}
+	sort.Slice(queue, func(a, b int) bool {
+		ea, eb := eligibility(&before.Validators[queue[a]]), eligibility(&before.Validators[queue[b]])
+		return ea < eb || (ea == eb && queue[a] < queue[b])
+	})
+	return queue
+}
+
+// supplyLedger sums, in checked mode, the balance moves that the functions which move
+// balances (slash_validator, process_deposit, process_rewards_and_penalties,
+// process_slashings) state in their own "supply_conserved" clauses, each computed there
+// from the spec's amounts: up is what they add, down what they take (after the zero
+// floor). process_block and process_epoch hold the sum of all balances to the moves their
+// parts stated ("supply_per_parts"): no balance moves outside a part that accounts for it.
+type supplyLedger struct {
+	up, down uint64
+	arith    plainArith
+}
+
+// ledgerMove records a part's stated move.
+func (m *Model) ledgerMove(up, down uint64) {
+	m.ledger.up = m.ledger.arith.add(m.ledger.up, up)
+	m.ledger.down = m.ledger.arith.add(m.ledger.down, down)
+}
+
+// supplyPerParts evaluates "supply_per_parts" of a call that began with the ledger at
+// start and the balances of before.
+func (m *Model) supplyPerParts(c *checker, start supplyLedger, before, after []Gwei) {
+	up, down := m.ledger.up-start.up, m.ledger.down-start.down
+	c.that("supply_per_parts", !m.ledger.arith.bad && supplyMovedBy(before, after, up, down),
+		"the balances' sum did not move by the %d Gwei added minus the %d Gwei taken that its parts stated", up, down)
+}

@@ -13,8 +13,7 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 		}
 		before := m.snapshot(state)
 		defer m.ensuresState(processProposerSlashingContract, &err, state, func(c *checker) {
-			i := ps.SignedHeader1.Message.ProposerIndex
-			c.that("proposer_slashed", state.Validators[i].Slashed && !before.Validators[i].Slashed, "validator %d was not newly slashed", i)
+			m.proposerSlashingSlashed(c, before, state, ps)
 			c.frame(slashingFrame, before, state)
 		})
 	}
@@ -63,6 +62,9 @@ var processProposerSlashingContract = declare(Contract{
 	Pre:    []Clause{{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"}},
 	Post: []Clause{
 		{"proposer_slashed", "the proposer of the two headers was not slashed before and is now"},
+		{"headers_conflict", "the two headers are different headers of the same slot"},
+		{"headers_name_slashed", "exactly one validator was newly slashed, and both headers name it as their proposer"},
+		{"slashed_was_slashable", "it was slashable at the current epoch on the state before the call: not slashed, activation_epoch <= epoch < withdrawable_epoch"},
 		{"frame", "only balances, slashings, and validators' slashed, exit_epoch and withdrawable_epoch change"},
 	},
 })
@@ -71,3 +73,28 @@ var processProposerSlashingContract = declare(Contract{
 // penalty and rewards in balances, the slashings record.
 var slashingFrame = frame{fields: []string{"balances", "slashings"}, allValidators: true,
 	validatorFields: []string{"slashed", "exit_epoch", "withdrawable_epoch"}}
+
+// proposerSlashingSlashed evaluates the clauses of process_proposer_slashing on who was
+// slashed, from the spec's intent: two different headers of one slot by one proposer,
+// who was slashable and is the one validator newly slashed.
+func (m *Model) proposerSlashingSlashed(c *checker, before, after *BeaconState, ps *ProposerSlashing) {
+	h1, h2 := &ps.SignedHeader1.Message, &ps.SignedHeader2.Message
+	i := h1.ProposerIndex
+	c.that("proposer_slashed", uint64(i) < uint64(len(after.Validators)) && after.Validators[i].Slashed && !before.Validators[i].Slashed,
+		"validator %d was not newly slashed", i)
+	c.that("headers_conflict", h1.Slot == h2.Slot && *h1 != *h2, "headers of slots %d and %d (equal: %v)", h1.Slot, h2.Slot, *h1 == *h2)
+	var newly []ValidatorIndex
+	for j := range after.Validators {
+		if after.Validators[j].Slashed && !before.Validators[j].Slashed {
+			newly = append(newly, ValidatorIndex(j))
+		}
+	}
+	c.that("headers_name_slashed", len(newly) == 1 && h1.ProposerIndex == newly[0] && h2.ProposerIndex == newly[0],
+		"newly slashed %v; the headers name proposers %d and %d", newly, h1.ProposerIndex, h2.ProposerIndex)
+	if len(newly) == 1 {
+		epoch := m.Config.ComputeEpochAtSlot(before.Slot)
+		v := &before.Validators[newly[0]]
+		c.that("slashed_was_slashable", slashableAt(v, epoch), "validator %d slashed although not slashable at epoch %d (activation %d, withdrawable %d)",
+			newly[0], epoch, v.ActivationEpoch, v.WithdrawableEpoch)
+	}
+}

@@ -1,6 +1,9 @@
 package spec
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Sites of process_registry_updates.
 var siteRegistryEligibility = site("process_registry_updates_eligibility_epoch", OpAdd, "epoch", "1")
@@ -27,12 +30,11 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 					c.that("activations_eligible", a.ActivationEpoch == FarFutureEpoch && a.ActivationEligibilityEpoch <= before.FinalizedCheckpoint.Epoch,
 						"validator %d activated without being eligible", i)
 				}
-				if a.ExitEpoch != b.ExitEpoch {
-					c.that("ejections_low_balance", a.EffectiveBalance <= m.EjectionBalance, "validator %d ejected with effective balance %d", i, a.EffectiveBalance)
-				}
 			}
+			m.registryEjections(c, before, state)
 			c.that("activations_within_churn", uint64(activated) <= churn, "%d activations, churn limit %d", activated, churn)
 			m.registryChurn(c, before, state, churn)
+			m.activationQueueHead(c, before, state, churn)
 			if m.CapActiveValidators {
 				epoch := m.GetCurrentEpoch(state) + 1 + Epoch(m.MaxSeedLookahead)
 				n := uint64(len(activeValidatorIndices(state, epoch)))
@@ -111,6 +113,9 @@ var processRegistryUpdatesContract = declare(Contract{
 	Post: []Clause{
 		{"activations_eligible", "every validator activated was eligible: not yet activated, and queued no later than the finalized epoch"},
 		{"ejections_low_balance", "every validator whose exit was initiated had an effective balance at or below EJECTION_BALANCE"},
+		{"ejections_active", "every validator whose exit was initiated was active at the current epoch: a validator never activated (or already exited) is not ejected"},
+		{"low_balances_ejected", "every validator active at the current epoch, not yet exiting, with an effective balance at or below EJECTION_BALANCE now has an exit epoch"},
+		{"activated_head_of_queue", "the validators activated are exactly the first min(churn limit, queue length) of the activation queue, computed plainly from the state before the call (plainActivationQueue: eligibility epochs as the call's first loop sets them, eligible validators ordered by (activation_eligibility_epoch, index)); with the upper-bound fix (CapActiveValidators) a prefix of them"},
 		{"activations_within_churn", "no more validators were activated than the churn limit"},
 		{"activation_queue_order", "the validators activated are the first of the activation queue: every eligible validator left waiting comes after every one activated in the order (activation_eligibility_epoch, index)"},
 		{"activations_up_to_churn", "as many are activated as the churn limit allows: min(churn limit, queue length), or fewer only with the upper-bound fix (CapActiveValidators)"},
@@ -180,4 +185,45 @@ func (m *Model) registryChurn(c *checker, before, after *BeaconState, churn uint
 	for e, n := range exitsAt {
 		c.that("exit_churn_per_epoch", n <= churn, "%d validators exit at epoch %d, churn limit %d", n, e, churn)
 	}
+}
+
+// registryEjections evaluates the ejection clauses of process_registry_updates from the
+// spec's rule, on the state before the call: a validator is ejected exactly when it is
+// active at the current epoch, its exit not yet initiated, and its effective balance is at
+// or below EJECTION_BALANCE.
+func (m *Model) registryEjections(c *checker, before, after *BeaconState) {
+	current := m.Config.ComputeEpochAtSlot(before.Slot)
+	for i := range after.Validators {
+		a, b := &before.Validators[i], &after.Validators[i]
+		low := a.EffectiveBalance <= m.EjectionBalance
+		active := a.ActivationEpoch <= current && current < a.ExitEpoch
+		if a.ExitEpoch != b.ExitEpoch {
+			c.that("ejections_low_balance", low, "validator %d ejected with effective balance %d", i, a.EffectiveBalance)
+			c.that("ejections_active", active, "validator %d ejected although not active at epoch %d (activation %d, exit %d)", i, current, a.ActivationEpoch, a.ExitEpoch)
+		}
+		if low && active && a.ExitEpoch == FarFutureEpoch {
+			c.that("low_balances_ejected", b.ExitEpoch != FarFutureEpoch, "validator %d active with effective balance %d (EJECTION_BALANCE %d) was not ejected", i, a.EffectiveBalance, m.EjectionBalance)
+		}
+	}
+}
+
+// activationQueueHead evaluates "activated_head_of_queue": the set activated is the head of
+// the activation queue computed plainly on the state before the call.
+func (m *Model) activationQueueHead(c *checker, before, after *BeaconState, churn uint64) {
+	queue := m.plainActivationQueue(before)
+	head := queue[:min(uint64(len(queue)), churn)]
+	var activated []ValidatorIndex
+	for i := range after.Validators {
+		if after.Validators[i].ActivationEpoch != before.Validators[i].ActivationEpoch {
+			activated = append(activated, ValidatorIndex(i))
+		}
+	}
+	want := head
+	if m.CapActiveValidators && len(activated) < len(head) {
+		want = head[:len(activated)]
+	}
+	sorted := slices.Clone(want)
+	slices.Sort(sorted)
+	c.that("activated_head_of_queue", slices.Equal(activated, sorted),
+		"activated %v; the head of the activation queue (churn limit %d, queue of %d) is %v", activated, churn, len(queue), want)
 }

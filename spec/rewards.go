@@ -840,6 +840,7 @@ func (m *Model) balancesPerSpec(c *checker, pre, post *BeaconState) {
 		up = a.add(up, uint64(want.Rewards[i]))
 		down = a.add(down, min(a.add(uint64(pre.Balances[i]), uint64(want.Rewards[i])), uint64(want.Penalties[i])))
 	}
+	m.ledgerMove(up, down)
 	c.that("supply_conserved", perr == nil && !a.bad && supplyMovedBy(pre.Balances, post.Balances, up, down),
 		"the balances did not move by the %d Gwei of rewards minus the %d Gwei of penalties taken (after the zero floor) (%v)", up, down, perr)
 	c.that("balances_per_spec", perr == nil && bad < 0, "balance %d: %d + reward - penalty (per the plain spec) became %d (%v)", bad, pre.Balances[max(bad, 0)], post.Balances[max(bad, 0)], perr)

@@ -112,5 +112,6 @@ func (m *Model) slashingPenalties(c *checker, before, after *BeaconState) {
 	}
 	c.that("penalties_per_spec", err == nil && !a.bad && bad < 0, "validator %d: balance %d became %d (%v, overflow %v)",
 		bad, before.Balances[max(bad, 0)], after.Balances[max(bad, 0)], err, a.bad)
+	m.ledgerMove(0, taken)
 	c.that("supply_conserved", supplyMovedBy(before.Balances, after.Balances, 0, taken), "the balances did not fall by the %d Gwei of penalties taken", taken)
 }

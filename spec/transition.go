@@ -290,8 +290,11 @@ func (m *Model) processEpoch(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
+		start := m.ledger
 		defer m.ensuresState(processEpochContract, &err, state, func(c *checker) {
 			c.wellFormed(m, state)
+			m.supplyPerParts(c, start, before.Balances, state.Balances)
+			m.slashingsKept(c, before, state)
 			c.that("finality_monotone", state.FinalizedCheckpoint.Epoch >= before.FinalizedCheckpoint.Epoch,
 				"finalized epoch went back from %d to %d", before.FinalizedCheckpoint.Epoch, state.FinalizedCheckpoint.Epoch)
 			c.that("current_attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
@@ -326,6 +329,8 @@ var processEpochContract = declare(Contract{
 		{"state_well_formed", "the state is well formed (vectors at their config lengths, one balance per validator)"},
 		{"finality_monotone", "the finalized epoch did not decrease"},
 		{"current_attestations_rotated", "the current epoch's pending attestations became the previous epoch's, and the current list is empty"},
+		{"supply_per_parts", "the sum of all balances moves by exactly the rewards minus the penalties taken that process_rewards_and_penalties stated, minus the penalties process_slashings stated: nothing else in the epoch moves a balance"},
+		{"slashings_kept", "no slashings entry but the next epoch's changes"},
 		{"frame", "the slot, fork, genesis data, latest header, block and state roots, eth1 data and deposit index are untouched"},
 	},
 })
