@@ -387,6 +387,17 @@ var Mutants = []Mutant{
 	{ID: "cache/exit-queue-new-epoch-uncounted", Area: "cache", Kind: "off-by-one",
 		Desc:  "the exit queue cache, moving to a later exit epoch, counts its churn from 0 instead of 1: the exit that opened the epoch is not counted",
 		Edits: []Edit{{"exitQueueCache.record", "q.maxEpoch, q.churn = e, 1", "q.maxEpoch, q.churn = e, 0"}}},
+	// The journal of the atomic entry points (an invalid transition is undone from a record
+	// of what it overwrote, instead of from a full copy taken before).
+	{ID: "journal/randao-mix-not-recorded", Area: "atomicity", Kind: "dropped-write",
+		Desc:  "the randao_mixes writer does not record the overwritten mix in the journal: an invalid block leaves its reveal mixed in",
+		Edits: []Edit{{"BeaconState.SetRandaoMix", "j.randaoMixes.save(s.RandaoMixes, int(i))", "_ = j"}}},
+	{ID: "journal/validator-not-recorded", Area: "atomicity", Kind: "dropped-write",
+		Desc:  "the validators writer does not record the overwritten validator in the journal: an invalid transition leaves its slashings, exits and registry updates in place",
+		Edits: []Edit{{"BeaconState.validatorForWrite", "j.validators.save(s.Validators, int(i))", "_ = j"}}},
+	{ID: "journal/justification-bits-not-restored", Area: "atomicity", Kind: "dropped-write",
+		Desc:  "the journal's rollback does not put back the justification bits (written in place, so the shallow copy of the state shares them): an invalid transition across an epoch boundary leaves the new bits",
+		Edits: []Edit{{"journal.rollback", "pre.JustificationBits = j.justificationBits", "_ = j.justificationBits"}}},
 	{ID: "cache/active-list-shuffled-in-place", Area: "cache", Kind: "wrong-value",
 		Desc:  "the whole-list shuffle works on the list it is given instead of a copy, to save an allocation: the epoch's cached active validator indices are left shuffled",
 		Edits: []Edit{{"Config.ShuffleList", "out := append([]ValidatorIndex(nil), indices...)", "out := indices"}}},
