@@ -10,8 +10,9 @@
 // models of the spec's expressions (Def) are held to the Go code they model by the tests,
 // which evaluate them with a small SMT-LIB evaluator (smtlib.go) on generated inputs.
 //
-// Imports: among this module's packages, spec and bounds. Nothing in spec or bounds may
-// import proofs. z3 (https://github.com/Z3Prover/z3) must be installed to check the SMT
+// Imports: among this module's packages, spec and bounds; its tests also chain, conformance,
+// properties and spec/interop, to record the sites' operands. Nothing in spec, bounds or
+// properties may import proofs. z3 (https://github.com/Z3Prover/z3) must be installed to check the SMT
 // lemmas; scripts/ensure-z3.sh installs it.
 package proofs
 

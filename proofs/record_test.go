@@ -12,6 +12,7 @@ import (
 
 	"github.com/beaconcheck/beaconcheck/chain"
 	"github.com/beaconcheck/beaconcheck/conformance"
+	"github.com/beaconcheck/beaconcheck/properties"
 	"github.com/beaconcheck/beaconcheck/spec"
 )
 
@@ -163,9 +164,68 @@ func recordPreset(t *testing.T, preset string) []recorded {
 			t.Fatal(err)
 		}
 		out = append(out, recorded{preset + " generated chain", cfg, r})
+		out = append(out, recordProperties(t, preset)...)
 	}
 	return out
 }
+
+// recordProperties records the sites while the properties of package properties that hold
+// and run the model's transition run, a few runs each: the invariant properties (chains of
+// valid and invalid blocks with deposits, top-ups, exits, slashings and empty slots; states
+// with queues and slashed validators) on preset, and the fix properties' chains (from
+// states near the active-validator cap, with an activation queue and deposits of new
+// validators) on their default config, SmallCap, alone (Env.PresetOnly: the recording must
+// know the config every evaluation ran on). Left out: the bug and mutant properties (states
+// beyond the invariants), the fix properties of committee arithmetic alone (custom configs
+// per run) and shuffle-permutation (no Calc site).
+func recordProperties(t *testing.T, preset string) []recorded {
+	t.Helper()
+	smallCap, err := properties.SmallCap.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const smallCapBase = "recording-small-cap"
+	properties.RegisterBase(smallCapBase, smallCap)
+	groups := []struct {
+		what string
+		cfg  *spec.Config
+		env  properties.Env
+		runs func(p *properties.Property) bool
+	}{
+		{preset + " invariant property runs", spec.MustPreset(preset), properties.Env{Preset: preset},
+			func(p *properties.Property) bool { return p.Group == "invariant" && p.Name != "shuffle-permutation" }},
+		{properties.SmallCap.String() + " fix property chains", smallCap, properties.Env{Preset: smallCapBase, PresetOnly: true},
+			func(p *properties.Property) bool {
+				return p.Group == "fix" && p.Expect == properties.Holds && !strings.HasSuffix(p.Name, "-arith")
+			}},
+	}
+	var out []recorded
+	for _, g := range groups {
+		r := newSiteRecord()
+		var names []string
+		err := runRecorded(r, func() error {
+			for _, p := range properties.All() {
+				if !g.runs(p) {
+					continue
+				}
+				names = append(names, p.Name)
+				o := properties.Run(p, properties.Options{Runs: propertyRuns, Seed: 1, Env: g.env})
+				if !o.AsExpected() {
+					return fmt.Errorf("property %s: %s\n%s", p.Name, o.Verdict(), o.Report())
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, recorded{fmt.Sprintf("%s (%d each of %s)", g.what, propertyRuns, strings.Join(names, ", ")), g.cfg, r})
+	}
+	return out
+}
+
+// propertyRuns is the number of runs of each property recorded.
+const propertyRuns = 8
 
 // checkRecord evaluates every site's model on the recorded operands.
 func checkRecord(t *testing.T, cfg *spec.Config, r *siteRecord, modify func(*models)) (checked map[string]int) {

@@ -24,6 +24,10 @@ type Env struct {
 	// Checked runs every model in checked mode (spec.Model.Checked): each spec function
 	// evaluates its contract, and a breach fails the run it happens in.
 	Checked bool
+	// PresetOnly makes Preset the one config drawn by the properties whose configs are
+	// small-cap variants too (otherwise they draw variants of Preset): for a run that must
+	// know the config every input ran on (the operand recording test of package proofs).
+	PresetOnly bool
 }
 
 // space returns space, or the run's preset in its place.
@@ -32,7 +36,7 @@ func (e *Env) space(space ConfigSpace) ConfigSpace {
 		space.Presets = []string{e.Preset}
 		space.Recipes = nil
 		space.VariantBase = e.Preset
-		if !space.SmallCap {
+		if !space.SmallCap || e.PresetOnly {
 			space.Variants = false
 		}
 	}

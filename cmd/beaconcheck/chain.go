@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -65,7 +63,7 @@ says so.`,
 			var f chainFlags
 			f.declare(fs)
 			return func(args []string) error {
-				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+				ctx, stop := interruptContext()
 				defer stop()
 				return runChainGenerate(ctx, &f, args, stdout, stderr)
 			}

@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/beaconcheck/beaconcheck/spec"
 )
@@ -58,7 +61,8 @@ func TestTransitionRefusesAbsurdSlotCounts(t *testing.T) {
 }
 
 // Ctrl-C stops a transition in its slot loop: the state is left unchanged, --out is not
-// written, and the exit status is 1.
+// written, and the error's own exit status is 1 (execute makes it 130 when a real Ctrl-C
+// caused it: TestCtrlCExits130).
 func TestTransitionInterrupted(t *testing.T) {
 	dir := writeSmall(t)
 	out := filepath.Join(t.TempDir(), "post.ssz")
@@ -147,5 +151,93 @@ func TestOutNotWrittenNamesOut(t *testing.T) {
 		if res.code != 1 || !strings.Contains(res.stderr, out+" not written") || strings.Contains(res.stderr, "/.post.ssz") {
 			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", args[0], res.code, res.stderr, out+" not written")
 		}
+	}
+}
+
+// watchWriter collects what a command writes and closes seen when the text first contains
+// want: the test sends Ctrl-C only once the command is past signal registration.
+type watchWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return n, err
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// A real Ctrl-C (SIGINT sent to this process) stops a long command cleanly, and the exit
+// status is 130 whether the command returns an error (transition: the state is left as it
+// was) or stops after reporting what it found (props, whose finished properties passed).
+func TestCtrlCExits130(t *testing.T) {
+	dir := writeSmall(t)
+	pre := filepath.Join(dir, "pre.ssz_snappy")
+	out := filepath.Join(t.TempDir(), "post.ssz")
+	tests := []struct {
+		name      string
+		args      []string
+		started   string // written once the command has registered for Ctrl-C
+		wantOut   string // on stdout or stderr after the interruption
+		notExists string // a file the interrupted command must not write
+	}{
+		{"transition", []string{"transition", "--preset", "minimal", "--pre", pre, "--slots", "1000000", "--no-verify-signatures", "--no-progress", "--out", out},
+			"processing 0 blocks and 1000000 slots", "interrupted before slot", out},
+		{"props", []string{"props", "--only", "shuffle-permutation", "--runs", "100000000", "--seed", "1", "--no-progress", "--out", filepath.Join(t.TempDir(), "pf")},
+			"1 properties, 100000000 runs each", "interrupted", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &watchWriter{want: tc.started, seen: make(chan struct{})} // stdout and stderr
+			seen := w.seen
+			done := make(chan int)
+			go func() {
+				code, _ := execute(tc.args, w, w)
+				done <- code
+			}()
+			select {
+			case <-seen:
+			case code := <-done:
+				t.Fatalf("ended (exit %d) before it started: %s", code, w.String())
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("no %q after 2 minutes: %s", tc.started, w.String())
+			}
+			if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			var code int
+			select {
+			case code = <-done:
+			case <-time.After(2 * time.Minute):
+				t.Fatal("still running 2 minutes after Ctrl-C")
+			}
+			all := w.String()
+			if code != exitInterrupted || !strings.Contains(all, tc.wantOut) {
+				t.Errorf("exit %d, want %d with %q; output:\n%s", code, exitInterrupted, tc.wantOut, all)
+			}
+			if tc.notExists != "" {
+				if _, err := os.Stat(tc.notExists); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s written after Ctrl-C: %v", tc.notExists, err)
+				}
+			}
+		})
+	}
+	// The next command line starts uninterrupted.
+	var stdout, stderr bytes.Buffer
+	if code, err := execute([]string{"props", "--list"}, &stdout, &stderr); code != 0 {
+		t.Errorf("props --list after an interruption: exit %d, %v", code, err)
 	}
 }

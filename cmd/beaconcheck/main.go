@@ -73,7 +73,7 @@ func main() {
 }
 
 // run runs the command line args and returns the exit status: 0 success, 1 failure (or,
-// for diff, a difference), 2 a usage error.
+// for diff, a difference), 2 a usage error, 130 stopped by Ctrl-C.
 func run(args []string, stdout, stderr io.Writer) int {
 	code, _ := execute(args, stdout, stderr)
 	return code
@@ -83,8 +83,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 func execute(args []string, stdout, stderr io.Writer) (int, error) {
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(longFlagsWithOneDash(args))
+	interrupted.Store(false)
 	cmd, err := root.ExecuteC()
-	return exitCode(cmd, err, stderr), err
+	code := exitCode(cmd, err, stderr)
+	if interrupted.Load() {
+		// Ctrl-C stopped the command (which has said what it left undone): 130 whatever
+		// it returned, so that a campaign cut short never reads as a success.
+		if err == nil {
+			path := "beaconcheck"
+			if cmd != nil {
+				path = cmd.CommandPath()
+			}
+			fmt.Fprintf(stderr, "%s: interrupted\n", path)
+		}
+		return exitInterrupted, err
+	}
+	return code, err
 }
 
 // exitCode reports err on stderr and returns the exit status it calls for.
@@ -140,7 +154,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "beaconcheck",
 		Short: "a checked model of the Ethereum Phase 0 beacon chain",
-		Long:  "beaconcheck: a checked model of the Ethereum Phase 0 beacon chain.",
+		Long:  "beaconcheck: a checked model of the Ethereum Phase 0 beacon chain.\n\nExit status: 0 success, 1 failure (or, for diff, a difference), 2 a usage error, 130\nstopped by Ctrl-C (the commands that run long stop cleanly and say what is left undone).",
 		RunE: func(c *cobra.Command, args []string) error {
 			c.SetOut(stdout)
 			_ = c.Help()

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -154,7 +151,7 @@ func runProps(f *propsFlags, args []string, stdout, stderr io.Writer) error {
 	}
 	showProgress := !f.noProgress && isTerminal(stderr)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 
 	fmt.Fprintf(stdout, "%d properties, %d runs each, seed %d%s\n", len(selected), f.runs, seed, envNote(env))

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -40,7 +37,7 @@ A lemma fails when its result is not the expected one (a lemma expected to hold 
 a refutation finds no counterexample or not the expected least one), or when the solver
 errs or reaches --timeout on a query. The exit status is 1 when any lemma fails. Ctrl-C
 stops the run: the lemmas not finished are listed as not checked ("not run:
-interrupted"), not as failed, and the exit status is 1.
+interrupted"), not as failed, and the exit status is 130.
 
 --only runs the named lemmas and the lemmas their chains rely on. --timeout is the time
 limit of each solver query (default 1m).
@@ -94,7 +91,7 @@ func runProve(f *proveFlags, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 
 	start := time.Now()

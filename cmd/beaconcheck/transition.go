@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -68,7 +66,7 @@ Example, on an official vector:
 			var f transitionFlags
 			f.declare(fs)
 			return func(args []string) error {
-				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+				ctx, stop := interruptContext()
 				defer stop()
 				return runTransition(ctx, &f, args, stdout, stderr)
 			}
