@@ -29,6 +29,9 @@ const (
 	// (counted at SECONDS_PER_SLOT); no invariant of the transition bounds state.slot below
 	// 2**64 - 1, so the refutation stands.
 	BeyondTime FindingKind = "needs a chain running for centuries or more"
+	// BeyondEnvironment: the site fails only if the environment breaks an assumption the
+	// transition cannot check (spec.EnvironmentInvariant).
+	BeyondEnvironment FindingKind = "needs a dishonest environment"
 	// SpecListLimit: a block can make the spec exceed a list's limit, which makes the
 	// block invalid: a finding about the spec.
 	SpecListLimit FindingKind = "finding: a list limit blocks can exceed"
@@ -64,6 +67,7 @@ var findingNotes = map[string]findingNote{
 		epochs: func(cfg *spec.Config, least *big.Int) *big.Int { return least }},
 	"process_final_updates_historical_roots_append_safe": {kind: BeyondTime, why: "state.historical_roots reaches HISTORICAL_ROOTS_LIMIT after HISTORICAL_ROOTS_LIMIT periods of SLOTS_PER_HISTORICAL_ROOT slots, $YEARS after genesis",
 		epochs: func(cfg *spec.Config, least *big.Int) *big.Int { return least }},
+	"process_operations_outstanding_deposits_safe": {kind: BeyondEnvironment, why: "eth1_data.deposit_count - eth1_deposit_index underflows once a majority of a voting period's blocks votes for an Eth1 data with fewer deposits than the state has processed: the transition does not prevent it (the lemma, re-derived from the invariants, is refuted), the honest-majority assumption on Eth1 votes (deposit_contract) does; every block after it is invalid"},
 	"process_attestation_previous_append_safe": {kind: SpecListLimit, why: "state.previous_epoch_attestations, a List[PendingAttestation, MAX_ATTESTATIONS * SLOTS_PER_EPOCH], starts an epoch with the previous epoch's current-target attestations " +
 		"(up to MAX_ATTESTATIONS from each block after the epoch's first) and the epoch's blocks may append up to MAX_ATTESTATIONS * SLOTS_PER_EPOCH previous-target ones more; nothing bounds the sum by the limit, so a block that appends past it is invalid (the spec's append raises). " +
 		"Proposers must count; nimbus-eth2 pull request 6508 describes the same limit, which Altair removed by replacing the lists"},
