@@ -19,7 +19,10 @@
 // configs.go, counts.go, states.go, chains.go (generators), transition.go (the variants of
 // the state transition: spec as written, with the fix, with a fix off by one), committee.go
 // and bugstate.go (the bug), fix.go (the fix), invariants.go and mutations.go (invariants and
-// invalid blocks), vector.go (test vectors).
+// invalid blocks), vector.go (test vectors), tiny.go and tiny_props.go (the tiny config,
+// TinyConfig, and the properties over its chains, which reach from genesis in a few epochs
+// the states that the presets reach only after tens or hundreds: slashed and exited
+// validators at their withdrawable epochs, a full registry, exactly two thirds attesting).
 //
 // Imports: spec, spec/interop, spec/bls, bounds and ssz of this module, gopter and
 // go-bitfield. Nothing in

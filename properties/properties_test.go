@@ -29,7 +29,7 @@ func TestRegistryQuickPass(t *testing.T) {
 
 func TestRegistryEntries(t *testing.T) {
 	seen := map[string]bool{}
-	groups := map[string]bool{"bug": true, "fix": true, "mutant": true, "invariant": true}
+	groups := map[string]bool{"bug": true, "fix": true, "mutant": true, "invariant": true, "tiny": true}
 	for _, p := range All() {
 		if seen[p.Name] {
 			t.Errorf("two properties named %s", p.Name)
@@ -38,7 +38,7 @@ func TestRegistryEntries(t *testing.T) {
 		if !groups[p.Group] || p.Description == "" || p.New == nil || p.QuickRuns <= 0 {
 			t.Errorf("%s: incomplete entry (group %q)", p.Name, p.Group)
 		}
-		if (p.Group == "fix" || p.Group == "invariant") && p.Expect == Holds && p.QuickRuns < 100 {
+		if (p.Group == "fix" || p.Group == "invariant" || p.Group == "tiny") && p.Expect == Holds && p.QuickRuns < 100 {
 			t.Errorf("%s: %d quick runs, want at least 100", p.Name, p.QuickRuns)
 		}
 		if strings.ContainsAny(p.Name, "/ ") {

@@ -32,7 +32,9 @@ type Property struct {
 	// Group is "bug" (the committee-size bug of the spec as written), "fix" (the
 	// upper-bound fix, CapActiveValidators), "mutant" (a fix property run against a
 	// deliberately broken model or the unfixed spec, which it must catch) or "invariant"
-	// (properties of the state transition that hold with and without the fix).
+	// (properties of the state transition that hold with and without the fix) or "tiny"
+	// (invariants too, run on chains of the tiny config, TinyConfig, whatever Env.Preset:
+	// they reach in a few epochs states the presets reach only after hundreds).
 	Group       string
 	Description string
 	Expect      Expectation
@@ -46,7 +48,7 @@ type Property struct {
 }
 
 // All returns the registry, in the order the command runs it: the bug, the fix, the
-// mutants, the invariants.
+// mutants, the invariants, the invariants on the tiny config.
 func All() []*Property { return registry }
 
 // Lookup returns the property of that name.
@@ -203,5 +205,46 @@ var registry = []*Property{
 		Description: "a valid signed block changed in one way (a signature byte, the slot, the proposer, an attestation's target or source, " +
 			"a duplicated deposit proof, a double exit, ...) is rejected by the spec's assert for it, and the state is left unchanged",
 		New: invalidBlocksRejected, Vector: invalidBlockVector,
+	},
+	{
+		Name: "tiny-epoch-balances", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains with slashings, exits and deposits run past the slashed validators' withdrawable epochs: every epoch transition " +
+			"has get_eligible_validator_indices equal to its definition recomputed from the registry, penalises no one outside it, and " +
+			"moves each balance b to max(0, b + reward - penalty) less process_slashings' penalty, which only slashed validators pay",
+		New: tinyChainProperty(tinyEpochBalances),
+	},
+	{
+		Name: "tiny-registry-updates", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains with activation queues of two eligibility epochs longer than the churn limit, at least 16 active validators " +
+			"and deposits below the ejection balance: every epoch transition marks, ejects (active validators only) and activates " +
+			"(the first churn-limit of the queue in (eligibility epoch, index) order) as process_registry_updates recomputed plainly; " +
+			"no validator ever has an exit epoch without an activation epoch",
+		New: tinyChainProperty(tinyRegistryUpdates),
+	},
+	{
+		Name: "tiny-slashings-vector", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains with slashings: after every block and epoch transition each entry of state.slashings of the last " +
+			"EPOCHS_PER_SLASHINGS_VECTOR epochs is the effective balance slashed in its epoch (the reset clears the next epoch's entry only)",
+		New: tinyChainProperty(tinySlashingsVector),
+	},
+	{
+		Name: "tiny-slashing-operations", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains, at every epoch's first slot: a proposer slashing is accepted iff its validator is slashable (validators " +
+			"at their withdrawable epoch, not yet activated, exited, slashed are tried) and slashes it alone; headers naming two validators " +
+			"are rejected; a double vote slashes exactly the slashable validators of its set and is rejected when none is; a rejection leaves the state unchanged",
+		New: tinyChainProperty(tinySlashingOperations),
+	},
+	{
+		Name: "tiny-justification-two-thirds", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains of 12 or 24 validators where one, two or three thirds of every committee attest (two thirds: the " +
+			"target-attesting balance is exactly 2/3 of the total): the justification bits of every epoch transition follow the 2/3 rule " +
+			"recomputed from the pending attestations, and a justified epoch becomes the current justified checkpoint",
+		New: tinyJustificationTwoThirds,
+	},
+	{
+		Name: "tiny-registry-limit", Group: "tiny", Expect: Holds, QuickRuns: 100,
+		Description: "on tiny chains whose deposits fill the registry to VALIDATOR_REGISTRY_LIMIT (64) and top it up: the registry never " +
+			"exceeds the limit, and the block that makes one more new validator's deposit due is rejected by process_deposit's append, the state unchanged",
+		New: tinyRegistryLimitProperty,
 	},
 }

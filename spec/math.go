@@ -26,7 +26,15 @@ var (
 // IntegerSquareroot is the spec's integer_squareroot ("Math"): the largest x with x*x <=
 // n, by the spec's Newton iteration. Faithful to the spec's uint64, n = 2**64 - 1 is an
 // overflow (its first step computes x + 1).
+//
+// get_base_reward calls it once per validator and reward component with the same total
+// balance, so the model remembers the last root it computed: outside checked mode, tracing
+// and site recording (where every call is evaluated, as the spec makes it), a call with the
+// n of the last call returns its x. TestIntegerSquarerootMemo holds the two equal.
 func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
+	if m.sqrt.valid && m.sqrt.n == n && !m.hooked() && !Recording() {
+		return m.sqrt.x, nil
+	}
 	var c Calc
 	x := n
 	y := c.Add(siteSqrtFirstStep, x, 1) / 2
@@ -42,7 +50,14 @@ func (m *Model) IntegerSquareroot(n uint64) (uint64, error) {
 			return 0, err
 		}
 	}
+	m.sqrt = sqrtMemo{n: n, x: x, valid: true}
 	return x, nil
+}
+
+// sqrtMemo is the last integer_squareroot a Model computed: x for n.
+type sqrtMemo struct {
+	n, x  uint64
+	valid bool
 }
 
 // integerSquarerootPost evaluates the postcondition of integer_squareroot, out of line

@@ -29,6 +29,31 @@ func TestIntegerSquareroot(t *testing.T) {
 	}
 }
 
+// The memo of Model.IntegerSquareroot returns what the Newton iteration does, for repeated,
+// alternating and failing arguments, and checked mode still evaluates every call.
+func TestIntegerSquarerootMemo(t *testing.T) {
+	ns := []uint64{16, 16, 17, 16, 0, 0, 1<<64 - 1, 1<<64 - 1, 32_000_000_000 * 400_000, 32_000_000_000 * 400_000, 16}
+	var m Model
+	for i, n := range ns {
+		got, err := m.IntegerSquareroot(n)
+		want, wantErr := (&Model{}).IntegerSquareroot(n) // a fresh model: no memo
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("call %d: integer_squareroot(%d) = %d, %v with the memo; %d, %v without", i, n, got, err, want, wantErr)
+		}
+	}
+	checked := Model{Checked: &Checks{}}
+	var evals []uint64
+	for range 3 {
+		if _, err := checked.IntegerSquareroot(16); err != nil {
+			t.Fatal(err)
+		}
+		evals = append(evals, checked.Checked.Evaluations())
+	}
+	if evals[0] == 0 || evals[1] != 2*evals[0] || evals[2] != 3*evals[0] {
+		t.Errorf("checked mode: clause evaluations after 1, 2, 3 calls = %v, want every call evaluated", evals)
+	}
+}
+
 // testSite is a Site that is not declared (site() lists it): a test of Calc alone.
 var testSite = &Site{ID: "test_site", Op: OpAdd}
 

@@ -58,6 +58,7 @@ type Model struct {
 	// (plain.go, supplyLedger).
 	ledger supplyLedger
 	batch  *bls.Batch // the signature checks of the block StateTransition is processing
+	sqrt   sqrtMemo   // the last integer_squareroot (math.go)
 }
 
 // hooked says whether spec functions run their entry and exit hooks: in checked mode or

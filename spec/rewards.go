@@ -500,8 +500,10 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 	if err != nil {
 		return nil, err
 	}
-	// best[index] is the position in matching of the attestation min() picks for index.
-	best := make(map[ValidatorIndex]int, len(unslashed))
+	// best[index] is one more than the position in matching of the attestation min() picks
+	// for index, 0 while there is none: a slice over the registry, where a map would hash
+	// every attester of every attestation.
+	best := make([]int, len(state.Validators))
 	for pos := range matching {
 		a := &matching[pos]
 		indices, err := m.GetAttestingIndices(state, &a.Data, a.AggregationBits)
@@ -509,13 +511,17 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			return nil, err
 		}
 		for _, index := range indices {
-			if prev, ok := best[index]; !ok || a.InclusionDelay < matching[prev].InclusionDelay {
-				best[index] = pos
+			if uint64(index) >= uint64(len(best)) {
+				_, err := validatorAt(state, index)
+				return nil, err
+			}
+			if prev := best[index]; prev == 0 || a.InclusionDelay < matching[prev-1].InclusionDelay {
+				best[index] = pos + 1
 			}
 		}
 	}
 	for _, index := range unslashed {
-		attestation := &matching[best[index]]
+		attestation := &matching[best[index]-1]
 		proposerReward, err := m.GetProposerReward(state, index)
 		if err != nil {
 			return nil, err

@@ -43,59 +43,70 @@ type Calc struct {
 	rec    *calcRecord // while a SiteRecorder is set
 }
 
+// The five operations keep the common case short: the arithmetic (Site.Eval's, inlined) and
+// one test of "no failure now, none before, no SiteRecorder"; the rest goes to slow, out
+// of line. The site is a pointer to its package-level declaration, so passing it costs
+// nothing.
+
 // Add returns a + b.
 func (c *Calc) Add(s *Site, a, b uint64) uint64 {
-	if c.failed != nil {
-		return 0
-	}
 	r, bad := add64(a, b)
-	return c.done(s, "+", a, b, r, bad)
+	if bad || c.failed != nil || siteRecorder.Load() != nil {
+		return c.slow(s, OpAdd, a, b, r, bad)
+	}
+	return r
 }
 
 // Sub returns a - b.
 func (c *Calc) Sub(s *Site, a, b uint64) uint64 {
-	if c.failed != nil {
-		return 0
-	}
 	r, bad := sub64(a, b)
-	return c.done(s, "-", a, b, r, bad)
+	if bad || c.failed != nil || siteRecorder.Load() != nil {
+		return c.slow(s, OpSub, a, b, r, bad)
+	}
+	return r
 }
 
 // Mul returns a * b.
 func (c *Calc) Mul(s *Site, a, b uint64) uint64 {
-	if c.failed != nil {
-		return 0
-	}
 	r, bad := mul64(a, b)
-	return c.done(s, "*", a, b, r, bad)
+	if bad || c.failed != nil || siteRecorder.Load() != nil {
+		return c.slow(s, OpMul, a, b, r, bad)
+	}
+	return r
 }
 
 // Div returns a // b.
 func (c *Calc) Div(s *Site, a, b uint64) uint64 {
-	if c.failed != nil {
-		return 0
-	}
 	r, bad := div64(a, b)
-	return c.done(s, "/", a, b, r, bad)
+	if bad || c.failed != nil || siteRecorder.Load() != nil {
+		return c.slow(s, OpDiv, a, b, r, bad)
+	}
+	return r
 }
 
 // Mod returns a % b.
 func (c *Calc) Mod(s *Site, a, b uint64) uint64 {
+	r, bad := mod64(a, b)
+	if bad || c.failed != nil || siteRecorder.Load() != nil {
+		return c.slow(s, OpMod, a, b, r, bad)
+	}
+	return r
+}
+
+// slow is an operation off the fast path: after an earlier failure it is skipped (zero,
+// not recorded); otherwise it is passed to the SiteRecorder if one is set, and a failure
+// is recorded with the site's ID.
+//
+//go:noinline
+func (c *Calc) slow(s *Site, op Op, a, b, r uint64, bad bool) uint64 {
 	if c.failed != nil {
 		return 0
 	}
-	r, bad := mod64(a, b)
-	return c.done(s, "%", a, b, r, bad)
-}
-
-// done records the operation's outcome: the first failure, and the site's evaluation for a
-// SiteRecorder.
-func (c *Calc) done(s *Site, op string, a, b, r uint64, bad bool) uint64 {
 	if siteRecorder.Load() != nil {
 		c.record(s, a, b, r, bad)
 	}
 	if bad {
-		c.failed = &ArithmeticError{Op: op, A: a, B: b}
+		c.failed = &ArithmeticError{Op: string(op), A: a, B: b}
 		if s != nil {
 			c.failed.Site = s.ID
 		}

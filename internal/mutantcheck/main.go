@@ -30,7 +30,7 @@ func main() {
 		programme = flag.Bool("programme", false, "run the whole programme and write the report")
 		out       = flag.String("out", "", "with -programme: the report to write (e.g. docs/mutation.md); default: stdout")
 		relist    = flag.String("relist", "", "rewrite only the mutant list section of this report")
-		fromlog   = flag.String("fromlog", "", "write the report (-out) of a run stopped early from its progress log, with the same -j, -runs, -seed, -mainnet, -commit")
+		fromlog   = flag.String("fromlog", "", "write the report (-out) of a run stopped early from its progress log, with the same -j, -runs, -seed, -mainnet, -commit; or, as COMMIT=LOG,COMMIT=LOG,..., from several runs' logs in order (a later log's result for a mutant replaces an earlier one's)")
 		jobs      = flag.Int("j", 2, "with -programme: mutants run at once")
 		mainnet   = flag.Bool("mainnet", false, "with -programme: run the mainnet vectors too (layers a and b)")
 		only      = flag.String("only", "", "with -programme: comma-separated mutant IDs (no report file is written)")
@@ -46,9 +46,21 @@ func main() {
 	case *relist != "":
 		err = relistReport(*relist)
 	case *fromlog != "":
+		var logs []logSource
+		for _, entry := range strings.Split(*fromlog, ",") {
+			c, path, ok := strings.Cut(entry, "=")
+			if !ok {
+				c, path = *commit, entry
+			}
+			logs = append(logs, logSource{Path: path, Commit: c})
+		}
 		var results []outcome
-		if results, err = fromLog(*fromlog); err == nil {
-			rep := report{Config: programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Runs: *runs, Seed: *seed, Commit: *commit}, Results: results, FromLog: true}
+		if results, logs, err = fromLogs(logs); err == nil {
+			c := *commit
+			if c == "" {
+				c = logs[len(logs)-1].Commit
+			}
+			rep := report{Config: programmeConfig{Jobs: *jobs, Mainnet: *mainnet, Runs: *runs, Seed: *seed, Commit: c}, Results: results, FromLog: true, Logs: logs}
 			err = os.WriteFile(*out, []byte(rep.markdown()), 0o644)
 		}
 	case *programme:

@@ -276,3 +276,54 @@ func TestResultsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A report rendered from several runs' logs takes each mutant's result from the last log
+// that ran it, and says which commit each log ran at and which results it gave.
+func TestReportFromLogs(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := Mutants[0].ID, Mutants[1].ID, Mutants[2].ID
+	control := "control: properties         survived in 1s\n"
+	first := control + "[  1/3] " + a + "  killed (a) vectors minimal by vector: x: post state differs  1s\n" +
+		"[  2/3] " + b + "  SURVIVED  1s\n[  3/3] " + c + "  SURVIVED  1s\n"
+	second := control + "[  1/1] " + b + "  killed (c) properties by property: p: FAILED  1s\n"
+	p1, p2 := filepath.Join(dir, "1.log"), filepath.Join(dir, "2.log")
+	if err := os.WriteFile(p1, []byte(first), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p2, []byte(second), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results, logs, err := fromLogs([]logSource{{Path: p1, Commit: "aaa1111"}, {Path: p2, Commit: "bbb2222"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]outcome{}
+	for _, o := range results {
+		byID[o.Mutant.ID] = o
+	}
+	if byID[a].Layer != "a" || byID[b].Layer != "c" || byID[c].Layer != "" || byID[c].NotRun || !byID[Mutants[3].ID].NotRun {
+		t.Fatalf("layers: %q %q %q", byID[a].Layer, byID[b].Layer, byID[c].Layer)
+	}
+	if logs[0].Run != 3 || len(logs[0].Taken) != 2 || logs[1].Run != 1 || len(logs[1].Taken) != 1 || logs[1].Taken[0] != b {
+		t.Fatalf("logs: %+v", logs)
+	}
+	r := report{Config: programmeConfig{Commit: "bbb2222"}, Results: results, FromLog: true, Logs: logs}
+	text := r.markdown()
+	for _, want := range []string{"Measured at commit `bbb2222` (the code this report describes)", "1. at commit `aaa1111`: 3 mutants run; its results stand for 2 of them",
+		"2. at commit `bbb2222`: 1 mutant run; all of them stand: `" + b + "`"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if _, commit, err := readResults(writeTemp(t, text)); err != nil || commit != "bbb2222" {
+		t.Errorf("readResults: commit %q, %v", commit, err)
+	}
+}
+
+func writeTemp(t *testing.T, text string) string {
+	path := filepath.Join(t.TempDir(), "mutation.md")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -20,6 +20,17 @@ type report struct {
 	EarlierCommit string
 	// FromLog says the report was rebuilt from a run's progress log (-fromlog).
 	FromLog bool
+	// Logs, when the report was rebuilt from several progress logs, says which commit each
+	// was run at and which mutants' results it gave (a later log's result for a mutant
+	// replaces an earlier one's).
+	Logs []logSource
+}
+
+// logSource is one progress log of a report rebuilt with -fromlog.
+type logSource struct {
+	Path, Commit string
+	Run          int      // mutants the log has a result for
+	Taken        []string // the mutants whose reported result is this log's, in list order
 }
 
 // commitPrefix introduces the measured commit in a report.
@@ -84,11 +95,27 @@ func (r *report) markdown() string {
 	b.WriteString("# Mutation programme\n\n")
 	b.WriteString("Written by `make mutation` (`go run ./internal/mutantcheck -programme -out docs/mutation.md`); not edited by hand. ")
 	b.WriteString("`go test ./internal/mutantcheck` checks that every mutant still applies to the spec code and compiles, and that the mutant list at the end of this page is the one in the code.\n\n")
-	if cfg.Commit != "" {
+	if cfg.Commit != "" && len(r.Logs) > 1 {
+		fmt.Fprintf(&b, "%s%s` (the code this report describes) and before it.", commitPrefix, cfg.Commit)
+	} else if cfg.Commit != "" {
 		fmt.Fprintf(&b, "%s%s`.", commitPrefix, cfg.Commit)
 	}
-	if r.FromLog {
+	if r.FromLog && len(r.Logs) <= 1 {
 		b.WriteString(" Rendered from the run's progress log (`-fromlog`), which records every mutant's layer and first failure.")
+	}
+	if len(r.Logs) > 1 {
+		fmt.Fprintf(&b, " Rendered (`-fromlog`) from %d programme runs' progress logs, each with its own control; for a mutant run more than once the later run's result is the one reported:\n\n", len(r.Logs))
+		for i, l := range r.Logs {
+			taken := fmt.Sprintf("its results stand for %d of them", len(l.Taken))
+			if len(l.Taken) == l.Run {
+				taken = "all of them stand"
+			}
+			if len(l.Taken) > 0 && len(l.Taken) < 12 {
+				taken += ": `" + strings.Join(l.Taken, "`, `") + "`"
+			}
+			fmt.Fprintf(&b, "%d. at commit `%s`: %s run; %s.\n", i+1, l.Commit, count(l.Run, "mutant", "mutants"), taken)
+		}
+		b.WriteString("\n")
 	}
 	carried := 0
 	for _, o := range r.Results {
@@ -103,7 +130,7 @@ func (r *report) markdown() string {
 		}
 		fmt.Fprintf(&b, " This run updates %s: the %d mutants its vectors killed (layer a, the spec run unchecked, which contract clauses do not enter) are carried over from it, marked so below; the other %d were run again through every layer, with the contracts and properties of this commit.", from, carried, len(r.Results)-carried)
 	}
-	if cfg.Commit != "" || carried > 0 || r.FromLog {
+	if (cfg.Commit != "" || carried > 0 || r.FromLog) && len(r.Logs) <= 1 {
 		b.WriteString("\n\n")
 	}
 
@@ -300,6 +327,40 @@ func mdCell(s string) string {
 // "[ n/N] id  killed (l) step by by: detail  time" or "SURVIVED"), for a run stopped before
 // it wrote its report: the mutants the log does not mention are not run.
 func fromLog(path string) ([]outcome, error) {
+	out, _, err := fromLogs([]logSource{{Path: path}})
+	return out, err
+}
+
+// fromLogs is fromLog over several runs' logs, in order: a mutant's result is the one of
+// the last log that has it. It returns the logs with the mutants each gave.
+func fromLogs(logs []logSource) ([]outcome, []logSource, error) {
+	seen := map[string]outcome{}
+	from := map[string]int{}
+	for k := range logs {
+		run, err := readLog(logs[k].Path, seen)
+		if err != nil {
+			return nil, nil, err
+		}
+		logs[k].Run = len(run)
+		for _, id := range run {
+			from[id] = k
+		}
+	}
+	var out []outcome
+	for i := range Mutants {
+		o, ok := seen[Mutants[i].ID]
+		o.Mutant, o.NotRun = &Mutants[i], !ok
+		out = append(out, o)
+		if ok {
+			logs[from[Mutants[i].ID]].Taken = append(logs[from[Mutants[i].ID]].Taken, Mutants[i].ID)
+		}
+	}
+	return out, logs, nil
+}
+
+// readLog adds the results of one progress log to seen and returns the mutants it ran.
+func readLog(path string, seen map[string]outcome) ([]string, error) {
+	var run []string
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -307,7 +368,6 @@ func fromLog(path string) ([]outcome, error) {
 	if !regexp.MustCompile(`(?m)^control: properties +survived`).Match(b) {
 		return nil, fmt.Errorf("%s: the control did not survive every layer", path)
 	}
-	seen := map[string]outcome{}
 	for _, line := range strings.Split(string(b), "\n") {
 		if !strings.HasPrefix(line, "[") {
 			continue
@@ -337,14 +397,9 @@ func fromLog(path string) ([]outcome, error) {
 			return nil, fmt.Errorf("%s: mutant %s did not run: %s", path, id, rest)
 		}
 		seen[id] = o
+		run = append(run, id)
 	}
-	var out []outcome
-	for i := range Mutants {
-		o, ok := seen[Mutants[i].ID]
-		o.Mutant, o.NotRun = &Mutants[i], !ok
-		out = append(out, o)
-	}
-	return out, nil
+	return run, nil
 }
 
 // count is n with its noun: "1 mutant", "2 mutants" (a bare number when both are "").
