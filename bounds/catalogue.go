@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -114,9 +115,13 @@ type Site struct {
 }
 
 // SiteThreshold is the exact point where a site's expression fails: the smallest value of
-// the driving quantity x at which Value(x), the quantity that fails, reaches Limit (2**64
-// for an overflow, limit + 1 for an append, the length for an index), within [0, Domain].
-// Value must be non-decreasing in x unless first is set.
+// the driving quantity x within [0, Domain] at which it fails. For a site the model
+// evaluates through spec.Calc (LabelCalc), failing is decided by the site's declared
+// operations, evaluated by spec.Site.Eval on the operands they have at x (EvalDeclared,
+// with Operands); for the others, by Value(x), the quantity that fails, reaching Limit
+// (2**64 for an overflow, limit + 1 for an append, the length for an index). Value and
+// Limit also draw the site's figure, and a test holds Value's crossing of Limit to the
+// declared operations' first failure. Failing must be monotone in x unless first is set.
 type SiteThreshold struct {
 	Symbol     string // the driving quantity's short name: "V", "finality_delay", "slot"
 	Quantity   string // the driving quantity in words
@@ -125,6 +130,14 @@ type SiteThreshold struct {
 	Value      func(cfg *spec.Config, x *big.Int) *big.Int
 	Limit      func(cfg *spec.Config) *big.Int
 	Domain     func(cfg *spec.Config) *big.Int
+	// Operands, for a LabelCalc site, gives the values at x, under the Assumption, of the
+	// variables the site's declared operands name (spec.Site.Operands); nil where the
+	// site is not evaluated at x. Unset, the declaration's one variable is x (its name the
+	// Symbol with "." as "_").
+	Operands func(cfg *spec.Config, x *big.Int) map[string]*big.Int
+	// site is the ID whose declared operations decide failing (set for LabelCalc sites by
+	// Catalogue and SiteByID).
+	site string
 	// Reach, when set, is the largest value of x in a state the transition can reach, and
 	// why: a threshold beyond it cannot be met.
 	Reach *Reach
@@ -152,21 +165,53 @@ func (t *SiteThreshold) First(cfg *spec.Config) (*big.Int, bool, error) {
 		x, err := t.first(cfg)
 		return x, x != nil && err == nil, err
 	}
-	limit, hi := t.Limit(cfg), t.Domain(cfg)
-	if t.Value(cfg, hi).Cmp(limit) < 0 {
-		return nil, false, nil
+	fails := func(x *big.Int) (bool, error) { return t.Value(cfg, x).Cmp(t.Limit(cfg)) >= 0, nil }
+	if t.site != "" {
+		fails = func(x *big.Int) (bool, error) { return t.FailsAt(cfg, x) }
+	}
+	hi := t.Domain(cfg)
+	if f, err := fails(hi); err != nil || !f {
+		return nil, false, err
 	}
 	lo := new(big.Int) // invariant: the answer is in [lo, hi]
 	for lo.Cmp(hi) < 0 {
 		mid := new(big.Int).Add(lo, hi)
 		mid.Rsh(mid, 1)
-		if t.Value(cfg, mid).Cmp(limit) >= 0 {
+		f, err := fails(mid)
+		if err != nil {
+			return nil, false, err
+		}
+		if f {
 			hi = mid
 		} else {
 			lo = mid.Add(mid, one)
 		}
 	}
 	return lo, true, nil
+}
+
+// FailsAt reports whether the site fails at x by its declared operations: spec.Site.Eval on
+// the operands they have at x (EvalDeclared), an operand beyond uint64 counting as failed
+// (the quantity already overflowed). It is an error for a threshold whose site the model
+// does not evaluate through spec.Calc, or whose operands it cannot give.
+func (t *SiteThreshold) FailsAt(cfg *spec.Config, x *big.Int) (bool, error) {
+	if t.site == "" {
+		return false, fmt.Errorf("threshold of %s: not decided by a declared site", t.Of)
+	}
+	var vars map[string]*big.Int
+	if t.Operands != nil {
+		if vars = t.Operands(cfg, x); vars == nil {
+			return false, nil
+		}
+	} else {
+		names := declaredVariables(cfg, t.site)
+		if len(names) != 1 || names[0] != strings.ReplaceAll(t.Symbol, ".", "_") {
+			return false, fmt.Errorf("site %s: its threshold's driving quantity %s is not its declared operands' one variable (%v): the threshold needs Operands", t.site, t.Symbol, names)
+		}
+		vars = map[string]*big.Int{names[0]: x}
+	}
+	d := EvalDeclared(cfg, t.site, vars)
+	return d.Fails || !d.Fits, nil
 }
 
 // Evaluation is a site on one config.

@@ -75,7 +75,9 @@ past.
 
 For each site: the spec function and expression, the quantities it depends on, and either its
 **threshold**, the exact first value of the quantity driving it at which it fails (computed from
-the config in integer arithmetic, never floats), or the **invariant** under which it cannot fail,
+the config in integer arithmetic, never floats; for a site declared in ` + "`spec`" + ` as a ` + "`spec.Site`" + `,
+by evaluating its declared operations with ` + "`spec.Site.Eval`" + `, the arithmetic the model runs
+there, on the operands they have at that value), or the **invariant** under which it cannot fail,
 or both: the threshold of the expression and the invariant that keeps the transition below it
 (its *reach*, the largest value the driving quantity takes in a reachable state).
 

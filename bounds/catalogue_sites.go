@@ -72,6 +72,32 @@ func length(symbol, quantity, of string, limit func(cfg *spec.Config) *big.Int) 
 
 func (t *SiteThreshold) assuming(a string) *SiteThreshold { t.Assumption = a; return t }
 
+// at sets the values the declared operands' variables have at x (SiteThreshold.Operands).
+func (t *SiteThreshold) at(f func(cfg *spec.Config, x *big.Int) map[string]*big.Int) *SiteThreshold {
+	t.Operands = f
+	return t
+}
+
+// lastAddition is Operands of a sum of x terms of term(cfg) each, accumulated as acc + term
+// (the model's loop): at its last addition acc holds x - 1 terms. A sum of no terms adds
+// nothing.
+func lastAddition(term func(cfg *spec.Config) *big.Int) func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+	return func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+		if x.Sign() == 0 {
+			return nil
+		}
+		return map[string]*big.Int{"acc": mul(sub(x, one), term(cfg)), "term": term(cfg)}
+	}
+}
+
+// balancesOf is Operands of a site whose one variable is the effective balance of x
+// validators at MAX_EFFECTIVE_BALANCE.
+func balancesOf(name string) func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+	return func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+		return map[string]*big.Int{name: mul(x, maxEB(cfg))}
+	}
+}
+
 func (t *SiteThreshold) reach(max func(cfg *spec.Config) *big.Int, why string) *SiteThreshold {
 	t.Reach = &Reach{Max: max, Why: why}
 	return t
@@ -384,6 +410,9 @@ var catalogue = []Site{
 			},
 			Limit: limit64, Domain: domain64,
 		}).assuming("the last committee of a full epoch: index + 1 = count = MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH").
+			at(func(cfg *spec.Config, v *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"V": v, "index": sub(mul(u64(cfg.MaxCommitteesPerSlot), slotsPerEpoch(cfg)), one)}
+			}).
 			reach(registryLimit, whyV),
 		Invariant: "V <= VALIDATOR_REGISTRY_LIMIT and index + 1 <= count <= MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH [indices_in_registry]",
 		Note:      "bounds.MaxV caps the committee scan at the same bound",
@@ -519,7 +548,7 @@ var catalogue = []Site{
 		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("sum of effective balances", "indices: all V active validators (get_total_active_balance)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg))
-		}),
+		}).at(lastAddition(maxEB)),
 		SpecNote: "Math safe up to ~10B ETH, afterwhich this overflows uint64.",
 		Note:     "exactly: the sum overflows at 2**64 Gwei, 18,446,744,073.709551616 ETH; every caller of get_total_active_balance (justification, rewards, slashings) then fails, so no epoch transition succeeds",
 	},
@@ -566,6 +595,9 @@ var catalogue = []Site{
 		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: plus("balance", "the balance before the increase, Gwei", "balance + delta", maxEB).
 			assuming("delta = MAX_EFFECTIVE_BALANCE, a top-up deposit of 32 ETH").
+			at(func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"balance": x, "delta": maxEB(cfg)}
+			}).
 			reach(domain64, "balances have no cap: deposits top a balance up without limit"),
 		Note: "a balance near 2**64 Gwei (18.4 billion ETH) is far beyond the Ether supply, but nothing in the spec bounds it",
 	},
@@ -644,7 +676,7 @@ var catalogue = []Site{
 		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] += validator.effective_balance", Quantities: []string{qSlashed},
 		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: times("slashed", "validators slashed in one epoch", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", maxEB).
-			assuming("each at MAX_EFFECTIVE_BALANCE").
+			assuming("each at MAX_EFFECTIVE_BALANCE").at(lastAddition(maxEB)).
 			reach(maxSlashedPerEpoch, "the entry is reset at the end of the epoch before (process_final_updates), and one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators [one_block_per_slot]"),
 		Invariant: "an entry holds one epoch's slashings, at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) effective balances [effective_balance_cap] [one_block_per_slot]",
 	},
@@ -786,7 +818,7 @@ var catalogue = []Site{
 		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("attesting_balance * 3", "all V attest to the target", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(3))
-		}),
+		}).at(balancesOf("attesting_balance")),
 		Note: "evaluated first, so it fails before total_active_balance * 2 whenever more than 2/3 of the balance attests",
 	},
 	{
@@ -795,13 +827,16 @@ var catalogue = []Site{
 		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: perV("total_active_balance * 2", "whatever attests (with less than 2/3 attesting, the left side fits)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(2))
-		}),
+		}).at(balancesOf("total_balance")),
 	},
 	{
 		ID: "justification_checkpoint_distance", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
 		Expr: "old_previous_justified_checkpoint.epoch + 3 (and + 2, and old_current_justified_checkpoint.epoch + 2, + 1)", Quantities: []string{qEpoch},
 		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
-		Threshold: epochSum("checkpoint_epoch", "a justified checkpoint's epoch", "checkpoint.epoch + 3", cst(3)),
+		Threshold: epochSum("checkpoint_epoch", "a justified checkpoint's epoch", "checkpoint.epoch + 3", cst(3)).
+			at(func(_ *spec.Config, x *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"checkpoint_epoch": x, "distance": big.NewInt(3)}
+			}),
 		Invariant: "justified checkpoints are at most the current epoch [slot_bound]",
 	},
 
@@ -947,6 +982,9 @@ var catalogue = []Site{
 		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: times("finality_delay", "finality delay, epochs (previous epoch - finalized epoch)", "effective_balance * finality_delay", maxEB).
 			assuming("an eligible validator at MAX_EFFECTIVE_BALANCE that missed the target in a leak").
+			at(func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"effective_balance": maxEB(cfg), "finality_delay": x}
+			}).
 			reach(maxEpoch, "[slot_bound]: the finality delay is at most the previous epoch"),
 		Note: "the quadratic leak drains a validator that keeps missing the target long before (it is ejected after some thousands of epochs), but one that attests keeps its balance and is caught at its first miss: at that delay, in epochs of 6.4 minutes, about 7,000 years without finality",
 	},
@@ -1024,7 +1062,7 @@ var catalogue = []Site{
 		LabelKind: LabelCalc,
 		Status:    CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings)", maxEB).
-			assuming("each at MAX_EFFECTIVE_BALANCE").
+			assuming("each at MAX_EFFECTIVE_BALANCE").at(lastAddition(maxEB)).
 			reach(maxSlashedInWindow, "one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators, over EPOCHS_PER_SLASHINGS_VECTOR epochs, and no more than the registry [one_block_per_slot]"),
 		Note: "reachable on mainnet, where 8,192 epochs of full blocks can slash over a billion validators; not on minimal (64 epochs, 2,105,344 validators)",
 	},
@@ -1035,7 +1073,7 @@ var catalogue = []Site{
 		Status:    CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", func(cfg *spec.Config) *big.Int {
 			return mul(maxEB(cfg), u64(cfg.ProportionalSlashingMultiplier))
-		}).assuming("each at MAX_EFFECTIVE_BALANCE").
+		}).assuming("each at MAX_EFFECTIVE_BALANCE").at(balancesOf("sum")).
 			reach(maxSlashedInWindow, "as for the sum [one_block_per_slot]"),
 		Note: "with PROPORTIONAL_SLASHING_MULTIPLIER = 1 (mainnet) the threshold is the sum's, which fails first",
 	},
@@ -1073,6 +1111,9 @@ var catalogue = []Site{
 			},
 			Limit: limit64, Domain: domain64,
 		}).assuming("a slashed validator at MAX_EFFECTIVE_BALANCE, and adjusted_total_slashing_balance at its cap total_balance (sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER >= total_balance)").
+			at(func(cfg *spec.Config, v *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"effective_balance": maxEB(cfg), "adjusted": mul(v, maxEB(cfg))}
+			}).
 			reach(func(cfg *spec.Config) *big.Int {
 				return minBig(mul(maxSlashedInWindow(cfg), u64(cfg.ProportionalSlashingMultiplier)), registryLimit(cfg))
 			}, "the adjusted slashing balance reaches the total only while V <= (validators the window can hold slashed) * PROPORTIONAL_SLASHING_MULTIPLIER [one_block_per_slot]"),

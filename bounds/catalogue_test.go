@@ -385,8 +385,10 @@ func TestCatalogueStatusPerPreset(t *testing.T) {
 	}
 }
 
-// TestThresholdsExact: every threshold found is exact, the quantity below its limit one step
-// before and at or above it at the threshold, in integer arithmetic.
+// TestThresholdsExact: every threshold found is exact. A declared site's operations
+// (spec.Site.Eval) fail at the threshold and not one step before; and the quantity the
+// figure draws is below its limit one step before and at or above it at the threshold, in
+// integer arithmetic.
 func TestThresholdsExact(t *testing.T) {
 	for _, preset := range []string{"mainnet", "minimal"} {
 		cfg := spec.MustPreset(preset)
@@ -402,6 +404,21 @@ func TestThresholdsExact(t *testing.T) {
 			if !ok {
 				t.Errorf("%s on %s: no threshold found", s.ID, preset)
 				continue
+			}
+			if s.LabelKind == LabelCalc {
+				// Decided by the declared operations (spec.Site.Eval), which must fail at the
+				// threshold and not below it; Value, which draws the figure, must agree.
+				if th.site != s.ID {
+					t.Errorf("%s: its threshold is not decided by its declaration", s.ID)
+				}
+				if f, err := th.FailsAt(cfg, first); err != nil || !f {
+					t.Errorf("%s on %s: the declared operations do not fail at the threshold %s (%v)", s.ID, preset, first, err)
+				}
+				if first.Sign() > 0 {
+					if f, err := th.FailsAt(cfg, sub(first, one)); err != nil || f {
+						t.Errorf("%s on %s: the declared operations fail before the threshold %s (%v)", s.ID, preset, first, err)
+					}
+				}
 			}
 			limit := th.Limit(cfg)
 			if th.Value(cfg, first).Cmp(limit) < 0 {

@@ -79,5 +79,10 @@ func declaredSite(s Site) Site {
 	}
 	slices.Sort(s.Lines)
 	s.Lines = slices.Compact(s.Lines)
+	if s.Threshold != nil {
+		t := *s.Threshold
+		t.site = s.ID
+		s.Threshold = &t
+	}
 	return s
 }

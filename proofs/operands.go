@@ -3,9 +3,6 @@ package proofs
 import (
 	"fmt"
 	"math/big"
-	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/beaconcheck/beaconcheck/bounds"
 	"github.com/beaconcheck/beaconcheck/spec"
@@ -23,170 +20,10 @@ import (
 //     recording test (record_test.go) evaluates the model and the hypotheses there and
 //     compares with what the Go code did.
 
-// opExpr is a parsed operand expression.
-type opExpr struct {
-	op   byte // 0: a leaf; '+', '-', '*', '/', '%'
-	name string
-	num  *big.Int
-	l, r *opExpr
-}
-
-// parseOperand parses an operand name: + - * // % over identifiers and decimal literals,
-// with parentheses. It returns nil for a name that is not such an expression (a free
-// operand).
-func parseOperand(s string) *opExpr {
-	p := &operandParser{s: s}
-	e := p.expr()
-	p.space()
-	if e == nil || p.i != len(p.s) {
-		return nil
-	}
-	return e
-}
-
-type operandParser struct {
-	s string
-	i int
-}
-
-func (p *operandParser) space() {
-	for p.i < len(p.s) && p.s[p.i] == ' ' {
-		p.i++
-	}
-}
-
-func (p *operandParser) expr() *opExpr {
-	l := p.term()
-	for l != nil {
-		p.space()
-		if p.i >= len(p.s) || (p.s[p.i] != '+' && p.s[p.i] != '-') {
-			return l
-		}
-		op := p.s[p.i]
-		p.i++
-		r := p.term()
-		if r == nil {
-			return nil
-		}
-		l = &opExpr{op: op, l: l, r: r}
-	}
-	return nil
-}
-
-func (p *operandParser) term() *opExpr {
-	l := p.factor()
-	for l != nil {
-		p.space()
-		var op byte
-		switch {
-		case strings.HasPrefix(p.s[p.i:], "//"):
-			op = '/'
-			p.i += 2
-		case strings.HasPrefix(p.s[p.i:], "*"), strings.HasPrefix(p.s[p.i:], "%"):
-			op = p.s[p.i]
-			p.i++
-		default:
-			return l
-		}
-		r := p.factor()
-		if r == nil {
-			return nil
-		}
-		l = &opExpr{op: op, l: l, r: r}
-	}
-	return nil
-}
-
-func (p *operandParser) factor() *opExpr {
-	p.space()
-	if p.i >= len(p.s) {
-		return nil
-	}
-	if p.s[p.i] == '(' {
-		p.i++
-		e := p.expr()
-		p.space()
-		if e == nil || p.i >= len(p.s) || p.s[p.i] != ')' {
-			return nil
-		}
-		p.i++
-		return e
-	}
-	j := p.i
-	for j < len(p.s) && (p.s[j] == '_' || unicode.IsLetter(rune(p.s[j])) || unicode.IsDigit(rune(p.s[j]))) {
-		j++
-	}
-	if j == p.i {
-		return nil
-	}
-	tok := p.s[p.i:j]
-	p.i = j
-	if unicode.IsDigit(rune(tok[0])) {
-		n, err := strconv.ParseUint(tok, 10, 64)
-		if err != nil {
-			return nil
-		}
-		return &opExpr{num: new(big.Int).SetUint64(n)}
-	}
-	return &opExpr{name: tok}
-}
-
-// idents lists the identifiers of e, in order of occurrence.
-func (e *opExpr) idents(out []string) []string {
-	switch {
-	case e.op != 0:
-		return e.r.idents(e.l.idents(out))
-	case e.name != "":
-		return append(out, e.name)
-	}
-	return out
-}
-
-// eval evaluates e exactly (Python's non-negative integers); false for a name without a
-// value, a negative difference or a division by zero.
-func (e *opExpr) eval(env map[string]*big.Int) (*big.Int, bool) {
-	if e.op == 0 {
-		if e.num != nil {
-			return e.num, true
-		}
-		v, ok := env[e.name]
-		return v, ok
-	}
-	l, ok := e.l.eval(env)
-	if !ok {
-		return nil, false
-	}
-	r, ok := e.r.eval(env)
-	if !ok {
-		return nil, false
-	}
-	out := new(big.Int)
-	switch e.op {
-	case '+':
-		out.Add(l, r)
-	case '-':
-		if out.Sub(l, r).Sign() < 0 {
-			return nil, false
-		}
-	case '*':
-		out.Mul(l, r)
-	case '/', '%':
-		if r.Sign() == 0 {
-			return nil, false
-		}
-		if e.op == '/' {
-			out.Quo(l, r)
-		} else {
-			out.Rem(l, r)
-		}
-	}
-	return out, true
-}
-
 // declOp is one declared operation of a site, its operands parsed (nil: free).
 type declOp struct {
 	site     *spec.Site
-	operands [2]*opExpr
+	operands [2]*bounds.Operand
 }
 
 // declaredOps are the operations the model declares for the site id, in declaration order
@@ -194,68 +31,26 @@ type declOp struct {
 func declaredOps(id string) []declOp {
 	var out []declOp
 	for _, u := range bounds.SiteUses(id) {
-		out = append(out, declOp{site: u.Site, operands: [2]*opExpr{parseOperand(u.Site.Operands[0]), parseOperand(u.Site.Operands[1])}})
+		out = append(out, declOp{site: u.Site, operands: bounds.Operands(u.Site)})
 	}
 	return out
 }
 
-// constants are the values on cfg of the constants the operands name.
-func constants(cfg *spec.Config, ops []declOp) map[string]*big.Int {
-	env := map[string]*big.Int{}
-	for _, o := range ops {
-		for _, x := range o.operands {
-			if x == nil {
-				continue
-			}
-			for _, id := range x.idents(nil) {
-				if v, ok := cfg.SiteConstant(id); ok {
-					env[id] = new(big.Int).SetUint64(v)
-				}
-			}
-		}
-	}
-	return env
-}
-
-// goVerdict evaluates the site's declared operations on values of the model's variables,
-// in declaration order, and reports whether one raises (spec.Site.Eval) and a description
-// of the first that does. An operand that is not a uint64 (a sum beyond 2**64 - 1, a
-// negative difference) means that an operation before it, of another site, raised: fits
-// is false then, and the site does not fail. An operand naming a quantity the model does
-// not speak of is free, and 0: it is a dividend, which cannot make a division raise (the
-// recording test holds free operands to that).
+// goVerdict evaluates the site's declared operations on values of the model's variables
+// (bounds.EvalDeclared: in declaration order, by spec.Site.Eval, the same evaluation the
+// catalogue's thresholds make) and reports whether one raises and a description of the
+// first that does. An operand that is not a uint64 (a sum beyond 2**64 - 1, a negative
+// difference) means that an operation before it, of another site, raised: fits is false
+// then, and the site does not fail. An operand naming a quantity the model does not speak
+// of is free, and 0: it is a dividend, which cannot make a division raise (the recording
+// test holds free operands to that).
 func (e *siteEnc) goVerdict(args []*big.Int) (fails bool, why string, fits bool) {
-	env := constants(e.cfg, e.ops)
+	vars := make(map[string]*big.Int, len(e.vars))
 	for i, v := range e.vars {
-		env[v] = args[i]
+		vars[v] = args[i]
 	}
-	for _, o := range e.ops {
-		var vals [2]uint64
-		for i, x := range o.operands {
-			if x == nil || !x.bound(env) {
-				continue
-			}
-			v, ok := x.eval(env)
-			if !ok || !v.IsUint64() {
-				return false, fmt.Sprintf("operand %q of %s is %v, not a uint64", o.site.Operands[i], o.site.Op, v), false
-			}
-			vals[i] = v.Uint64()
-		}
-		if _, failed := o.site.Eval(vals[0], vals[1]); failed {
-			return true, fmt.Sprintf("%d %s %d raises", vals[0], o.site.Op, vals[1]), true
-		}
-	}
-	return false, "", true
-}
-
-// bound reports whether every identifier of x has a value in env.
-func (x *opExpr) bound(env map[string]*big.Int) bool {
-	for _, id := range x.idents(nil) {
-		if _, ok := env[id]; !ok {
-			return false
-		}
-	}
-	return true
+	d := bounds.EvalDeclared(e.cfg, e.id, vars)
+	return d.Fails, d.Why, d.Fits
 }
 
 // bindEvals finds values of the model's variables under which the declared operands are
@@ -267,7 +62,7 @@ func (x *opExpr) bound(env map[string]*big.Int) bool {
 // operations than it declares (the term it skipped is 0). An error is a disagreement: the code evaluated
 // something other than what the declaration says.
 func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
-	env := constants(e.cfg, e.ops)
+	env := bounds.SiteConstants(e.cfg, e.id)
 	isVar := map[string]bool{}
 	for _, v := range e.vars {
 		isVar[v] = true
@@ -276,14 +71,14 @@ func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
 	for _, ev := range evals {
 		failed = failed || ev.Failed
 		for i, name := range ev.Site.Operands {
-			x := parseOperand(name)
+			x := bounds.ParseOperand(name)
 			if x == nil {
 				continue
 			}
 			rec := [2]uint64{ev.A, ev.B}[i]
 			var unbound []string
 			free := false
-			for _, id := range x.idents(nil) {
+			for _, id := range x.Idents() {
 				if _, ok := env[id]; ok {
 					continue
 				}
@@ -307,7 +102,7 @@ func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
 				env[unbound[0]] = v
 				continue
 			}
-			want, ok := x.eval(env)
+			want, ok := x.Eval(env)
 			if !ok || want.Cmp(new(big.Int).SetUint64(rec)) != 0 {
 				return nil, fmt.Errorf("operand %q of %s is %d, the declaration gives %v", name, ev.Site.Op, rec, want)
 			}
@@ -332,11 +127,11 @@ func (e *siteEnc) bindEvals(evals []spec.SiteEval) ([]*big.Int, error) {
 
 // solve finds the least v with x(v) >= want, x non-decreasing in v over [0, 2**128), and
 // returns it if x(v) = want.
-func solve(x *opExpr, env map[string]*big.Int, name string, want *big.Int) (*big.Int, bool) {
+func solve(x *bounds.Operand, env map[string]*big.Int, name string, want *big.Int) (*big.Int, bool) {
 	at := func(v *big.Int) (*big.Int, bool) {
 		env[name] = v
 		defer delete(env, name)
-		return x.eval(env)
+		return x.Eval(env)
 	}
 	lo, hi := new(big.Int), new(big.Int).Lsh(big.NewInt(1), 128)
 	for lo.Cmp(hi) < 0 {

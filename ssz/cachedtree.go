@@ -21,6 +21,7 @@ type CachedTree struct {
 	depth  int          // height of the tree for its limit
 	layers [][][32]byte // layers[0] holds the chunks; layers[k][j] is the node at height k
 	dirty  []int        // chunks set since the last Root (repeats allowed)
+	all    bool         // every chunk was written (SetAll): the next Root hashes every layer
 }
 
 // NewCachedTree returns an empty tree sized for limit chunks.
@@ -37,7 +38,19 @@ func (t *CachedTree) Chunk(i int) [32]byte { return t.layers[0][i] }
 // Set writes chunk i (0 <= i < Len()).
 func (t *CachedTree) Set(i int, chunk [32]byte) {
 	t.layers[0][i] = chunk
-	t.dirty = append(t.dirty, i)
+	if !t.all {
+		t.dirty = append(t.dirty, i)
+	}
+}
+
+// SetAll sets the number of chunks to n and returns them (layer 0) for the caller to write
+// every one: the next Root hashes the whole tree, one gohashtree batch per layer, with no
+// list of written chunks to keep and sort.
+func (t *CachedTree) SetAll(n int) [][32]byte {
+	t.all = true
+	t.dirty = t.dirty[:0]
+	t.Resize(n)
+	return t.layers[0]
 }
 
 // Resize sets the number of chunks to n: new chunks are zero and marked written; a tree
@@ -64,6 +77,9 @@ func (t *CachedTree) Resize(n int) {
 		}
 		width = (width + 1) / 2
 	}
+	if t.all {
+		return
+	}
 	for i := old; i < n; i++ {
 		t.dirty = append(t.dirty, i)
 	}
@@ -76,10 +92,16 @@ func (t *CachedTree) Resize(n int) {
 func (t *CachedTree) Root() [32]byte {
 	n := t.Len()
 	if n == 0 {
-		t.dirty = t.dirty[:0]
+		t.dirty, t.all = t.dirty[:0], false
 		return zeroHashes[t.depth]
 	}
-	if len(t.dirty) > 0 {
+	switch {
+	case t.all:
+		for k := 0; k+1 < len(t.layers); k++ {
+			t.hashLayer(k)
+		}
+		t.all = false
+	case len(t.dirty) > 0:
 		t.rehash()
 	}
 	top := len(t.layers) - 1
@@ -154,7 +176,7 @@ func (t *CachedTree) hashLayer(k int) {
 
 // Clone returns an independent copy of the tree.
 func (t *CachedTree) Clone() *CachedTree {
-	c := &CachedTree{depth: t.depth, layers: make([][][32]byte, len(t.layers)), dirty: slices.Clone(t.dirty)}
+	c := &CachedTree{depth: t.depth, layers: make([][][32]byte, len(t.layers)), dirty: slices.Clone(t.dirty), all: t.all}
 	for k, l := range t.layers {
 		c.layers[k] = slices.Clone(l)
 	}

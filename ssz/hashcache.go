@@ -174,36 +174,60 @@ func (ch *cachingHasher) BasicList(name string, s BasicSeq, limit uint64) {
 }
 
 // composite brings the tree of a list or vector of containers up to date: its chunks are
-// the elements' roots.
+// the elements' roots, each hashed by one hasher reused from element to element. When the
+// whole field is to be hashed again (a new tree, MarkAll) every chunk is written and the
+// tree hashed layer by layer, with no per-chunk bookkeeping.
 func (ch *cachingHasher) composite(name string, f *fieldCache, s CompositeSeq, limit uint64) ([32]byte, bool) {
 	n := s.Len()
 	if f.tree == nil {
 		f.tree, f.all = NewCachedTree(limit), true
 	}
-	set := func(i int) bool {
-		r, err := HashTreeRoot(ch.ctx, s.Elem(i))
+	h := getHasher()
+	defer putHasher(h)
+	eh := &hasher{tracker: tracker{ctx: ch.ctx}, h: h}
+	root := func(i int) ([32]byte, bool) {
+		h.Reset()
+		eh.object(s.Elem(i))
+		r, err := h.HashRoot()
+		if eh.err != nil {
+			err = eh.err
+		}
 		if err != nil {
 			ch.push(name)
 			ch.pushIndex(i)
 			ch.failf("", "%v", err)
-			return false
+			return [32]byte{}, false
 		}
-		f.tree.Set(i, r)
-		return true
+		return r, true
 	}
-	old := f.tree.Len()
-	f.tree.Resize(n)
 	if f.all {
-		old = 0
-	}
-	for i := old; i < n; i++ {
-		if !set(i) {
-			return [32]byte{}, false
+		chunks := f.tree.SetAll(n)
+		for i := range chunks {
+			r, ok := root(i)
+			if !ok {
+				return [32]byte{}, false
+			}
+			chunks[i] = r
 		}
-	}
-	for _, i := range f.marked {
-		if i < min(old, n) && !set(i) { // the ones past old were just hashed
-			return [32]byte{}, false
+	} else {
+		old := f.tree.Len()
+		f.tree.Resize(n)
+		set := func(i int) bool {
+			r, ok := root(i)
+			if ok {
+				f.tree.Set(i, r)
+			}
+			return ok
+		}
+		for i := old; i < n; i++ {
+			if !set(i) {
+				return [32]byte{}, false
+			}
+		}
+		for _, i := range f.marked {
+			if i < min(old, n) && !set(i) { // the ones past old were just hashed
+				return [32]byte{}, false
+			}
 		}
 	}
 	f.clearMarks()
@@ -220,16 +244,16 @@ func (ch *cachingHasher) packed(f *fieldCache, s BasicSeq, limit uint64) [32]byt
 	if f.tree == nil {
 		f.tree, f.all = NewCachedTree(limit), true
 	}
-	f.tree.Resize(chunks)
 	rp, ok := s.(rangePacker)
 	if f.all || !ok {
 		ch.buf = s.AppendPacked(ch.buf[:0])
-		for c := range chunks {
-			var chunk [32]byte
-			copy(chunk[:], ch.buf[32*c:])
-			f.tree.Set(c, chunk)
+		all := f.tree.SetAll(chunks)
+		for c := range all {
+			all[c] = [32]byte{}
+			copy(all[c][:], ch.buf[32*c:])
 		}
 	} else {
+		f.tree.Resize(chunks)
 		last := -1
 		repack := func(elem int) {
 			c := elem / per

@@ -48,10 +48,17 @@ func TestCachedTreeEqualsMerkleize(t *testing.T) {
 					chunks = append(chunks, [32]byte{byte(i), 2})
 					tree.Set(i, chunks[i])
 				}
-			default: // cut
+			case op < 9: // cut
 				n := rng.Intn(len(chunks) + 1)
 				chunks = chunks[:n]
 				tree.Resize(n)
+			default: // rewrite every chunk, at a new length
+				all := tree.SetAll(rng.Intn(limit + 1))
+				chunks = chunks[:0]
+				for i := range all {
+					all[i] = [32]byte{byte(i), byte(step), 3}
+					chunks = append(chunks, all[i])
+				}
 			}
 			if step%3 == 0 {
 				continue // several changes between roots too

@@ -62,7 +62,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"GetHeadDeltas", "a, err := m.GetMatchingHeadAttestations(state,", "a, err := m.GetMatchingTargetAttestations(state,"}}},
 	{ID: "rewards/inclusion-last-of-equal", Area: "rewards", Kind: "comparison",
 		Desc:       "get_inclusion_delay_deltas: of an attester's attestations with the smallest inclusion delay, the last is used instead of the first (min keeps the first)",
-		Edits:      []Edit{{"GetInclusionDelayDeltas", "a.InclusionDelay < matching[prev].InclusionDelay", "a.InclusionDelay <= matching[prev].InclusionDelay"}},
+		Edits:      []Edit{{"GetInclusionDelayDeltas", "a.InclusionDelay < matching[prev-1].InclusionDelay", "a.InclusionDelay <= matching[prev-1].InclusionDelay"}},
 		Equivalent: "a validator sits in exactly one committee per epoch, so all its attestations of an epoch share data.slot; two with the same inclusion delay were included at the same slot, in the one block of that slot, by the same proposer: the first and the last give the same proposer and the same delay"},
 	{ID: "rewards/inclusion-proposer-share-to-attester", Area: "rewards", Kind: "wrong-index",
 		Desc:  "get_inclusion_delay_deltas: the proposer's share is credited to the attester instead of the including proposer",
