@@ -123,6 +123,7 @@ reported proved that was only tested.
 		fmt.Fprintf(&b, "\n%s: %d lemmas: %s.\n", n, len(results[j]), Count(results[j]))
 	}
 	b.WriteString("\n")
+	renderFindings(&b, cfgs, results)
 
 	// The lemmas.
 	b.WriteString("\n## Lemmas\n")

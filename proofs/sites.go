@@ -69,6 +69,15 @@ type siteEnc struct {
 	cfg *spec.Config
 	// around are values near which the faithfulness tests generate operands.
 	around []uint64
+
+	// Set by a re-derivation (rederive.go): proven are instances of proved invariants,
+	// assumed with inv but not examined by the tautology check; chain the lemmas they rest
+	// on; replaced the hypotheses the re-derivation replaced; refutedBy why the safety lemma
+	// is expected refuted.
+	proven    []hyp
+	chain     []string
+	replaced  []string
+	refutedBy string
 }
 
 func (e *siteEnc) model() string { return e.id + "_fails" }
@@ -808,6 +817,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		sumEnc("process_voluntary_exit_shard_period_sum", "activation_epoch", cfg.ShardCommitteePeriod, "SHARD_COMMITTEE_PERIOD").
 			withInv(epochBound(cfg, "activation_epoch", "the validator was asserted active, so activation_epoch <= current epoch")),
 	}
+	rederive(cfg, encs)
 	for _, e := range encs {
 		e.cfg = cfg
 		if e.ops = declaredOps(e.id); len(e.ops) > 0 {

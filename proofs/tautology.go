@@ -19,7 +19,9 @@ func (r *run) tautology(ctx context.Context, e *siteEnc, f finding) finding {
 		return f
 	}
 	defs := r.models.get(e.model())
-	base := append(e.domain(), hypSMT(e.ctx)...)
+	// The proved invariants a re-derivation instantiates (e.proven) are part of the
+	// context: they are not assumed, so they are not examined.
+	base := append(e.domain(), hypSMT(e.ctx, e.proven)...)
 	for _, h := range e.inv {
 		implies := &query{label: "hypothesis implies the conclusion", decls: e.decls(), defs: defs,
 			asserts: append(slices.Clone(base), h.smt, e.failsCall())}

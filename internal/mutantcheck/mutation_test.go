@@ -293,15 +293,24 @@ func TestReportFromLogs(t *testing.T) {
 	if err := os.WriteFile(p2, []byte(second), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	results, logs, err := fromLogs([]logSource{{Path: p1, Commit: "aaa1111"}, {Path: p2, Commit: "bbb2222"}})
+	earlier := report{Config: programmeConfig{Commit: "0001111"}, Results: []outcome{
+		{Mutant: &Mutants[3], Layer: "a", Step: "vectors minimal", Verdict: verdict{Killed: true, By: "vector", Detail: "w"}},
+		{Mutant: &Mutants[0]},
+	}}
+	p0 := writeTemp(t, earlier.markdown())
+	results, logs, err := fromLogs([]logSource{{Path: p0, Commit: "0001111"}, {Path: p1, Commit: "aaa1111"}, {Path: p2, Commit: "bbb2222"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(logs[0].Taken) != 1 || logs[0].Taken[0] != Mutants[3].ID {
+		t.Fatalf("the earlier report gives %v, want only %s (the later logs replace its other result)", logs[0].Taken, Mutants[3].ID)
+	}
+	logs = logs[1:]
 	byID := map[string]outcome{}
 	for _, o := range results {
 		byID[o.Mutant.ID] = o
 	}
-	if byID[a].Layer != "a" || byID[b].Layer != "c" || byID[c].Layer != "" || byID[c].NotRun || !byID[Mutants[3].ID].NotRun {
+	if byID[a].Layer != "a" || byID[b].Layer != "c" || byID[c].Layer != "" || byID[c].NotRun || byID[Mutants[3].ID].Layer != "a" || !byID[Mutants[4].ID].NotRun {
 		t.Fatalf("layers: %q %q %q", byID[a].Layer, byID[b].Layer, byID[c].Layer)
 	}
 	if logs[0].Run != 3 || len(logs[0].Taken) != 2 || logs[1].Run != 1 || len(logs[1].Taken) != 1 || logs[1].Taken[0] != b {
@@ -309,8 +318,8 @@ func TestReportFromLogs(t *testing.T) {
 	}
 	r := report{Config: programmeConfig{Commit: "bbb2222"}, Results: results, FromLog: true, Logs: logs}
 	text := r.markdown()
-	for _, want := range []string{"Measured at commit `bbb2222` (the code this report describes)", "1. at commit `aaa1111`: 3 mutants run; its results stand for 2 of them",
-		"2. at commit `bbb2222`: 1 mutant run; all of them stand: `" + b + "`"} {
+	for _, want := range []string{"Measured at commit `bbb2222` (the code this report describes)", "1. at commit `aaa1111` (its log): 3 mutants run; its results stand for 2 of them",
+		"2. at commit `bbb2222` (its log): 1 mutant run; all of them stand: `" + b + "`"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -104,7 +104,7 @@ func (r *report) markdown() string {
 		b.WriteString(" Rendered from the run's progress log (`-fromlog`), which records every mutant's layer and first failure.")
 	}
 	if len(r.Logs) > 1 {
-		fmt.Fprintf(&b, " Rendered (`-fromlog`) from %d programme runs' progress logs, each with its own control; for a mutant run more than once the later run's result is the one reported:\n\n", len(r.Logs))
+		fmt.Fprintf(&b, " Rendered (`-fromlog`) from %d programme runs, each with its own control, in this order (a run's progress log, or the results table of its report); for a mutant run more than once the later run's result is the one reported:\n\n", len(r.Logs))
 		for i, l := range r.Logs {
 			taken := fmt.Sprintf("its results stand for %d of them", len(l.Taken))
 			if len(l.Taken) == l.Run {
@@ -113,7 +113,11 @@ func (r *report) markdown() string {
 			if len(l.Taken) > 0 && len(l.Taken) < 12 {
 				taken += ": `" + strings.Join(l.Taken, "`, `") + "`"
 			}
-			fmt.Fprintf(&b, "%d. at commit `%s`: %s run; %s.\n", i+1, l.Commit, count(l.Run, "mutant", "mutants"), taken)
+			from := "its log"
+			if strings.HasSuffix(l.Path, ".md") {
+				from = "its report"
+			}
+			fmt.Fprintf(&b, "%d. at commit `%s` (%s): %s run; %s.\n", i+1, l.Commit, from, count(l.Run, "mutant", "mutants"), taken)
 		}
 		b.WriteString("\n")
 	}
@@ -142,7 +146,7 @@ func (r *report) markdown() string {
 	b.WriteString("- Each mutant is applied with `go build -overlay` (the working tree is not touched) and built once into each runner it needs: `internal/mutantcheck/vectorrun` for layers (a) and (b), and `internal/mutantcheck/proprun` for (c), built only for the mutants (a) and (b) miss. The layers are cumulative and run in order; the first that kills the mutant is its layer:\n")
 	fmt.Fprintf(&b, "  - **(a) vectors**: the official v0.12.3 vectors of the runners that execute spec functions (%s, in that order, stopping after the first runner with a failure; the SSZ and BLS runners test encodings and the signature library, which no mutant touches), %s, as `beaconcheck spectest --hash-cache=false` runs them (every state root hashed from scratch, and the model's per-epoch entries dropped between top-level calls, as without a hash cache). Killed when any case fails.\n",
 		strings.Join(transitionRunners, ", "), presets)
-	b.WriteString("  - **(b) vectors + contracts**: the same cases in checked mode (`spectest --checked`): every spec function evaluates its contract. Killed when any case fails or any contract clause is breached.\n")
+	b.WriteString("  - **(b) vectors + contracts**: the same cases in checked mode (`spectest --checked --hash-cache=false`): every spec function evaluates its contract. Killed when any case fails or any contract clause is breached.\n")
 	fmt.Fprintf(&b, "  - **(c) + properties**: the %d properties of the registry (package `properties`, as `beaconcheck props --checked` runs them), each for at most %d runs (fewer when its quick-pass count is smaller) from seed %d, in checked mode. "+
 		"Killed when a property's outcome is not the expected one: one that holds fails, or one that must fail (the committee-size bug, the broken fixes) no longer does, or errors.\n",
 		len(properties.All()), cfg.Runs, cfg.Seed)
@@ -358,9 +362,23 @@ func fromLogs(logs []logSource) ([]outcome, []logSource, error) {
 	return out, logs, nil
 }
 
-// readLog adds the results of one progress log to seen and returns the mutants it ran.
+// readLog adds the results of one progress log to seen and returns the mutants it ran. A
+// path ending in .md is an earlier report instead, whose results table is read.
 func readLog(path string, seen map[string]outcome) ([]string, error) {
 	var run []string
+	if strings.HasSuffix(path, ".md") {
+		results, _, err := readResults(path)
+		if err != nil {
+			return nil, err
+		}
+		for i := range Mutants { // list order
+			if o, ok := results[Mutants[i].ID]; ok {
+				seen[Mutants[i].ID] = o
+				run = append(run, Mutants[i].ID)
+			}
+		}
+		return run, nil
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
