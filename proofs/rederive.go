@@ -73,6 +73,7 @@ func rederivations(cfg *spec.Config) map[string]rederivation {
 		"get_total_balance_validator_read":         validatorRead,
 		"get_unslashed_attesting_indices_read":     validatorRead,
 		"get_base_reward_validator_read":           validatorRead,
+		"get_inclusion_delay_deltas_attester_read": validatorRead,
 		"initiate_validator_exit_read":             validatorRead,
 		"slash_validator_validator_read":           validatorRead,
 		"process_attester_slashing_validator_read": validatorRead,

@@ -567,6 +567,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			inv:     []hyp{},
 			goFails: func(a []uint64) bool { return a[0] == 0 },
 		},
+		indexEnc("get_inclusion_delay_deltas_attester_read", "state.validators", "index < len(state.validators): an attester, a member of a committee of active validators [indices_in_registry]"),
 		indexEnc("get_inclusion_delay_deltas_proposer_read", "rewards", "proposer_index < len(state.validators) = len(rewards): get_beacon_proposer_index at inclusion, and the registry never shrinks [indices_in_registry]"),
 		{
 			id: "get_inclusion_delay_deltas_rewards_sum", vars: []string{"collected", "own"},
