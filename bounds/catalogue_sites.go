@@ -932,8 +932,16 @@ var catalogue = []Site{
 		ID: "get_inclusion_delay_deltas_min", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
 		Expr: "min([a for a in matching_source_attestations if index in get_attesting_indices(...)], key=...)", Kind: IndexOutOfRange, Quantities: []string{qPending},
-		Label: "matching[best[index]]", LabelKind: LabelCode, Status: CannotFail,
+		Label: "matching[best[index]-1]", LabelKind: LabelCode, Status: CannotFail,
 		Invariant: "index is an attester of one of these attestations, so the list min() reads is never empty (min of an empty list raises)",
+	},
+	{
+		ID: "get_inclusion_delay_deltas_attester_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
+		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
+		Expr: "index in get_attesting_indices(state, a.data, a.aggregation_bits)", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
+		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Invariant: "get_attesting_indices returns members of committees, which hold active validator indices [indices_in_registry]",
+		Note:      "not a read of the spec's: the model keeps the attestation min() picks for each attester in a list over the registry, and reports an attester outside it as the read state.validators[index] would fail",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_proposer_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",

@@ -131,10 +131,10 @@ type invClause struct {
 // invariantClauses are the SMT encodings of the inductive and fix invariants.
 var invariantClauses = []invClause{
 	{"slot_bound",
-		"(and (<= 0 @slot $U) (<= @pj $cur) (<= @cj $cur) (<= @fin $cur) (<= @m (+ $cur 1 $MSL @X))" +
+		"(and (<= 0 @slot $U) (<= @pj $cur) (<= @cj $cur) (<= @fin $cur) (or (= @fin 0) (< @fin $cur)) (<= @m (+ $cur 1 $MSL @X))" +
 			" (=> (< j @n) (and (or (= @elig $U) (<= @elig (+ $cur 1))) (or (= @act $U) (<= @act (+ $cur 1 $MSL)))" +
 			" (or (= @exit $U) (<= @exit (+ $cur 1 $MSL @X))) (or (= @wd $U) (<= @wd (+ $cur 1 $MSL @X $MWD $EPSV))))))",
-		"slot is a uint64; the checkpoints are at most the current epoch; every validator's activation eligibility epoch is FAR_FUTURE_EPOCH or at most current + 1, " +
+		"slot is a uint64; the checkpoints are at most the current epoch, the finalized one below it (or 0); every validator's activation eligibility epoch is FAR_FUTURE_EPOCH or at most current + 1, " +
 			"its activation epoch FAR_FUTURE_EPOCH or at most current + 1 + MAX_SEED_LOOKAHEAD, its exit epoch (and the largest exit epoch) FAR_FUTURE_EPOCH or at most current + 1 + MAX_SEED_LOOKAHEAD + X (X validators have an exit epoch), " +
 			"its withdrawable epoch FAR_FUTURE_EPOCH or at most that + MIN_VALIDATOR_WITHDRAWABILITY_DELAY + EPOCHS_PER_SLASHINGS_VECTOR"},
 	{"effective_balance_cap", "(=> (< j @n) (and (<= 0 @eb $MAXEB) (= (mod @eb $INC) 0)))",

@@ -334,3 +334,30 @@ func TestCheckInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFindingExplained: every safety lemma refuted on a preset (a site that can fail
+// within the invariants) has its reading in findingNotes, so docs/proofs.md states what each
+// refutation is; and no note names a lemma that is not refuted on some preset.
+func TestEveryFindingExplained(t *testing.T) {
+	refuted := map[string]bool{}
+	for _, name := range spec.PresetNames() {
+		cfg := spec.MustPreset(name)
+		for _, r := range checkPreset(t, name) {
+			if r.Status != Counterexample || !strings.Contains(r.Lemma.Name, "_safe") {
+				continue
+			}
+			refuted[r.Lemma.Name] = true
+			if findingText(cfg, r) == "" {
+				t.Errorf("%s: %s is refuted (%s) but findingNotes does not explain it", name, r.Lemma.Name, r.Counterexample)
+			}
+			if n := findingNotes[r.Lemma.Name]; n.epochs != nil && strings.Contains(findingText(cfg, r), "an unknown time") {
+				t.Errorf("%s: %s: the time its counterexample takes could not be read from %q", name, r.Lemma.Name, r.Counterexample)
+			}
+		}
+	}
+	for n := range findingNotes {
+		if !refuted[n] {
+			t.Errorf("findingNotes explains %s, which no preset refutes", n)
+		}
+	}
+}

@@ -275,13 +275,17 @@ func safeLemma(cfg *spec.Config, site bounds.Site, e *siteEnc, evaluate func() (
 	l := &Lemma{
 		Name:       site.ID + "_safe",
 		Statement:  fmt.Sprintf("`%s` in %s cannot %s %s: %s.", site.Expr, site.SpecFunc, kindVerb[site.Kind], under, strings.TrimSuffix(why, ".")),
-		Hypotheses: append([]string{e.operandsDoc()}, hypDocs(e.ctx, e.inv)...),
+		Hypotheses: append([]string{e.operandsDoc()}, hypDocs(e.ctx, e.inv, e.proven)...),
 		Spec:       []string{site.SpecFunc},
 		Go:         []string{site.GoFunc},
 		Sites:      []string{site.ID},
 		Method:     SMT,
 		Split:      e.split,
 		Skip:       e.invSkip,
+		Chain:      e.chain,
+	}
+	if len(e.replaced) > 0 {
+		l.Statement += fmt.Sprintf(" Re-derived: the hypothesis %q, which the tautology check found equivalent to the conclusion, is replaced by where the operands come from and the proved invariants.", strings.Join(e.replaced, "; "))
 	}
 	if l.Split == "" {
 		l.Split = "none: one query"
@@ -303,6 +307,10 @@ func safeLemma(cfg *spec.Config, site bounds.Site, e *siteEnc, evaluate func() (
 		return l
 	}
 	var threshold *big.Int
+	if e.refutedBy != "" {
+		l.Expect = Refuted
+		l.Statement += " Expected refuted: " + e.refutedBy + "."
+	}
 	if ev.Status == bounds.CanFailAtThreshold {
 		// The catalogue says the invariants do not keep the site from failing on this
 		// config: the lemma is expected to be refuted, and where the site has a threshold
@@ -342,7 +350,7 @@ func (r *run) checkSafe(ctx context.Context, e *siteEnc, site bounds.Site, thres
 		what := "a counterexample within the invariants"
 		if threshold != nil {
 			at := &query{label: "the threshold within the invariants", decls: e.decls(), defs: r.models.get(e.model()),
-				asserts: append(append(append(e.domain(), hypSMT(e.ctx, e.inv, e.at)...), fmt.Sprintf("(= %s %s)", e.x, threshold)), e.failsCall()),
+				asserts: append(append(append(e.domain(), hypSMT(e.ctx, e.proven, e.inv, e.at)...), fmt.Sprintf("(= %s %s)", e.x, threshold)), e.failsCall()),
 				values:  e.decls()}
 			n++
 			as, err := r.solveAll(ctx, []*query{at})
@@ -371,7 +379,7 @@ func (r *run) checkSafe(ctx context.Context, e *siteEnc, site bounds.Site, thres
 // invariants hold.
 func (e *siteEnc) safeQuery(r *run) *query {
 	return &query{label: "the operation under the invariants", decls: e.decls(), defs: r.models.get(e.model()),
-		asserts: append(append(e.domain(), hypSMT(e.ctx, e.inv)...), e.failsCall()),
+		asserts: append(append(e.domain(), hypSMT(e.ctx, e.proven, e.inv)...), e.failsCall()),
 		values:  e.decls()}
 }
 

@@ -69,6 +69,15 @@ type siteEnc struct {
 	cfg *spec.Config
 	// around are values near which the faithfulness tests generate operands.
 	around []uint64
+
+	// Set by a re-derivation (rederive.go): proven are instances of proved invariants,
+	// assumed with inv but not examined by the tautology check; chain the lemmas they rest
+	// on; replaced the hypotheses the re-derivation replaced; refutedBy why the safety lemma
+	// is expected refuted.
+	proven    []hyp
+	chain     []string
+	replaced  []string
+	refutedBy string
 }
 
 func (e *siteEnc) model() string { return e.id + "_fails" }
@@ -558,6 +567,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			inv:     []hyp{},
 			goFails: func(a []uint64) bool { return a[0] == 0 },
 		},
+		indexEnc("get_inclusion_delay_deltas_attester_read", "state.validators", "index < len(state.validators): an attester, a member of a committee of active validators [indices_in_registry]"),
 		indexEnc("get_inclusion_delay_deltas_proposer_read", "rewards", "proposer_index < len(state.validators) = len(rewards): get_beacon_proposer_index at inclusion, and the registry never shrinks [indices_in_registry]"),
 		{
 			id: "get_inclusion_delay_deltas_rewards_sum", vars: []string{"collected", "own"},
@@ -808,6 +818,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		sumEnc("process_voluntary_exit_shard_period_sum", "activation_epoch", cfg.ShardCommitteePeriod, "SHARD_COMMITTEE_PERIOD").
 			withInv(epochBound(cfg, "activation_epoch", "the validator was asserted active, so activation_epoch <= current epoch")),
 	}
+	rederive(cfg, encs)
 	for _, e := range encs {
 		e.cfg = cfg
 		if e.ops = declaredOps(e.id); len(e.ops) > 0 {

@@ -59,7 +59,7 @@ func supplyLemmas(cfg *spec.Config) []*Lemma {
 			Assumes:    []string{supplyAssumption},
 		}
 		q := &query{label: "under the supply bound", decls: e.decls(), defs: models.get(e.model()),
-			asserts: append(append(e.domain(), hypSMT(e.ctx, e.inv, []hyp{h})...), e.failsCall()),
+			asserts: append(append(e.domain(), hypSMT(e.ctx, e.proven, e.inv, []hyp{h})...), e.failsCall()),
 			values:  e.decls()}
 		if s.id == "process_slashings_penalty_numerator" {
 			// Within the bound, the numerator effective_balance // increment * adjusted still
