@@ -95,7 +95,11 @@ func (r *report) markdown() string {
 	b.WriteString("# Mutation programme\n\n")
 	b.WriteString("Written by `make mutation` (`go run ./internal/mutantcheck -programme -out docs/mutation.md`); not edited by hand. ")
 	b.WriteString("`go test ./internal/mutantcheck` checks that every mutant still applies to the spec code and compiles, and that the mutant list at the end of this page is the one in the code.\n\n")
-	if cfg.Commit != "" && len(r.Logs) > 1 {
+	earlier := false
+	for _, l := range r.Logs {
+		earlier = earlier || l.Commit != cfg.Commit
+	}
+	if cfg.Commit != "" && earlier {
 		fmt.Fprintf(&b, "%s%s` (the code this report describes) and before it.", commitPrefix, cfg.Commit)
 	} else if cfg.Commit != "" {
 		fmt.Fprintf(&b, "%s%s`.", commitPrefix, cfg.Commit)
