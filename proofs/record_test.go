@@ -181,7 +181,8 @@ func recordPreset(t *testing.T, preset string) []recorded {
 // validators) on their default config, SmallCap, alone (Env.PresetOnly: the recording must
 // know the config every evaluation ran on). Left out: the bug and mutant properties (states
 // beyond the invariants), the fix properties of committee arithmetic alone (custom configs
-// per run) and shuffle-permutation (no Calc site).
+// per run) and shuffle-permutation (no Calc site). The tiny properties run on
+// properties.TinyConfig (short slashings vector and withdrawability delay, registry limit 64).
 func recordProperties(t *testing.T, preset string) []recorded {
 	t.Helper()
 	smallCap, err := properties.SmallCap.Config()
@@ -202,6 +203,11 @@ func recordProperties(t *testing.T, preset string) []recorded {
 			func(p *properties.Property) bool {
 				return p.Group == "fix" && p.Expect == properties.Holds && !strings.HasSuffix(p.Name, "-arith")
 			}},
+		// The tiny properties run on the tiny config whatever the Env: slashed validators
+		// reaching their withdrawable epoch, exactly two thirds of support, a registry at its
+		// limit, slashings of validators no longer slashable.
+		{"tiny property chains", properties.TinyConfig(), properties.Env{Preset: properties.TinyName, PresetOnly: true},
+			func(p *properties.Property) bool { return p.Group == "tiny" && p.Expect == properties.Holds }},
 	}
 	var out []recorded
 	for _, g := range groups {
