@@ -73,8 +73,9 @@ type LabelKind string
 
 const (
 	// LabelCalc: the model declares the site as spec.Site values with the entry's ID (one per
-	// operation), evaluated through spec.Calc; the entry's kind, file, function and lines
-	// are read off that declaration and the code (SiteUses), not written in the entry.
+	// operation), evaluated through spec.Calc (or, for an append, Site.Fails); the entry's
+	// kind, file, function and lines are read off that declaration and the code (SiteUses),
+	// not written in the entry.
 	LabelCalc LabelKind = "calc"
 	// LabelError: a string of the error the model returns there (an IndexError's list, a
 	// BitlistIndexError, an ArithmeticError's site).

@@ -1249,9 +1249,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_final_updates_historical_roots_append", Section: "Final updates", SpecFunc: "process_final_updates",
-		GoFunc: "Model.ProcessHistoricalRootsUpdate", File: "spec/final_updates.go",
-		Expr: "state.historical_roots.append(hash_tree_root(historical_batch))", Kind: ListAppendBeyondLimit, Quantities: []string{qEpoch},
-		Label: "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", LabelKind: LabelError, Status: CanFailAtThreshold,
+		Expr: "state.historical_roots.append(hash_tree_root(historical_batch))", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "epoch", Quantity: "the current epoch", Of: "len(state.historical_roots)",
 			Value: func(cfg *spec.Config, e *big.Int) *big.Int {
 				return quo(add(e, one), u64(cfg.SlotsPerHistoricalRoot/cfg.SlotsPerEpoch))
@@ -1259,6 +1258,9 @@ var catalogue = []Site{
 			Limit:  func(cfg *spec.Config) *big.Int { return add(u64(cfg.HistoricalRootsLimit), one) },
 			Domain: domain64,
 		}).assuming("the chain started at GENESIS_EPOCH with no historical roots; one root is appended every SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH epochs").
+			at(func(cfg *spec.Config, e *big.Int) map[string]*big.Int {
+				return map[string]*big.Int{"roots": quo(add(e, one), u64(cfg.SlotsPerHistoricalRoot/cfg.SlotsPerEpoch))}
+			}).
 			reach(maxEpoch, whyEpoch),
 		Note: "HISTORICAL_ROOTS_LIMIT runs out after HISTORICAL_ROOTS_LIMIT * SLOTS_PER_HISTORICAL_ROOT slots: on mainnet 2**37 slots of 12 seconds, about 52,000 years",
 	},
@@ -1295,9 +1297,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_eth1_data_votes_append", Section: "Eth1 data", SpecFunc: "process_eth1_data",
-		GoFunc: "Model.ProcessEth1Data", File: "spec/block.go",
-		Expr: "state.eth1_data_votes.append(body.eth1_data)", Kind: ListAppendBeyondLimit, Quantities: []string{qVotes, qSlot},
-		Label: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "state.eth1_data_votes.append(body.eth1_data)", Quantities: []string{qVotes, qSlot},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: length("votes", "votes in the voting period, after the append", "len(state.eth1_data_votes)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.EpochsPerEth1VotingPeriod), slotsPerEpoch(cfg))
 		}).reach(func(cfg *spec.Config) *big.Int {
@@ -1380,9 +1381,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_attestation_current_append", Section: "Attestations", SpecFunc: "process_attestation",
-		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
-		Expr: "state.current_epoch_attestations.append(pending_attestation)", Kind: ListAppendBeyondLimit, Quantities: []string{qPending},
-		Label: "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "state.current_epoch_attestations.append(pending_attestation)", Quantities: []string{qPending},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: length("pending", "pending attestations of the current epoch, after the append", "len(state.current_epoch_attestations)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
 		}).reach(func(cfg *spec.Config) *big.Int { return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg)) },
@@ -1391,9 +1391,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_attestation_previous_append", Section: "Attestations", SpecFunc: "process_attestation",
-		GoFunc: "Model.ProcessAttestation", File: "spec/attestation.go",
-		Expr: "state.previous_epoch_attestations.append(pending_attestation)", Kind: ListAppendBeyondLimit, Quantities: []string{qPending},
-		Label: "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", LabelKind: LabelError, Status: CanFailAtThreshold,
+		Expr: "state.previous_epoch_attestations.append(pending_attestation)", Quantities: []string{qPending},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: length("pending", "pending attestations of the previous epoch, after the append", "len(state.previous_epoch_attestations)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
 		}).assuming("blocks of the previous epoch included attestations of their own epoch, and this epoch's blocks add more for it").
@@ -1427,9 +1426,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_deposit_validators_append", Section: "Deposits", SpecFunc: "process_deposit",
-		GoFunc: "Model.ProcessDeposit", File: "spec/deposit.go",
-		Expr: "state.validators.append(get_validator_from_deposit(state, deposit))", Kind: ListAppendBeyondLimit, Quantities: []string{qRegistry, qDeposits},
-		Label: "state.validators (append beyond VALIDATOR_REGISTRY_LIMIT)", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "state.validators.append(get_validator_from_deposit(state, deposit))", Quantities: []string{qRegistry, qDeposits},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: length("validators", "validators in the registry, after the append", "len(state.validators)", registryLimit).
 			reach(maxDeposits, "every validator comes from a deposit [deposit_contract]"),
 		Invariant: "every validator comes from one of at most 2**32 - 1 deposits, below VALIDATOR_REGISTRY_LIMIT [deposit_contract]",

@@ -60,6 +60,8 @@ func kindOf(op spec.Op) Kind {
 		return Underflow
 	case spec.OpDiv, spec.OpMod:
 		return DivisionByZero
+	case spec.OpAppend:
+		return ListAppendBeyondLimit
 	}
 	return Overflow
 }

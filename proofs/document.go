@@ -179,7 +179,8 @@ reported proved that was only tested.
 
 	// The sites held to the operands the model meets.
 	b.WriteString("\n## Site models on recorded operands\n\n")
-	b.WriteString("Each site the model evaluates through `spec.Calc` is declared once in `spec` (`spec.Site`: ID,\n")
+	b.WriteString("Each site the model evaluates through `spec.Calc`, and each append to a bounded list it checks\n")
+	b.WriteString("(`spec.Site.Fails`), is declared once in `spec` (`spec.Site`: ID,\n")
 	b.WriteString("operation, operand names as expressions over the model's variables). The test\n")
 	b.WriteString("`TestSiteModelsOnRecordedOperands` records every evaluation of a site (`spec.RecordSites`) while the\n")
 	b.WriteString("official vectors (every state-transition runner on minimal; operations, epoch processing and rewards on\n")

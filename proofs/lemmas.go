@@ -10,6 +10,7 @@ func Lemmas(cfg *spec.Config) []*Lemma {
 	ls := committeeLemmas(cfg)
 	ls = append(ls, invariantLemmas(cfg)...)
 	ls = append(ls, registryNeverShrinksLemma(cfg))
+	ls = append(ls, appendBoundLemmas(cfg)...)
 	ls = append(ls, siteLemmas(cfg)...)
 	ls = append(ls, supplyLemmas(cfg)...)
 	return ls

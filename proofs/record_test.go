@@ -88,6 +88,10 @@ func inexact(e spec.SiteEval) string {
 		exact.Sub(a, b)
 	case spec.OpMul:
 		exact.Mul(a, b)
+	case spec.OpAppend:
+		// the list's length after the append: raises beyond the limit
+		exact.Set(a)
+		bad = a.Cmp(b) > 0
 	case spec.OpDiv, spec.OpMod:
 		if b.Sign() == 0 {
 			bad = true

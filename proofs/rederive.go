@@ -33,6 +33,7 @@ type rederivation struct {
 	sources []hyp    // replace the encoding's inv
 	uses    []string // the proved invariants instantiated on the state read
 	chain   []string // other proved lemmas the sources rest on
+	proven  []hyp    // instances of proved lemmas other than invariants.go's (appendbound.go)
 	// refutedBy, if set, says why the conclusion does not follow from the transition's
 	// invariants: the lemma is expected refuted, with the solver's counterexample.
 	refutedBy string
@@ -115,6 +116,8 @@ func rederivations(cfg *spec.Config) map[string]rederivation {
 			},
 			uses: []string{"slot_bound"},
 		},
+		appendBounds(cfg)[0].site: appendBounds(cfg)[0].rederivation(cfg),
+		appendBounds(cfg)[1].site: appendBounds(cfg)[1].rederivation(cfg),
 		"process_operations_outstanding_deposits": {
 			sources:   []hyp{},
 			refutedBy: "no invariant of the transition keeps eth1_deposit_index <= eth1_data.deposit_count: process_eth1_data adopts whatever deposit_count a majority of a period's blocks votes for, lower than the deposits already processed too; only the environment assumption deposit_contract (an honest majority of Eth1 votes) excludes it",
@@ -136,6 +139,7 @@ func rederive(cfg *spec.Config, encs []*siteEnc) {
 		e.extra = append(e.extra, r.extra...)
 		e.chain = slices.Clone(r.chain)
 		e.refutedBy = r.refutedBy
+		e.proven = append(e.proven, r.proven...)
 		if usesAbs(r) {
 			e.extra = append(e.extra, sfx(absNames(), 0)...)
 			e.extra = append(e.extra, "j", "e")

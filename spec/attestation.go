@@ -9,6 +9,10 @@ import (
 var (
 	siteAttestationEarliest = site("process_attestation_earliest_sum", OpAdd, "data_slot", "MIN_ATTESTATION_INCLUSION_DELAY")
 	siteAttestationLatest   = site("process_attestation_latest_sum", OpAdd, "data_slot", "SLOTS_PER_EPOCH")
+
+	// The appends to the pending attestation lists: each list's length after the append.
+	siteAttestationCurrentAppend  = site("process_attestation_current_append", OpAppend, "pending", "MAX_ATTESTATIONS * SLOTS_PER_EPOCH")
+	siteAttestationPreviousAppend = site("process_attestation_previous_append", OpAppend, "pending", "MAX_ATTESTATIONS * SLOTS_PER_EPOCH")
 )
 
 // ProcessAttestation is the spec's process_attestation ("Attestations").
@@ -93,16 +97,16 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 		if data.Source != state.CurrentJustifiedCheckpoint {
 			return assertf(fn, CheckSourceCurrent, "source %d/%x, current justified %d/%x", data.Source.Epoch, data.Source.Root, state.CurrentJustifiedCheckpoint.Epoch, state.CurrentJustifiedCheckpoint.Root)
 		}
-		if uint64(len(state.CurrentEpochAttestations)) >= limit {
-			return &IndexError{List: "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.CurrentEpochAttestations)), Len: len(state.CurrentEpochAttestations)}
+		if siteAttestationCurrentAppend.Fails(uint64(len(state.CurrentEpochAttestations))+1, limit) {
+			return appendBeyondLimit(siteAttestationCurrentAppend, "state.current_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", len(state.CurrentEpochAttestations))
 		}
 		state.AppendPendingAttestation(true, pending)
 	} else {
 		if data.Source != state.PreviousJustifiedCheckpoint {
 			return assertf(fn, CheckSourcePrevious, "source %d/%x, previous justified %d/%x", data.Source.Epoch, data.Source.Root, state.PreviousJustifiedCheckpoint.Epoch, state.PreviousJustifiedCheckpoint.Root)
 		}
-		if uint64(len(state.PreviousEpochAttestations)) >= limit {
-			return &IndexError{List: "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", Index: uint64(len(state.PreviousEpochAttestations)), Len: len(state.PreviousEpochAttestations)}
+		if siteAttestationPreviousAppend.Fails(uint64(len(state.PreviousEpochAttestations))+1, limit) {
+			return appendBeyondLimit(siteAttestationPreviousAppend, "state.previous_epoch_attestations (append beyond MAX_ATTESTATIONS * SLOTS_PER_EPOCH)", len(state.PreviousEpochAttestations))
 		}
 		state.AppendPendingAttestation(false, pending)
 	}

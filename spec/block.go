@@ -171,8 +171,8 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 		})
 	}
 	limit := m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch
-	if uint64(len(state.Eth1DataVotes)) >= limit {
-		return &IndexError{List: "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", Index: uint64(len(state.Eth1DataVotes)), Len: len(state.Eth1DataVotes)}
+	if siteEth1DataVotesAppend.Fails(uint64(len(state.Eth1DataVotes))+1, limit) {
+		return appendBeyondLimit(siteEth1DataVotesAppend, "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", len(state.Eth1DataVotes))
 	}
 	state.AppendEth1DataVote(body.Eth1Data)
 	var count uint64
@@ -186,6 +186,9 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 	}
 	return nil
 }
+
+// Sites of process_eth1_data: the append of the block's vote (the list's length after it).
+var siteEth1DataVotesAppend = site("process_eth1_data_votes_append", OpAppend, "votes", "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH")
 
 // Sites of process_operations.
 var siteOutstandingDeposits = site("process_operations_outstanding_deposits", OpSub, "deposit_count", "deposit_index")

@@ -31,6 +31,10 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 // Sites of process_deposit.
 var siteDepositIndex = site("process_deposit_index_increment", OpAdd, "eth1_deposit_index", "1")
 
+// siteDepositValidatorsAppend is the append of the new validator (the registry's length
+// after it).
+var siteDepositValidatorsAppend = site("process_deposit_validators_append", OpAppend, "validators", "VALIDATOR_REGISTRY_LIMIT")
+
 // ProcessDeposit is the spec's process_deposit ("Deposits").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -112,8 +116,8 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 		}
 	}
 	// Add validator and balance entries
-	if uint64(len(state.Validators)) >= m.ValidatorRegistryLimit {
-		return &IndexError{List: "state.validators (append beyond VALIDATOR_REGISTRY_LIMIT)", Index: uint64(len(state.Validators)), Len: len(state.Validators)}
+	if siteDepositValidatorsAppend.Fails(uint64(len(state.Validators))+1, m.ValidatorRegistryLimit) {
+		return appendBeyondLimit(siteDepositValidatorsAppend, "state.validators (append beyond VALIDATOR_REGISTRY_LIMIT)", len(state.Validators))
 	}
 	validator, err := m.GetValidatorFromDeposit(state, deposit)
 	if err != nil {

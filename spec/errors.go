@@ -12,9 +12,13 @@ type IndexError struct {
 	List  string // e.g. "state.validators"
 	Index uint64
 	Len   int
+	Site  string // the ID of the declared Site (an append, OpAppend); "" for none
 }
 
 func (e *IndexError) Error() string {
+	if e.Site != "" {
+		return fmt.Sprintf("index %d out of range for %s of length %d at site %s", e.Index, e.List, e.Len, e.Site)
+	}
 	return fmt.Sprintf("index %d out of range for %s of length %d", e.Index, e.List, e.Len)
 }
 

@@ -56,6 +56,10 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 	return nil
 }
 
+// Sites of process_historical_roots_update: the append of the batch's root (the list's
+// length after it).
+var siteHistoricalRootsAppend = site("process_final_updates_historical_roots_append", OpAppend, "roots", "HISTORICAL_ROOTS_LIMIT")
+
 // Sites of the final updates' next_epoch.
 var siteFinalNextEpoch = site("process_final_updates_next_epoch", OpAdd, "epoch", "1")
 
@@ -319,8 +323,8 @@ func (m *Model) ProcessHistoricalRootsUpdate(state *BeaconState) (err error) {
 		if err != nil {
 			return err
 		}
-		if uint64(len(state.HistoricalRoots)) >= m.HistoricalRootsLimit {
-			return &IndexError{List: "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", Index: uint64(len(state.HistoricalRoots)), Len: len(state.HistoricalRoots)}
+		if siteHistoricalRootsAppend.Fails(uint64(len(state.HistoricalRoots))+1, m.HistoricalRootsLimit) {
+			return appendBeyondLimit(siteHistoricalRootsAppend, "state.historical_roots (append beyond HISTORICAL_ROOTS_LIMIT)", len(state.HistoricalRoots))
 		}
 		state.AppendHistoricalRoot(root)
 	}

@@ -6,11 +6,12 @@ import (
 	"sync/atomic"
 )
 
-// Site is one checked uint64 operation of the model: a place where the spec's uint64
-// arithmetic raises (overflow, underflow, division by zero) and the model returns an
-// ArithmeticError instead. Each is declared once, as a package-level variable next to the
-// code that evaluates it, and passed to the Calc operation (or checked by hand, for the
-// few operations outside Calc); the error names the site by ID.
+// Site is one checked operation of the model: a place where the spec's uint64 arithmetic
+// raises (overflow, underflow, division by zero) and the model returns an ArithmeticError
+// instead, or an append to an SSZ List at its limit (OpAppend), where the model returns an
+// IndexError. Each is declared once, as a package-level variable next to the code that
+// evaluates it, and passed to the Calc operation (or, for an append, checked with
+// Site.Fails); the error names the site by ID.
 //
 // ID is the site's name in the runtime-error catalogue (bounds.Catalogue) and in the
 // lemmas (proofs): several Site values share an ID when one catalogued expression takes
@@ -39,6 +40,9 @@ const (
 	OpMul Op = "*"
 	OpDiv Op = "/"
 	OpMod Op = "%"
+	// OpAppend is an append to an SSZ List: its operands are the list's length after the
+	// append and its limit, and it raises when the length exceeds the limit.
+	OpAppend Op = "append"
 )
 
 var sites []*Site
@@ -82,6 +86,8 @@ func (s *Site) Eval(a, b uint64) (uint64, bool) {
 		return div64(a, b)
 	case OpMod:
 		return mod64(a, b)
+	case OpAppend:
+		return a, a > b
 	}
 	panic("spec: site " + s.ID + " has no operation " + string(s.Op))
 }
@@ -115,6 +121,23 @@ func mod64(a, b uint64) (uint64, bool) {
 		return 0, true
 	}
 	return a % b, false
+}
+
+// Fails evaluates the site's operation on a and b, for a site checked outside Calc (an
+// append), and reports whether the spec raises there. A SiteRecorder receives the
+// evaluation, as it does Calc's.
+func (s *Site) Fails(a, b uint64) bool {
+	r, failed := s.Eval(a, b)
+	if rec := siteRecorder.Load(); rec != nil {
+		(*rec)([]SiteEval{{Site: s, A: a, B: b, Result: r, Failed: failed}})
+	}
+	return failed
+}
+
+// appendBeyondLimit is the error of an append to list, of n entries, at its limit: the
+// IndexError of the read one past its end, naming the site.
+func appendBeyondLimit(s *Site, list string, n int) error {
+	return &IndexError{List: list, Index: uint64(n), Len: n, Site: s.ID}
 }
 
 // SiteEval is one evaluation of a site's operation: its operands, its result and whether
@@ -228,6 +251,10 @@ func (c *Config) SiteConstant(name string) (uint64, bool) {
 		"INACTIVITY_PENALTY_QUOTIENT":         c.InactivityPenaltyQuotient,
 		"PROPORTIONAL_SLASHING_MULTIPLIER":    c.ProportionalSlashingMultiplier,
 		"MAX_RANDOM_BYTE":                     1<<8 - 1,
+		"MAX_ATTESTATIONS":                    c.MaxAttestations,
+		"EPOCHS_PER_ETH1_VOTING_PERIOD":       c.EpochsPerEth1VotingPeriod,
+		"VALIDATOR_REGISTRY_LIMIT":            c.ValidatorRegistryLimit,
+		"HISTORICAL_ROOTS_LIMIT":              c.HistoricalRootsLimit,
 	}[name]
 	return v, ok
 }

@@ -253,7 +253,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessDeposit", "deposit.Proof, DepositContractTreeDepth+1,", "deposit.Proof, DepositContractTreeDepth,"}}},
 	{ID: "deposit/registry-limit-strict", Area: "operations", Kind: "comparison",
 		Desc:  "process_deposit: a validator is appended while len(validators) <= VALIDATOR_REGISTRY_LIMIT instead of <",
-		Edits: []Edit{{"ProcessDeposit", "if uint64(len(state.Validators)) >= m.ValidatorRegistryLimit {", "if uint64(len(state.Validators)) > m.ValidatorRegistryLimit {"}},
+		Edits: []Edit{{"ProcessDeposit", "siteDepositValidatorsAppend.Fails(uint64(len(state.Validators))+1, m.ValidatorRegistryLimit)", "siteDepositValidatorsAppend.Fails(uint64(len(state.Validators)), m.ValidatorRegistryLimit)"}},
 		Reach: "a registry of VALIDATOR_REGISTRY_LIMIT = 2**40 validators and one more deposit; reachable in principle, beyond any vector or generated chain (terabytes of state)"},
 	{ID: "deposit/index-not-advanced", Area: "operations", Kind: "dropped-write",
 		Desc:  "process_deposit: eth1_deposit_index is not increased",
