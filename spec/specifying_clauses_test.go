@@ -82,15 +82,7 @@ func TestRegistrySpecifyingClauses(t *testing.T) {
 			c := &checker{k: m.Checked, contract: processRegistryUpdatesContract, phase: "post"}
 			m.registryEjections(c, before, after)
 			m.activationQueueHead(c, before, after, m.plainChurnLimit(before))
-			if tt.clause == "" {
-				if c.failed != nil {
-					t.Fatalf("its own result: %v", c.failed)
-				}
-				return
-			}
-			if c.failed == nil || c.failed.Clause != tt.clause {
-				t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-			}
+			wantClause(t, c, tt.clause)
 		})
 	}
 }
@@ -161,15 +153,7 @@ func TestSlashingOperationClauses(t *testing.T) {
 			}
 			c := &checker{k: m.Checked, contract: processAttesterSlashingContract, phase: "post"}
 			m.attesterSlashingSlashed(c, before, after, as)
-			if tt.clause == "" {
-				if c.failed != nil {
-					t.Fatalf("its own result: %v", c.failed)
-				}
-				return
-			}
-			if c.failed == nil || c.failed.Clause != tt.clause {
-				t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-			}
+			wantClause(t, c, tt.clause)
 		})
 	}
 	proposer := []struct {
@@ -208,15 +192,7 @@ func TestSlashingOperationClauses(t *testing.T) {
 			}
 			c := &checker{k: m.Checked, contract: processProposerSlashingContract, phase: "post"}
 			m.proposerSlashingSlashed(c, before, after, ps)
-			if tt.clause == "" {
-				if c.failed != nil {
-					t.Fatalf("its own result: %v", c.failed)
-				}
-				return
-			}
-			if c.failed == nil || c.failed.Clause != tt.clause {
-				t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-			}
+			wantClause(t, c, tt.clause)
 		})
 	}
 }
@@ -256,15 +232,7 @@ func TestSlashingsKept(t *testing.T) {
 				after.Slashings[tt.entry(3, m.EpochsPerSlashingsVector)] = 0
 				c := &checker{k: m.Checked, contract: fn.contract, phase: "post"}
 				m.slashingsKept(c, before, after)
-				if tt.clause == "" {
-					if c.failed != nil {
-						t.Fatalf("its own result: %v", c.failed)
-					}
-					return
-				}
-				if c.failed == nil || c.failed.Clause != tt.clause {
-					t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-				}
+				wantClause(t, c, tt.clause)
 			})
 		}
 	}
@@ -304,15 +272,7 @@ func TestSupplyPerParts(t *testing.T) {
 			}
 			c := &checker{k: m.Checked, contract: processEpochContract, phase: "post"}
 			m.supplyPerParts(c, start, before.Balances, after.Balances)
-			if tt.clause == "" {
-				if c.failed != nil {
-					t.Fatalf("its own result: %v", c.failed)
-				}
-				return
-			}
-			if c.failed == nil || c.failed.Clause != tt.clause {
-				t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-			}
+			wantClause(t, c, tt.clause)
 		})
 	}
 }
@@ -354,15 +314,7 @@ func TestPlainAttestingAgrees(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &checker{k: m.Checked, contract: getAttestingIndicesContract, phase: "post"}
 			m.plainAttestingAgrees(c, s, &a.Data, bits, tt.result())
-			if tt.clause == "" {
-				if c.failed != nil {
-					t.Fatalf("its own result: %v", c.failed)
-				}
-				return
-			}
-			if c.failed == nil || c.failed.Clause != tt.clause {
-				t.Fatalf("got %v, want a violation of %s", c.failed, tt.clause)
-			}
+			wantClause(t, c, tt.clause)
 		})
 	}
 	// And through the call: a committee cache whose members were reordered in place (what
@@ -373,5 +325,20 @@ func TestPlainAttestingAgrees(t *testing.T) {
 	var cv *ContractViolation
 	if !errors.As(err, &cv) || cv.Clause != "plain_committee_agrees" {
 		t.Fatalf("a reordered cached shuffle: got %v, want plain_committee_agrees", err)
+	}
+}
+
+// wantClause fails the test unless the checker c saw exactly what the case wants: no
+// violation when clause is "" (the function's own result), else a violation of clause.
+func wantClause(t *testing.T, c *checker, clause string) {
+	t.Helper()
+	if clause == "" {
+		if c.failed != nil {
+			t.Fatalf("its own result: %v", c.failed)
+		}
+		return
+	}
+	if c.failed == nil || c.failed.Clause != clause {
+		t.Fatalf("got %v, want a violation of %s", c.failed, clause)
 	}
 }
