@@ -87,16 +87,7 @@ func TestRegistryChurnClauses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := checkedModel()
-			before := testState(m.Config, 64)
-			before.Slot = Slot(4*m.SlotsPerEpoch - 1)
-			before.FinalizedCheckpoint.Epoch = 2
-			for i := range before.Validators[:16] { // a queue of 16, eligible since epoch 1
-				before.Validators[i].ActivationEpoch = FarFutureEpoch
-				before.Validators[i].ActivationEligibilityEpoch = 1
-			}
-			for i := 20; i < 22; i++ { // two ejections
-				before.Validators[i].EffectiveBalance = m.EjectionBalance
-			}
+			before := registryQueueState(m)
 			after := before.Copy()
 			if err := m.ProcessRegistryUpdates(after); err != nil {
 				t.Fatalf("the function's own run: %v", err)
@@ -110,4 +101,21 @@ func TestRegistryChurnClauses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// registryQueueState is a state at the last slot of epoch 3, finalized at epoch 2, of 64
+// validators: the first 16 not activated and eligible since epoch 1 (a queue longer than
+// the churn limit), validators 20 and 21 at the ejection balance.
+func registryQueueState(m *Model) *BeaconState {
+	s := testState(m.Config, 64)
+	s.Slot = Slot(4*m.SlotsPerEpoch - 1)
+	s.FinalizedCheckpoint.Epoch = 2
+	for i := range s.Validators[:16] {
+		s.Validators[i].ActivationEpoch = FarFutureEpoch
+		s.Validators[i].ActivationEligibilityEpoch = 1
+	}
+	for i := 20; i < 22; i++ {
+		s.Validators[i].EffectiveBalance = m.EjectionBalance
+	}
+	return s
 }

@@ -55,17 +55,8 @@ func TestRegistrySpecifyingClauses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := checkedModel()
-			before := testState(m.Config, 64)
-			before.Slot = Slot(4*m.SlotsPerEpoch - 1)
-			before.FinalizedCheckpoint.Epoch = 2
-			for i := range before.Validators[:16] { // a queue of 16, eligible since epoch 1 but the last since 0
-				before.Validators[i].ActivationEpoch = FarFutureEpoch
-				before.Validators[i].ActivationEligibilityEpoch = 1
-			}
-			before.Validators[15].ActivationEligibilityEpoch = 0
-			for i := 20; i < 22; i++ { // two ejections
-				before.Validators[i].EffectiveBalance = m.EjectionBalance
-			}
+			before := registryQueueState(m)
+			before.Validators[15].ActivationEligibilityEpoch = 0 // the queue's last validator eligible first
 			if tt.prepare != nil {
 				tt.prepare(m, before)
 			}
