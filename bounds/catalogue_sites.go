@@ -260,9 +260,8 @@ var catalogue = []Site{
 
 	{
 		ID: "is_valid_indexed_attestation_validator_read", Section: "Predicates", SpecFunc: "is_valid_indexed_attestation",
-		GoFunc: "Model.IsValidIndexedAttestation", File: "spec/predicates.go",
-		Expr: "state.validators[i] for i in indices", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
-		Label: "validatorAt(state, i)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Expr: "state.validators[i] for i in indices", Quantities: []string{qBlock, qRegistry},
+		LabelKind: LabelCalc, Status: RejectsInvalidInput,
 		Invariant: "fails when an attesting index of an attester slashing's attestation is not a validator: the block is invalid",
 		Note:      "from process_attestation the indices are committee members, always in range [indices_in_registry]; from process_attester_slashing they are the block's",
 	},
@@ -372,9 +371,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_proposer_index_validator_read", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "state.validators[candidate_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, candidate)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[candidate_index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "candidates are active validator indices [indices_in_registry]",
 	},
 	{
@@ -554,9 +552,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_total_balance_validator_read", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
-		GoFunc: "Model.GetTotalBalance", File: "spec/accessors.go",
-		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, i)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "indices are active or attesting validator indices [indices_in_registry]",
 	},
 	{
@@ -617,9 +614,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "initiate_validator_exit_read", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
-		GoFunc: "Model.InitiateValidatorExit", File: "spec/mutators.go",
-		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "callers pass an index they have read already (process_voluntary_exit, slash_validator's callers) or the registry loop's [indices_in_registry]",
 	},
 	{
@@ -756,9 +752,8 @@ var catalogue = []Site{
 
 	{
 		ID: "verify_block_signature_proposer_read", Section: "Beacon chain state transition function", SpecFunc: "verify_block_signature",
-		GoFunc: "Model.VerifyBlockSignature", File: "spec/transition.go",
-		Expr: "state.validators[signed_block.message.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
-		Label: "validatorAt(state, signedBlock.Message.ProposerIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Expr: "state.validators[signed_block.message.proposer_index]", Quantities: []string{qBlock, qRegistry},
+		LabelKind: LabelCalc, Status: RejectsInvalidInput,
 		Invariant: "fails when the block names a proposer beyond the registry: the block is invalid (state_transition verifies the signature before process_block_header checks the proposer)",
 	},
 	{
@@ -804,9 +799,8 @@ var catalogue = []Site{
 
 	{
 		ID: "get_unslashed_attesting_indices_read", Section: "Epoch processing, helper functions", SpecFunc: "get_unslashed_attesting_indices",
-		GoFunc: "Model.GetUnslashedAttestingIndices", File: "spec/epoch.go",
-		Expr: "state.validators[index].slashed", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[index].slashed", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "indices are committee members [indices_in_registry]",
 	},
 
@@ -866,9 +860,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_base_reward_validator_read", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
-		GoFunc: "Model.GetBaseReward", File: "spec/rewards.go",
-		Expr: "state.validators[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "callers pass eligible or attesting validator indices [indices_in_registry]",
 	},
 	{
@@ -937,9 +930,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_inclusion_delay_deltas_attester_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "index in get_attesting_indices(state, a.data, a.aggregation_bits)", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "index in get_attesting_indices(state, a.data, a.aggregation_bits)", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "get_attesting_indices returns members of committees, which hold active validator indices [indices_in_registry]",
 		Note:      "not a read of the spec's: the model keeps the attestation min() picks for each attester in a list over the registry, and reports an attester outside it as the read state.validators[index] would fail",
 	},
@@ -1269,16 +1261,14 @@ var catalogue = []Site{
 
 	{
 		ID: "process_block_header_proposer_read", Section: "Block header", SpecFunc: "process_block_header",
-		GoFunc: "Model.ProcessBlockHeader", File: "spec/block.go",
-		Expr: "state.validators[block.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, block.ProposerIndex)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[block.proposer_index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "the header asserted block.proposer_index == get_beacon_proposer_index(state), an active validator [indices_in_registry]",
 	},
 	{
 		ID: "process_randao_proposer_read", Section: "RANDAO", SpecFunc: "process_randao",
-		GoFunc: "Model.ProcessRandao", File: "spec/block.go",
-		Expr: "state.validators[get_beacon_proposer_index(state)]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, proposerIndex)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[get_beacon_proposer_index(state)]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "the proposer is an active validator [indices_in_registry]",
 	},
 	{
@@ -1333,16 +1323,14 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_proposer_slashing_proposer_read", Section: "Proposer slashings", SpecFunc: "process_proposer_slashing",
-		GoFunc: "Model.ProcessProposerSlashing", File: "spec/proposer_slashing.go",
-		Expr: "state.validators[header_1.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
-		Label: "validatorAt(state, header1.ProposerIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Expr: "state.validators[header_1.proposer_index]", Quantities: []string{qBlock, qRegistry},
+		LabelKind: LabelCalc, Status: RejectsInvalidInput,
 		Invariant: "fails when the slashing names a proposer beyond the registry: the block is invalid",
 	},
 	{
 		ID: "process_attester_slashing_validator_read", Section: "Attester slashings", SpecFunc: "process_attester_slashing",
-		GoFunc: "Model.ProcessAttesterSlashing", File: "spec/attester_slashing.go",
-		Expr: "state.validators[index] for index in sorted(indices)", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "validatorAt(state, index)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.validators[index] for index in sorted(indices)", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "is_valid_indexed_attestation has read every index of both attestations (an index beyond the registry fails there)",
 	},
 	{
@@ -1443,9 +1431,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "process_voluntary_exit_validator_read", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
-		GoFunc: "Model.ProcessVoluntaryExit", File: "spec/voluntary_exit.go",
-		Expr: "state.validators[voluntary_exit.validator_index]", Kind: IndexOutOfRange, Quantities: []string{qBlock, qRegistry},
-		Label: "validatorAt(state, exit.ValidatorIndex)", LabelKind: LabelCode, Status: RejectsInvalidInput,
+		Expr: "state.validators[voluntary_exit.validator_index]", Quantities: []string{qBlock, qRegistry},
+		LabelKind: LabelCalc, Status: RejectsInvalidInput,
 		Invariant: "fails when the exit names a validator beyond the registry: the block is invalid",
 	},
 	{

@@ -62,6 +62,10 @@ func kindOf(op spec.Op) Kind {
 		return DivisionByZero
 	case spec.OpAppend:
 		return ListAppendBeyondLimit
+	case spec.OpIndex:
+		return IndexOutOfRange
+	case spec.OpBit:
+		return BitlistRead
 	}
 	return Overflow
 }

@@ -88,10 +88,15 @@ func inexact(e spec.SiteEval) string {
 		exact.Sub(a, b)
 	case spec.OpMul:
 		exact.Mul(a, b)
-	case spec.OpAppend:
-		// the list's length after the append: raises beyond the limit
+	case spec.OpAppend, spec.OpConvert:
+		// the list's length after the append, or the value converted: raises beyond the
+		// limit, or the narrower type's largest value
 		exact.Set(a)
 		bad = a.Cmp(b) > 0
+	case spec.OpIndex, spec.OpBit:
+		// the index read: raises at or beyond the length
+		exact.Set(a)
+		bad = a.Cmp(b) >= 0
 	case spec.OpDiv, spec.OpMod:
 		if b.Sign() == 0 {
 			bad = true

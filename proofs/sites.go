@@ -198,6 +198,16 @@ func indexEnc(id, list, why string) *siteEnc {
 	}
 }
 
+// blockIndexEnc: a read of list[index] with an index taken from the block, where an index
+// out of range is how the spec rejects the block: a fails model (the recording test holds
+// it to the code) and no safety lemma.
+func blockIndexEnc(id, list string) *siteEnc {
+	return &siteEnc{id: id, vars: []string{"index", "length"},
+		fails:    "(>= index length)",
+		failsDoc: fmt.Sprintf("index >= len(%s)", list),
+	}
+}
+
 // literalEnc: an operation on literals or config values only, given as fails.
 func literalEnc(id, fails, doc string, goFails bool) *siteEnc {
 	return &siteEnc{id: id, fails: fails, failsDoc: doc, inv: []hyp{}, goFails: func([]uint64) bool { return goFails }}
@@ -273,7 +283,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			goFails: func(a []uint64) bool { return false },
 		},
 		// Predicates
-		{id: "is_valid_indexed_attestation_validator_read"},
+		blockIndexEnc("is_valid_indexed_attestation_validator_read", "state.validators"),
 		{
 			id: "is_valid_merkle_branch_branch_read", vars: []string{"i", "length"},
 			fails: "(>= i length)", failsDoc: "i >= len(branch)",
@@ -477,7 +487,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		indexEnc("initialize_balance_read", "state.balances", "index < len(state.validators) = len(state.balances): process_deposit appends both [vector_lengths]"),
 		divEnc("initialize_effective_balance_modulo", map[string]uint64{"EFFECTIVE_BALANCE_INCREMENT": inc}),
 		modSubEnc("initialize_effective_balance_difference", "balance", inc),
-		{id: "verify_block_signature_proposer_read"},
+		blockIndexEnc("verify_block_signature_proposer_read", "state.validators"),
 		sumEnc("process_slots_next_slot", "slot", 1, "1").
 			withInv(le("slot", fmt.Sprintf("(- %s 1)", u64Max), "state.slot < slot <= 2**64 - 1: the loop's condition")),
 		divEnc("process_slots_modulo", map[string]uint64{"SLOTS_PER_EPOCH": S}),
@@ -789,7 +799,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			fails: "(< deposit_count deposit_index)", failsDoc: "eth1_data.deposit_count - eth1_deposit_index < 0",
 			inv: []hyp{{"(<= deposit_index deposit_count)", "eth1_deposit_index <= eth1_data.deposit_count: an honest majority of Eth1 votes never lowers the deposit count [deposit_contract]"}},
 		},
-		{id: "process_proposer_slashing_proposer_read"},
+		blockIndexEnc("process_proposer_slashing_proposer_read", "state.validators"),
 		indexEnc("process_attester_slashing_validator_read", "state.validators", "index < len(state.validators): is_valid_indexed_attestation has read every index"),
 		sumEnc("process_attestation_earliest_sum", "data_slot", cfg.MinAttestationInclusionDelay, "MIN_ATTESTATION_INCLUSION_DELAY"),
 		sumEnc("process_attestation_latest_sum", "data_slot", S, "SLOTS_PER_EPOCH").
@@ -814,7 +824,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			withInv(le("validators", num(maxDeposits), "len(state.validators) <= 2**32 - 1: every validator comes from a deposit [deposit_contract]")),
 		appendEnc("process_deposit_balances_append", "validators", L, "VALIDATOR_REGISTRY_LIMIT").
 			withInv(le("validators", num(maxDeposits), "len(state.balances) = len(state.validators) <= 2**32 - 1 [vector_lengths] [deposit_contract]")),
-		{id: "process_voluntary_exit_validator_read"},
+		blockIndexEnc("process_voluntary_exit_validator_read", "state.validators"),
 		sumEnc("process_voluntary_exit_shard_period_sum", "activation_epoch", cfg.ShardCommitteePeriod, "SHARD_COMMITTEE_PERIOD").
 			withInv(epochBound(cfg, "activation_epoch", "the validator was asserted active, so activation_epoch <= current epoch")),
 	}

@@ -8,9 +8,9 @@ import (
 )
 
 // validatorAt reads state.validators[i], an IndexError when out of range.
-func validatorAt(state *BeaconState, i ValidatorIndex) (*Validator, error) {
-	if uint64(i) >= uint64(len(state.Validators)) {
-		return nil, &IndexError{List: "state.validators", Index: uint64(i), Len: len(state.Validators)}
+func validatorAt(s *Site, state *BeaconState, i ValidatorIndex) (*Validator, error) {
+	if s.Index(uint64(i), len(state.Validators)) {
+		return nil, outOfRange(s, "state.validators", uint64(i), len(state.Validators))
 	}
 	return &state.Validators[i], nil
 }
@@ -496,6 +496,9 @@ var getBeaconProposerIndexContract = declare(Contract{
 // Sites of get_total_balance: the running sum of effective balances.
 var siteTotalBalanceSum = site("get_total_balance_sum", OpAdd, "acc", "term")
 
+// siteTotalBalanceRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteTotalBalanceRead = site("get_total_balance_validator_read", OpIndex, "index", "length")
+
 // GetTotalBalance is the spec's get_total_balance ("Beacon state accessors"): the summed
 // effective balance of indices, at least EFFECTIVE_BALANCE_INCREMENT. indices must be a set
 // (no repeats), as in the spec.
@@ -526,7 +529,7 @@ func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (t
 	var k Calc
 	var sum uint64
 	for _, i := range indices {
-		v, err := validatorAt(state, i)
+		v, err := validatorAt(siteTotalBalanceRead, state, i)
 		if err != nil {
 			return 0, err
 		}

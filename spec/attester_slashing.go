@@ -1,5 +1,8 @@
 package spec
 
+// siteAttesterSlashingRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteAttesterSlashingRead = site("process_attester_slashing_validator_read", OpIndex, "index", "length")
+
 // ProcessAttesterSlashing is the spec's process_attester_slashing ("Attester slashings").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -48,7 +51,7 @@ func (m *Model) ProcessAttesterSlashing(state *BeaconState, as *AttesterSlashing
 	}
 	slashedAny := false
 	for _, index := range indices {
-		v, err := validatorAt(state, index)
+		v, err := validatorAt(siteAttesterSlashingRead, state, index)
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,9 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 	return m.ProcessOperations(state, &block.Body)
 }
 
+// siteBlockHeaderProposerRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteBlockHeaderProposerRead = site("process_block_header_proposer_read", OpIndex, "index", "length")
+
 // ProcessBlockHeader is the spec's process_block_header ("Block header").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -96,7 +99,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 		BodyRoot:      bodyRoot,
 	}
 	// Verify proposer is not slashed
-	proposer, err := validatorAt(state, block.ProposerIndex)
+	proposer, err := validatorAt(siteBlockHeaderProposerRead, state, block.ProposerIndex)
 	if err != nil {
 		return err
 	}
@@ -105,6 +108,9 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 	}
 	return nil
 }
+
+// siteRandaoProposerRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteRandaoProposerRead = site("process_randao_proposer_read", OpIndex, "index", "length")
 
 // ProcessRandao is the spec's process_randao ("RANDAO").
 //
@@ -130,7 +136,7 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	proposer, err := validatorAt(state, proposerIndex)
+	proposer, err := validatorAt(siteRandaoProposerRead, state, proposerIndex)
 	if err != nil {
 		return err
 	}

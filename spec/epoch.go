@@ -132,6 +132,9 @@ func subsequence(sub, seq []PendingAttestation) bool {
 	return j == len(sub)
 }
 
+// siteUnslashedAttestingRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteUnslashedAttestingRead = site("get_unslashed_attesting_indices_read", OpIndex, "index", "length")
+
 // GetUnslashedAttestingIndices is the spec's get_unslashed_attesting_indices: the union of
 // the attestations' attesting indices, without slashed validators, sorted.
 func (m *Model) GetUnslashedAttestingIndices(state *BeaconState, attestations []PendingAttestation) (out []ValidatorIndex, err error) {
@@ -172,9 +175,8 @@ func (m *Model) GetUnslashedAttestingIndices(state *BeaconState, attestations []
 			return nil, err
 		}
 		for _, index := range indices {
-			if uint64(index) >= uint64(len(seen)) {
-				_, err := validatorAt(state, index)
-				return nil, err
+			if siteUnslashedAttestingRead.Index(uint64(index), len(state.Validators)) { // len(seen) = len(state.validators)
+				return nil, outOfRange(siteUnslashedAttestingRead, "state.validators", uint64(index), len(state.Validators))
 			}
 			if !seen[index] {
 				seen[index] = true

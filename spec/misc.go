@@ -320,6 +320,9 @@ var (
 	siteProposerCounter        = site("compute_proposer_index_counter", OpAdd, "i", "1")
 )
 
+// siteProposerCandidateRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteProposerCandidateRead = site("compute_proposer_index_validator_read", OpIndex, "index", "length")
+
 // computeProposerIndex is the body of compute_proposer_index.
 func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorIndex, seed Root) (ValidatorIndex, error) {
 	if len(indices) == 0 {
@@ -341,7 +344,7 @@ func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorInde
 			random = m.Hash(buf[:])
 		}
 		randomByte := uint64(random[i%32])
-		v, err := validatorAt(state, candidate)
+		v, err := validatorAt(siteProposerCandidateRead, state, candidate)
 		if err != nil {
 			return 0, err
 		}

@@ -109,6 +109,9 @@ var (
 	siteExitWithdrawable   = site("initiate_validator_exit_withdrawable_sum", OpAdd, "exit_epoch", "MIN_VALIDATOR_WITHDRAWABILITY_DELAY")
 )
 
+// siteInitiateExitRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteInitiateExitRead = site("initiate_validator_exit_read", OpIndex, "index", "length")
+
 // InitiateValidatorExit is the spec's initiate_validator_exit ("Beacon state mutators").
 func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) (err error) {
 	if m.hooked() {
@@ -138,7 +141,7 @@ func (m *Model) InitiateValidatorExit(state *BeaconState, index ValidatorIndex) 
 			c.that("only_exit_fields", after == before, "a field other than exit_epoch and withdrawable_epoch changed")
 		})
 	}
-	validator, err := validatorAt(state, index)
+	validator, err := validatorAt(siteInitiateExitRead, state, index)
 	if err != nil {
 		return err
 	}

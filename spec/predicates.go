@@ -140,6 +140,9 @@ var isSlashableAttestationDataContract = declare(Contract{
 	},
 })
 
+// siteIndexedAttestationRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteIndexedAttestationRead = site("is_valid_indexed_attestation_validator_read", OpIndex, "index", "length")
+
 // IsValidIndexedAttestation is the spec's is_valid_indexed_attestation ("Predicates"):
 // indices non-empty, sorted and unique, and a valid aggregate signature. An index beyond the
 // registry is an IndexError (the spec's list read raises), not a false.
@@ -174,7 +177,7 @@ func (m *Model) IsValidIndexedAttestation(state *BeaconState, ia *IndexedAttesta
 	if !m.VerifySignatures {
 		// The pubkeys are still read, as the spec reads them.
 		for _, i := range indices {
-			if _, err := validatorAt(state, i); err != nil {
+			if _, err := validatorAt(siteIndexedAttestationRead, state, i); err != nil {
 				return false, err
 			}
 		}
@@ -182,7 +185,7 @@ func (m *Model) IsValidIndexedAttestation(state *BeaconState, ia *IndexedAttesta
 	}
 	pubkeys := make([][48]byte, len(indices))
 	for k, i := range indices {
-		v, err := validatorAt(state, i)
+		v, err := validatorAt(siteIndexedAttestationRead, state, i)
 		if err != nil {
 			return false, err
 		}

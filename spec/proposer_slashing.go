@@ -1,5 +1,8 @@
 package spec
 
+// siteProposerSlashingRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteProposerSlashingRead = site("process_proposer_slashing_proposer_read", OpIndex, "index", "length")
+
 // ProcessProposerSlashing is the spec's process_proposer_slashing ("Proposer slashings").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -32,7 +35,7 @@ func (m *Model) ProcessProposerSlashing(state *BeaconState, ps *ProposerSlashing
 		return assertf(fn, CheckHeadersDiffer, "both headers are the same")
 	}
 	// Verify the proposer is slashable
-	proposer, err := validatorAt(state, header1.ProposerIndex)
+	proposer, err := validatorAt(siteProposerSlashingRead, state, header1.ProposerIndex)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ var (
 	siteBaseRewardConstantDivision = site("get_base_reward_constant_division", OpDiv, "effective_balance * BASE_REWARD_FACTOR // s", "BASE_REWARDS_PER_EPOCH")
 )
 
+// siteBaseRewardRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteBaseRewardRead = site("get_base_reward_validator_read", OpIndex, "index", "length")
+
 // GetBaseReward is the spec's get_base_reward ("Rewards and penalties, helpers"). It runs
 // once per validator and component, so its contract is evaluated by helpers called from
 // two branches, without a deferred closure: unchecked, it costs the two branches.
@@ -39,7 +42,7 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 	if err != nil {
 		return 0, err
 	}
-	v, err := validatorAt(state, index)
+	v, err := validatorAt(siteBaseRewardRead, state, index)
 	if err != nil {
 		return 0, err
 	}
@@ -448,6 +451,9 @@ var (
 	siteInclusionDelayDivision = site("get_inclusion_delay_deltas_delay_division", OpDiv, "max_attester_reward", "inclusion_delay")
 )
 
+// siteInclusionDelayAttesterRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteInclusionDelayAttesterRead = site("get_inclusion_delay_deltas_attester_read", OpIndex, "index", "length")
+
 // GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas ("Rewards and
 // penalties, components"): proposer and inclusion delay micro-rewards. For each attester
 // the attestation used is the first, in list order, of those with the smallest inclusion
@@ -511,9 +517,8 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			return nil, err
 		}
 		for _, index := range indices {
-			if uint64(index) >= uint64(len(best)) {
-				_, err := validatorAt(state, index)
-				return nil, err
+			if siteInclusionDelayAttesterRead.Index(uint64(index), len(state.Validators)) { // len(best) = len(state.validators)
+				return nil, outOfRange(siteInclusionDelayAttesterRead, "state.validators", uint64(index), len(state.Validators))
 			}
 			if prev := best[index]; prev == 0 || a.InclusionDelay < matching[prev-1].InclusionDelay {
 				best[index] = pos + 1

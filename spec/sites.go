@@ -8,10 +8,13 @@ import (
 
 // Site is one checked operation of the model: a place where the spec's uint64 arithmetic
 // raises (overflow, underflow, division by zero) and the model returns an ArithmeticError
-// instead, or an append to an SSZ List at its limit (OpAppend), where the model returns an
-// IndexError. Each is declared once, as a package-level variable next to the code that
-// evaluates it, and passed to the Calc operation (or, for an append, checked with
-// Site.Fails); the error names the site by ID.
+// instead; an append to an SSZ List at its limit (OpAppend), a list or vector read past its
+// end (OpIndex), a bitlist read past its length (OpBit), where the model returns an
+// IndexError or BitlistIndexError; or a conversion to a narrower uint (OpConvert). Each is
+// declared once, as a package-level variable next to the code that evaluates it, and
+// passed to the Calc operation, checked with Site.Fails or Site.Index, or (a site that
+// cannot raise on a validated config, in a function with no error to return) evaluated by
+// Site.Value; an error names the site by ID.
 //
 // ID is the site's name in the runtime-error catalogue (bounds.Catalogue) and in the
 // lemmas (proofs): several Site values share an ID when one catalogued expression takes
@@ -43,6 +46,16 @@ const (
 	// OpAppend is an append to an SSZ List: its operands are the list's length after the
 	// append and its limit, and it raises when the length exceeds the limit.
 	OpAppend Op = "append"
+	// OpIndex is a read or write of a list or vector entry: its operands are the index and
+	// the length, and it raises when the index is not below the length.
+	OpIndex Op = "index"
+	// OpBit is a read of a bitlist's bit: its operands are the bit's index and the
+	// bitlist's length, and it raises when the index is not below the length.
+	OpBit Op = "bit"
+	// OpConvert is a conversion to a narrower uint (uint8, uint32): its operands are the
+	// value and the largest value of the narrower type, and it raises when the value is
+	// larger.
+	OpConvert Op = "convert"
 )
 
 var sites []*Site
@@ -86,8 +99,10 @@ func (s *Site) Eval(a, b uint64) (uint64, bool) {
 		return div64(a, b)
 	case OpMod:
 		return mod64(a, b)
-	case OpAppend:
+	case OpAppend, OpConvert:
 		return a, a > b
+	case OpIndex, OpBit:
+		return a, a >= b
 	}
 	panic("spec: site " + s.ID + " has no operation " + string(s.Op))
 }
@@ -134,10 +149,52 @@ func (s *Site) Fails(a, b uint64) bool {
 	return failed
 }
 
+// Index reports whether a read or write of entry i of a list or vector of n entries raises
+// (i >= n), for an OpIndex or OpBit site; a SiteRecorder receives the evaluation. The
+// common case (in range, no recorder) inlines to two tests.
+func (s *Site) Index(i uint64, n int) bool {
+	if i < uint64(n) && siteRecorder.Load() == nil {
+		return false
+	}
+	return s.Fails(i, uint64(n))
+}
+
+// Value evaluates the site's operation on a and b and returns the result, for a site that
+// cannot raise on a validated config (a division by a config value that Config.Validate
+// keeps non-zero, a difference the expression keeps non-negative) in a function with no
+// error to return. A SiteRecorder receives the evaluation, so the recording test holds the
+// site's model to what the code computed; were the site to raise after all, the result is
+// Eval's (0 for a division by zero, the wrapped value otherwise) and the recording test
+// reports it as a disagreement with the site's status.
+func (s *Site) Value(a, b uint64) uint64 {
+	var r uint64
+	var bad bool
+	switch s.Op { // written out so the common case needs no call
+	case OpDiv:
+		r, bad = div64(a, b)
+	case OpMod:
+		r, bad = mod64(a, b)
+	case OpSub:
+		r, bad = sub64(a, b)
+	default:
+		r, bad = s.Eval(a, b)
+	}
+	if bad || siteRecorder.Load() != nil {
+		s.Fails(a, b)
+	}
+	return r
+}
+
 // appendBeyondLimit is the error of an append to list, of n entries, at its limit: the
 // IndexError of the read one past its end, naming the site.
 func appendBeyondLimit(s *Site, list string, n int) error {
 	return &IndexError{List: list, Index: uint64(n), Len: n, Site: s.ID}
+}
+
+// outOfRange is the error of a read or write of entry i of list, of n entries, at the
+// OpIndex site s.
+func outOfRange(s *Site, list string, i uint64, n int) error {
+	return &IndexError{List: list, Index: i, Len: n, Site: s.ID}
 }
 
 // SiteEval is one evaluation of a site's operation: its operands, its result and whether

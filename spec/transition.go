@@ -113,6 +113,9 @@ var stateTransitionContract = declare(Contract{
 	},
 })
 
+// siteBlockSignatureProposerRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteBlockSignatureProposerRead = site("verify_block_signature_proposer_read", OpIndex, "index", "length")
+
 // VerifyBlockSignature is the spec's verify_block_signature ("Beacon chain state transition
 // function"). With signature verification off it is true for any signature.
 func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeaconBlock) (ok bool, err error) {
@@ -123,7 +126,7 @@ func (m *Model) VerifyBlockSignature(state *BeaconState, signedBlock *SignedBeac
 			c.that("true_without_verification", m.VerifySignatures || ok, "false with signature verification off")
 		})
 	}
-	proposer, err := validatorAt(state, signedBlock.Message.ProposerIndex)
+	proposer, err := validatorAt(siteBlockSignatureProposerRead, state, signedBlock.Message.ProposerIndex)
 	if err != nil {
 		return false, err
 	}

@@ -3,6 +3,9 @@ package spec
 // Sites of process_voluntary_exit.
 var siteVoluntaryExitEarliest = site("process_voluntary_exit_shard_period_sum", OpAdd, "activation_epoch", "SHARD_COMMITTEE_PERIOD")
 
+// siteVoluntaryExitRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
+var siteVoluntaryExitRead = site("process_voluntary_exit_validator_read", OpIndex, "index", "length")
+
 // ProcessVoluntaryExit is the spec's process_voluntary_exit ("Voluntary exits").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -23,7 +26,7 @@ func (m *Model) ProcessVoluntaryExit(state *BeaconState, signed *SignedVoluntary
 	}
 	const fn = "process_voluntary_exit"
 	exit := &signed.Message
-	validator, err := validatorAt(state, exit.ValidatorIndex)
+	validator, err := validatorAt(siteVoluntaryExitRead, state, exit.ValidatorIndex)
 	if err != nil {
 		return err
 	}

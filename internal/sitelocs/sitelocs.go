@@ -19,14 +19,14 @@ import (
 type Location struct {
 	Var      string    // the Go variable, e.g. "siteSlashingsPenaltyNumerator"
 	ID       string    // the site's ID
-	Op       string    // "+", "-", "*", "/", "%" or "append"
+	Op       string    // "+", "-", "*", "/", "%", "append", "index", "bit" or "convert"
 	Operands [2]string // as declared
 	File     string    // "spec/slashings.go"; "" when the site is never used
 	Func     string    // "Model.ProcessSlashings", "Config.ComputeStartSlotAtEpoch", "ComputeCommitteeRange"
 	Lines    []int     // the lines that use it, in order
 }
 
-var ops = map[string]string{"OpAdd": "+", "OpSub": "-", "OpMul": "*", "OpDiv": "/", "OpMod": "%", "OpAppend": "append"}
+var ops = map[string]string{"OpAdd": "+", "OpSub": "-", "OpMul": "*", "OpDiv": "/", "OpMod": "%", "OpAppend": "append", "OpIndex": "index", "OpBit": "bit", "OpConvert": "convert"}
 
 // Locate parses the non-test Go files of fsys (the spec package's, spec.Source) and returns
 // every site declared there, in declaration order, with where it is used. A site used in
@@ -133,7 +133,7 @@ func declared(fset *token.FileSet, name string, call *ast.CallExpr) (Location, e
 	}
 	opID, ok := call.Args[1].(*ast.Ident)
 	if !ok || ops[opID.Name] == "" {
-		return bad("the operation must be one of OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAppend")
+		return bad("the operation must be one of OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAppend, OpIndex, OpBit, OpConvert")
 	}
 	return Location{Var: name, ID: strs[0], Op: ops[opID.Name], Operands: [2]string{strs[1], strs[2]}}, nil
 }
