@@ -170,7 +170,7 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processSlotsContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processSlotsContract, &err, before, state, func(c *checker) {
 			beforeRoot, _ := m.HashTreeRoot(before)
 			c.that("at_slot", state.Slot == slot, "state slot %d, want %d", state.Slot, slot)
 			c.wellFormed(m, state)
@@ -257,7 +257,7 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processSlotContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processSlotContract, &err, before, state, func(c *checker) {
 			beforeRoot, _ := m.HashTreeRoot(before)
 			i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
 			c.that("state_root_recorded", state.StateRoots[i] == beforeRoot, "state_roots[%d] is not the pre-state's root", i)
@@ -325,7 +325,7 @@ func (m *Model) processEpoch(state *BeaconState) (err error) {
 		}
 		before := m.snapshot(state)
 		start := m.ledger
-		defer m.ensuresState(processEpochContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processEpochContract, &err, before, state, func(c *checker) {
 			c.wellFormed(m, state)
 			m.supplyPerParts(c, start, before.Balances, state.Balances)
 			m.slashingsKept(c, before, state)
