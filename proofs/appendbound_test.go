@@ -3,12 +3,15 @@ package proofs
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/beaconcheck/beaconcheck/chain"
 	"github.com/beaconcheck/beaconcheck/properties"
 	"github.com/beaconcheck/beaconcheck/spec"
+	"github.com/beaconcheck/beaconcheck/spec/interop"
 )
 
 // TestAppendBoundsOnChains evaluates the invariants of appendbound.go on every state of
@@ -117,6 +120,192 @@ func TestAppendBoundStepsNeedTheirPremises(t *testing.T) {
 			if a.status != "sat" {
 				t.Errorf("%s: the block step %s is %s, want sat", b.name(), tc.what, a.status)
 			}
+		}
+	}
+}
+
+// appendStepRun is one real step: where it ran and the quantities before and after it,
+// for each list of appendBounds (len0, hdr0, slot0, len1, hdr1, slot1).
+type appendStepRun struct {
+	where string
+	q     [][6]uint64
+}
+
+// appendStepRuns runs the spec functions the induction's steps stand for and records what
+// they did: initialize_beacon_state_from_eth1 (through interop.Genesis), then, on a
+// generated chain with deposits, exits and slashings, process_slots one slot at a time and
+// process_block on every block, in checked mode (so the invariant's clauses run on each).
+func appendStepRuns(t *testing.T, cfg *spec.Config) map[string][]appendStepRun {
+	t.Helper()
+	qty := func(s *spec.BeaconState) [][3]uint64 {
+		hdr, slot := uint64(s.LatestBlockHeader.Slot), uint64(s.Slot)
+		return [][3]uint64{{uint64(len(s.Eth1DataVotes)), hdr, slot}, {uint64(len(s.CurrentEpochAttestations)), hdr, slot}}
+	}
+	pair := func(where string, before, after *spec.BeaconState) appendStepRun {
+		r := appendStepRun{where: where}
+		a := qty(after)
+		var b [][3]uint64
+		if before != nil {
+			b = qty(before)
+		}
+		for i := range a {
+			var q [6]uint64
+			if b != nil {
+				copy(q[:3], b[i][:])
+			}
+			copy(q[3:], a[i][:])
+			r.q = append(r.q, q)
+		}
+		return r
+	}
+	runs := map[string][]appendStepRun{}
+	g, err := interop.Genesis(cfg, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs[stepGenesis] = append(runs[stepGenesis], pair("genesis", nil, g))
+	ch, err := chain.Generate(chain.Options{Config: cfg, Validators: 32, Epochs: 6, Participation: 0.9, Deposits: true, Exits: true, Slashings: true, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := spec.NewModel(cfg)
+	m.VerifySignatures = false
+	m.Checked = &spec.Checks{} // the invariant's clauses too (inv_<name>), on every step
+	state := ch.Pre.Copy()
+	for _, blk := range ch.Blocks {
+		for state.Slot < blk.Message.Slot {
+			before := state.Copy()
+			if err := m.ProcessSlots(state, state.Slot+1); err != nil {
+				t.Fatal(err)
+			}
+			runs[stepSlot] = append(runs[stepSlot], pair(fmt.Sprintf("process_slots from slot %d", before.Slot), before, state))
+		}
+		before := state.Copy()
+		if err := m.ProcessBlock(state, &blk.Message); err != nil {
+			t.Fatal(err)
+		}
+		runs[stepBlock] = append(runs[stepBlock], pair(fmt.Sprintf("process_block at slot %d", state.Slot), before, state))
+	}
+	return runs
+}
+
+// appendStepMismatch evaluates a step's relation on the real runs of list i and returns the
+// first run it does not describe ("" when it describes them all).
+func appendStepMismatch(t *testing.T, rel []string, runs []appendStepRun, i int) string {
+	t.Helper()
+	p, err := newProgram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := parseSexpr("(and " + strings.Join(rel, " ") + ")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		env := map[string]value{}
+		for k, v := range appendStepVars {
+			env[v] = intValue(new(big.Int).SetUint64(r.q[i][k]))
+		}
+		ok, err := p.evalBool(e, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return fmt.Sprintf("%s: %v = %v", r.where, appendStepVars, r.q[i])
+		}
+	}
+	return ""
+}
+
+// TestAppendBoundStepsMatchCode holds the induction's steps (appendBound.step, the
+// relations the lemmas' queries assume) to the spec functions they stand for, run on real
+// states: every genesis, slot and block step of generated tiny and minimal chains satisfies
+// its relation, for each list. A step written wrong (no append, the header left
+// alone, the list emptied late, at the wrong period or never) is contradicted by some real
+// step, so the same check would fail on it. (MAX_ATTESTATIONS - 1 attestations a block
+// would not be contradicted: the chains' blocks hold far fewer; the lemma's side of k is
+// TestAppendBoundStepsNeedTheirPremises.)
+func TestAppendBoundStepsMatchCode(t *testing.T) {
+	swap := func(rel []string, from, to string) []string {
+		out := slices.Clone(rel)
+		i := slices.Index(out, from)
+		if i < 0 {
+			t.Fatalf("no conjunct %s in %v", from, rel)
+		}
+		out[i] = to
+		return out
+	}
+	for _, cfg := range []*spec.Config{properties.TinyConfig(), spec.MustPreset("minimal")} {
+		t.Run(cfg.ConfigName, func(t *testing.T) {
+			runs := appendStepRuns(t, cfg)
+			S := cfg.SlotsPerEpoch
+			for i, b := range appendBounds(cfg) {
+				for _, which := range []string{stepGenesis, stepBlock, stepSlot} {
+					if len(runs[which]) == 0 {
+						t.Fatalf("no %s step ran", which)
+					}
+					if bad := appendStepMismatch(t, b.step(cfg, which), runs[which], i); bad != "" {
+						t.Errorf("%s: the %s step does not describe the code: %s", b.inv, which, bad)
+					}
+				}
+				reset := b.step(cfg, stepSlot)[3]
+				wrong := []struct {
+					name  string
+					which string
+					rel   []string
+				}{
+					{"genesis at header slot 1", stepGenesis, swap(b.step(cfg, stepGenesis), "(= hdr1 0)", "(= hdr1 1)")},
+					{"a block appends nothing", stepBlock, swap(b.step(cfg, stepBlock), fmt.Sprintf("(<= len0 len1 (+ len0 %d))", b.k), "(<= len0 len1 (+ len0 0))")},
+					{"a block leaves the header", stepBlock, swap(b.step(cfg, stepBlock), "(= hdr1 slot0)", "(= hdr1 hdr0)")},
+					{"the list is never emptied", stepSlot, swap(b.step(cfg, stepSlot), reset, "(= len1 len0)")},
+					{"the list is emptied a slot late", stepSlot, swap(b.step(cfg, stepSlot), reset, strings.Replace(reset, "(mod (+ slot0 1)", "(mod (+ slot0 2)", 1))},
+					{"the list is emptied every other period", stepSlot, swap(b.step(cfg, stepSlot), reset,
+						fmt.Sprintf("(= len1 (ite (and (= (mod (+ slot0 1) %[1]d) 0) (= (mod (div (+ slot0 1) %[1]d) %[2]d) 0)) 0 len0))", S, 2*b.epochs))},
+				}
+				if b.epochs > 1 { // eth1_data_votes on minimal: a period of several epochs
+					wrong = append(wrong, struct {
+						name  string
+						which string
+						rel   []string
+					}{"the list is emptied every epoch", stepSlot, swap(b.step(cfg, stepSlot), reset,
+						fmt.Sprintf("(= len1 (ite (= (mod (+ slot0 1) %d) 0) 0 len0))", S))})
+				}
+				for _, w := range wrong {
+					if appendStepMismatch(t, w.rel, runs[w.which], i) == "" {
+						t.Errorf("%s: the wrong %s step %q describes every real step too: the check cannot tell", b.inv, w.which, w.name)
+					}
+				}
+			}
+			t.Logf("%d genesis, %d slot and %d block steps", len(runs[stepGenesis]), len(runs[stepSlot]), len(runs[stepBlock]))
+		})
+	}
+}
+
+// Every block_inductive invariant of spec.Invariants (checked at run time as a clause) is
+// one of appendbound.go's, whose lemma proves it inductive, and the other way round.
+func TestBlockInvariantsProvedInductive(t *testing.T) {
+	for _, name := range spec.PresetNames() {
+		cfg := spec.MustPreset(name)
+		lemmas := map[string]bool{}
+		for _, l := range Lemmas(cfg) {
+			lemmas[l.Name] = true
+		}
+		var specs, ours []string
+		for _, inv := range spec.Invariants() {
+			if inv.Kind == spec.BlockInvariant {
+				specs = append(specs, inv.Name)
+			}
+		}
+		for _, b := range appendBounds(cfg) {
+			ours = append(ours, b.inv)
+			if !lemmas[b.name()] {
+				t.Errorf("%s: no lemma %s", name, b.name())
+			}
+		}
+		slices.Sort(specs)
+		slices.Sort(ours)
+		if len(specs) == 0 || !slices.Equal(specs, ours) {
+			t.Errorf("%s: spec's block_inductive invariants %v, appendbound.go proves %v", name, specs, ours)
 		}
 	}
 }

@@ -15,7 +15,7 @@ func (m *Model) processBlock(state *BeaconState, block *BeaconBlock) (err error)
 		}
 		before := m.snapshot(state)
 		start := m.ledger
-		defer m.ensuresState(processBlockContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processBlockContract, &err, before, state, func(c *checker) {
 			c.wellFormed(m, state)
 			m.supplyPerParts(c, start, before.Balances, state.Balances)
 			c.that("header_is_block", state.LatestBlockHeader.Slot == block.Slot && state.LatestBlockHeader.ProposerIndex == block.ProposerIndex &&
@@ -53,7 +53,7 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processBlockHeaderContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processBlockHeaderContract, &err, before, state, func(c *checker) {
 			bodyRoot, _ := m.HashTreeRoot(&block.Body)
 			want := BeaconBlockHeader{Slot: block.Slot, ProposerIndex: block.ProposerIndex, ParentRoot: block.ParentRoot, BodyRoot: bodyRoot}
 			c.that("header_cached", state.LatestBlockHeader == want, "latest_block_header %+v, want %+v", state.LatestBlockHeader, want)

@@ -189,17 +189,24 @@ func (m *Model) enter(contract *Contract, args ...any) {
 // spec functions without an error result (predicates, small accessors) report a breach, and
 // returns them as the error of the enclosing call.
 func (m *Model) ensures(contract *Contract, err *error, check func(c *checker)) {
-	m.exit(contract, err, nil, recover(), check)
+	m.exit(contract, err, nil, nil, recover(), check)
 }
 
 // ensuresState is ensures for a function that writes the state: after check it evaluates
 // the contract's invariant clauses on state.
 func (m *Model) ensuresState(contract *Contract, err *error, state *BeaconState, check func(c *checker)) {
-	m.exit(contract, err, state, recover(), check)
+	m.exit(contract, err, nil, state, recover(), check)
+}
+
+// ensuresFrom is ensuresState for a function whose contract carries a block_inductive
+// invariant clause, which needs the state as the call found it: before, the function's
+// snapshot.
+func (m *Model) ensuresFrom(contract *Contract, err *error, before, state *BeaconState, check func(c *checker)) {
+	m.exit(contract, err, before, state, recover(), check)
 }
 
 // exit is the body of the exit hooks; r is what the deferred hook recovered.
-func (m *Model) exit(contract *Contract, err *error, state *BeaconState, r any, check func(c *checker)) {
+func (m *Model) exit(contract *Contract, err *error, before, state *BeaconState, r any, check func(c *checker)) {
 	nested := m.leaveInvariantScope(contract)
 	if r != nil {
 		cv, ok := r.(*ContractViolation)
@@ -218,7 +225,7 @@ func (m *Model) exit(contract *Contract, err *error, state *BeaconState, r any, 
 		run := func() {
 			check(c)
 			if !nested {
-				c.invariants(m, state)
+				c.invariants(m, before, state)
 			}
 		}
 		if m.Tracer != nil {
@@ -260,7 +267,7 @@ func (m *Model) leaveInvariantScope(contract *Contract) (nested bool) {
 func (m *Model) ensuresAtomic(contract *Contract, err *error, before, state *BeaconState, check func(c *checker)) {
 	r := recover()
 	if r != nil || *err == nil {
-		m.exit(contract, err, state, r, check)
+		m.exit(contract, err, before, state, r, check)
 		return
 	}
 	m.leaveInvariantScope(contract)

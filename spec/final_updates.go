@@ -16,7 +16,7 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processFinalUpdatesContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processFinalUpdatesContract, &err, before, state, func(c *checker) {
 			next := uint64(m.GetCurrentEpoch(state)) + 1
 			c.that("slashings_reset", state.Slashings[next%m.EpochsPerSlashingsVector] == 0, "slashings of the next epoch not reset")
 			m.slashingsKept(c, before, state)
@@ -85,7 +85,7 @@ func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processEth1DataResetContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processEth1DataResetContract, &err, before, state, func(c *checker) {
 			boundary := (uint64(m.GetCurrentEpoch(state))+1)%m.EpochsPerEth1VotingPeriod == 0
 			c.that("votes_reset_at_period_end", (boundary && len(state.Eth1DataVotes) == 0) || (!boundary && slices.Equal(state.Eth1DataVotes, before.Eth1DataVotes)),
 				"%d votes left (%d before) at a period boundary: %v", len(state.Eth1DataVotes), len(before.Eth1DataVotes), boundary)
@@ -354,7 +354,7 @@ func (m *Model) ProcessParticipationRecordUpdates(state *BeaconState) (err error
 			return err
 		}
 		before := m.snapshot(state)
-		defer m.ensuresState(processParticipationRecordUpdatesContract, &err, state, func(c *checker) {
+		defer m.ensuresFrom(processParticipationRecordUpdatesContract, &err, before, state, func(c *checker) {
 			c.that("attestations_rotated", len(state.CurrentEpochAttestations) == 0 && samePending(state.PreviousEpochAttestations, before.CurrentEpochAttestations),
 				"current epoch attestations were not moved to previous")
 			c.frame(frame{fields: []string{"previous_epoch_attestations", "current_epoch_attestations"}}, before, state)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/prysmaticlabs/go-bitfield"
 )
 
 // breakInvariant edits a well-formed state so that it breaks the invariant, through one of
@@ -61,9 +63,37 @@ func breakInvariant(m *Model, s *BeaconState, inv string, writes []string) {
 		}
 	case "total_supply_bound":
 		s.Balances[7] = TotalSupplyBound
+	case "eth1_data_votes_bounded_by_blocks", "current_epoch_attestations_bounded_by_blocks":
+		// From a state of blockBoundsHold: through the list, one entry past its bound;
+		// through the header, a slot in the previous epoch and voting period; through the
+		// slot, the next voting period.
+		eth1 := inv == "eth1_data_votes_bounded_by_blocks"
+		switch {
+		case eth1 && has("eth1_data_votes"):
+			s.Eth1DataVotes = append(s.Eth1DataVotes, s.Eth1DataVotes[0])
+		case !eth1 && has("current_epoch_attestations"):
+			for range m.MaxAttestations {
+				s.CurrentEpochAttestations = append(s.CurrentEpochAttestations, s.CurrentEpochAttestations[0])
+			}
+		case has("latest_block_header"):
+			s.LatestBlockHeader.Slot = s.Slot - 2
+		case has("slot"):
+			s.Slot += Slot(m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch)
+		default:
+			panic("no way to break " + inv + " through " + writes[0])
+		}
 	default:
 		panic("no breaker for " + inv)
 	}
+}
+
+// blockBoundsHold moves a test state to the second slot of a voting period, the header to
+// its first, with one Eth1 vote and one pending attestation: both block-counting bounds
+// hold, each list at its bound for eth1_data_votes (1 * (0 + 1)).
+func blockBoundsHold(m *Model, s *BeaconState) {
+	s.Slot = Slot(2*m.EpochsPerEth1VotingPeriod*m.SlotsPerEpoch + 1)
+	s.LatestBlockHeader.Slot = s.Slot - 1
+	s.Eth1DataVotes = []Eth1Data{{DepositCount: 1}}
 }
 
 // Every (function, invariant) pair checked mode evaluates has its clause: on a state broken
@@ -94,18 +124,22 @@ func TestInvariantClausesFire(t *testing.T) {
 			}
 			only := *contract
 			only.invariants = []string{p.Invariant}
-			eval := func(m *Model, s *BeaconState) *ContractViolation {
+			eval := func(m *Model, before, s *BeaconState) *ContractViolation {
 				c := &checker{k: &Checks{}, contract: &only, phase: "post"}
-				c.invariants(m, s)
+				c.invariants(m, before, s)
 				return c.failed
 			}
 			m := NewModel(cfg)
 			s := testState(cfg, 64)
-			if cv := eval(m, s); cv != nil {
+			if preservedInvariants[p.Invariant] {
+				blockBoundsHold(m, s)
+			}
+			before := s.Copy()
+			if cv := eval(m, before, s); cv != nil {
 				t.Fatalf("holds on the test state, but: %v", cv)
 			}
 			breakInvariant(m, s, p.Invariant, p.Writes)
-			cv := eval(m, s)
+			cv := eval(m, before, s)
 			if cv == nil {
 				t.Fatal("the broken state passed")
 			}
@@ -181,6 +215,166 @@ func TestInvariantClausesRunInTheFunctions(t *testing.T) {
 			}
 			if m.invariantScope != 0 {
 				t.Fatalf("invariant scope %d after the call", m.invariantScope)
+			}
+		})
+	}
+}
+
+// The block-counting clauses check preservation: a state that satisfies the bound before
+// the call and not after it is reported, naming the function and the clause; a state that
+// did not satisfy it before (as a test vector's pre-state with votes cast in another
+// period may not) promises nothing; an exit hook that does not pass the state before the
+// call is reported rather than passed.
+func TestBlockBoundClausesCheckPreservation(t *testing.T) {
+	cfg := MustPreset("minimal")
+	q := Slot(cfg.EpochsPerEth1VotingPeriod * cfg.SlotsPerEpoch)
+	tests := []struct {
+		name       string
+		fn, inv    string
+		before     func(m *Model, s *BeaconState) // from a state of blockBoundsHold
+		after      func(m *Model, s *BeaconState) // from the state before
+		noBefore   bool
+		wantDetail string // "" for no violation
+	}{
+		{name: "a second vote in the period's first slot", fn: "process_block", inv: "eth1_data_votes_bounded_by_blocks",
+			after:      func(m *Model, s *BeaconState) { s.Eth1DataVotes = append(s.Eth1DataVotes, Eth1Data{}) },
+			wantDetail: "it held before the call, but eth1_data_votes holds 2 entries, more than 1 * (latest_block_header.slot 64 % 32 + 1) = 1"},
+		{name: "votes kept into the next period", fn: "process_slots", inv: "eth1_data_votes_bounded_by_blocks",
+			after:      func(m *Model, s *BeaconState) { s.Slot += q },
+			wantDetail: "it held before the call, but eth1_data_votes holds 1 entries, but latest_block_header.slot 64 is not in the period of 32 slots of state.slot 97"},
+		{name: "attestations kept into the next epoch", fn: "process_epoch", inv: "current_epoch_attestations_bounded_by_blocks",
+			after:      func(m *Model, s *BeaconState) { s.Slot += Slot(cfg.SlotsPerEpoch) },
+			wantDetail: "it held before the call, but current_epoch_attestations holds 1 entries, but latest_block_header.slot 64 is not in the period of 8 slots of state.slot 73"},
+		{name: "a pre-state with votes of an earlier period", fn: "process_block", inv: "eth1_data_votes_bounded_by_blocks",
+			before: func(m *Model, s *BeaconState) { s.LatestBlockHeader.Slot = s.Slot - q },
+			after:  func(m *Model, s *BeaconState) { s.Eth1DataVotes = append(s.Eth1DataVotes, Eth1Data{}) }},
+		{name: "the bound kept", fn: "process_block", inv: "current_epoch_attestations_bounded_by_blocks",
+			after: func(m *Model, s *BeaconState) {
+				s.LatestBlockHeader.Slot = s.Slot
+				for range m.MaxAttestations {
+					s.CurrentEpochAttestations = append(s.CurrentEpochAttestations, s.CurrentEpochAttestations[0])
+				}
+			}},
+		{name: "no state before", fn: "process_slots", inv: "current_epoch_attestations_bounded_by_blocks", noBefore: true,
+			after:      func(m *Model, s *BeaconState) {},
+			wantDetail: "not evaluated: the exit hook of process_slots does not pass the state before the call"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			only := *contracts[tt.fn]
+			only.invariants = []string{tt.inv}
+			m := NewModel(cfg)
+			s := testState(cfg, 64)
+			blockBoundsHold(m, s)
+			if tt.before != nil {
+				tt.before(m, s)
+			}
+			before := s.Copy()
+			tt.after(m, s)
+			if tt.noBefore {
+				before = nil
+			}
+			c := &checker{k: &Checks{}, contract: &only, phase: "post"}
+			c.invariants(m, before, s)
+			cv := c.failed
+			if tt.wantDetail == "" {
+				if cv != nil {
+					t.Fatalf("reported %v", cv)
+				}
+				return
+			}
+			if cv == nil {
+				t.Fatal("not reported")
+			}
+			if cv.Func != tt.fn || cv.Clause != InvariantClause(tt.inv) || cv.Detail != tt.wantDetail {
+				t.Fatalf("violation %s %s %q, want %s %s %q", cv.Func, cv.Clause, cv.Detail, tt.fn, InvariantClause(tt.inv), tt.wantDetail)
+			}
+		})
+	}
+}
+
+// The functions that carry the block-counting clauses pass them the state before the call:
+// run in checked mode on states inside the bounds (a block at the next slot, slots across
+// the end of a voting period) and on a state outside them, they report nothing, and the
+// lists are what the bounds say.
+func TestBlockBoundClausesRunInTheFunctions(t *testing.T) {
+	cfg := MustPreset("minimal")
+	q := Slot(cfg.EpochsPerEth1VotingPeriod * cfg.SlotsPerEpoch)
+	// blockAt is an empty block for the state at slot, processed from st.
+	blockAt := func(t *testing.T, m *Model, st *BeaconState, slot Slot) *SignedBeaconBlock {
+		s := st.Copy()
+		if s.Slot < slot {
+			if err := m.ProcessSlots(s, slot); err != nil {
+				t.Fatal(err)
+			}
+		}
+		proposer, err := m.GetBeaconProposerIndex(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent, err := m.HashTreeRoot(&s.LatestBlockHeader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &SignedBeaconBlock{Message: BeaconBlock{Slot: slot, ProposerIndex: proposer, ParentRoot: parent, Body: BeaconBlockBody{Eth1Data: s.Eth1Data}}}
+	}
+	tests := []struct {
+		name  string
+		setup func(m *Model, s *BeaconState)
+		call  func(t *testing.T, m *Model, s *BeaconState) error
+		votes int // len(eth1_data_votes) after
+		atts  int // len(current_epoch_attestations) after
+	}{
+		{name: "a block at the next slot",
+			call: func(t *testing.T, m *Model, s *BeaconState) error {
+				return m.StateTransition(s, blockAt(t, m, s, s.Slot+1), false)
+			},
+			votes: 2, atts: 1},
+		{name: "process_block at the state's slot",
+			setup: func(m *Model, s *BeaconState) { s.LatestBlockHeader.Slot = s.Slot - 1 },
+			call: func(t *testing.T, m *Model, s *BeaconState) error {
+				return m.ProcessBlock(s, &blockAt(t, m, s, s.Slot).Message)
+			},
+			votes: 2, atts: 1},
+		{name: "slots across the end of the voting period",
+			call: func(t *testing.T, m *Model, s *BeaconState) error {
+				return m.ProcessSlots(s, s.Slot+q)
+			},
+			votes: 0, atts: 0},
+		{name: "slots from a header of an earlier epoch",
+			setup: func(m *Model, s *BeaconState) { s.LatestBlockHeader.Slot = s.Slot - Slot(m.SlotsPerEpoch) },
+			call: func(t *testing.T, m *Model, s *BeaconState) error {
+				return m.ProcessSlots(s, s.Slot+1)
+			},
+			votes: 1, atts: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := checkedModel()
+			m.VerifySignatures = false
+			s := testState(m.Config, 64)
+			blockBoundsHold(m, s)
+			s.Eth1DepositIndex = s.Eth1Data.DepositCount // no deposits outstanding: an empty body is valid
+			// The pending attestation: of the header's slot, its bits the committee's length.
+			committee, err := m.GetBeaconCommittee(s, s.Slot-1, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &s.CurrentEpochAttestations[0]
+			a.Data.Slot, a.Data.Index, a.Data.Target.Epoch = s.Slot-1, 0, m.GetCurrentEpoch(s)
+			a.AggregationBits = bitfield.NewBitlist(uint64(len(committee)))
+			if tt.setup != nil {
+				tt.setup(m, s)
+			}
+			before := m.Checked.Evaluations()
+			if err := tt.call(t, m, s); err != nil {
+				t.Fatal(err)
+			}
+			if m.Checked.Evaluations() == before {
+				t.Fatal("no clause evaluated")
+			}
+			if len(s.Eth1DataVotes) != tt.votes || len(s.CurrentEpochAttestations) != tt.atts {
+				t.Fatalf("%d votes and %d pending attestations after, want %d and %d", len(s.Eth1DataVotes), len(s.CurrentEpochAttestations), tt.votes, tt.atts)
 			}
 		})
 	}

@@ -22,7 +22,13 @@ import (
 //   - stated_bound: a bound the analysis assumes of reachable states because no valid
 //     transition alone implies it (issuance has no upper bound over unbounded time); checked
 //     mode reports a state outside it;
-//   - config: a rule on the config (Config.Validate), not on states.
+//   - config: a rule on the config (Config.Validate), not on states;
+//   - block_inductive: kept by a whole block (process_block) and by each slot's step of
+//     process_slots, but not by each function that writes its fields: the operations that
+//     append to a list (Invariant.AppendedBy) rely on process_block_header having raised
+//     the list's bound first. Its inductiveness is a lemma of its own in the proofs
+//     package (proofs/appendbound.go), not one obligation per function, and checked mode
+//     evaluates it as preservation (see below).
 //
 // Field names are the spec's: a top-level field of BeaconState ("balances", "slot"),
 // "validators.<field>" for a field of existing validators, and "validators.append" for the
@@ -37,6 +43,7 @@ const (
 	EnvironmentInvariant InvariantKind = "environment"
 	StatedBoundInvariant InvariantKind = "stated_bound"
 	ConfigInvariant      InvariantKind = "config"
+	BlockInvariant       InvariantKind = "block_inductive"
 )
 
 // Invariant is a named invariant of reachable states.
@@ -45,6 +52,9 @@ type Invariant struct {
 	Doc   string
 	Kind  InvariantKind
 	Reads []string // the fields it reads, in the vocabulary above
+	// AppendedBy, for a block_inductive invariant, are the functions that write its fields
+	// but keep it only as part of a block: they carry no clause of it (process_block does).
+	AppendedBy []string
 }
 
 // Field names of the vocabulary that are not top-level fields.
@@ -80,6 +90,14 @@ var invariants = []Invariant{
 	{Name: "total_supply_bound", Kind: StatedBoundInvariant,
 		Doc:   "the sum of all balances is at most TotalSupplyBound Gwei: far above any supply Ether can have, and assumed rather than implied, since issuance grows the supply without an upper bound over unbounded time",
 		Reads: []string{"balances", fieldValidatorsAppend}},
+	{Name: "eth1_data_votes_bounded_by_blocks", Kind: BlockInvariant,
+		Doc: "with Q = EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH, eth1_data_votes is empty, or latest_block_header.slot is in the state's voting period (latest_block_header.slot // Q = state.slot // Q) and len(eth1_data_votes) <= latest_block_header.slot % Q + 1: " +
+			"process_eth1_data appends one vote per block after process_block_header set the header's slot to the block's, and process_eth1_data_reset empties the list at the end of the period's last slot",
+		Reads: []string{"slot", "latest_block_header", "eth1_data_votes"}, AppendedBy: []string{"process_eth1_data"}},
+	{Name: "current_epoch_attestations_bounded_by_blocks", Kind: BlockInvariant,
+		Doc: "current_epoch_attestations is empty, or latest_block_header.slot is in the state's epoch (latest_block_header.slot // SLOTS_PER_EPOCH = state.slot // SLOTS_PER_EPOCH) and len(current_epoch_attestations) <= MAX_ATTESTATIONS * (latest_block_header.slot % SLOTS_PER_EPOCH + 1): " +
+			"process_attestation appends at most one per attestation of a block, whose body holds at most MAX_ATTESTATIONS, after process_block_header set the header's slot to the block's, and process_participation_record_updates empties the list at the end of every epoch",
+		Reads: []string{"slot", "latest_block_header", "current_epoch_attestations"}, AppendedBy: []string{"process_attestation", "process_operations"}},
 }
 
 // TotalSupplyBound is the bound of the total_supply_bound invariant, in Gwei: 2**60 Gwei,
@@ -92,6 +110,7 @@ func Invariants() []Invariant {
 	for i, inv := range invariants {
 		out[i] = inv
 		out[i].Reads = slices.Clone(inv.Reads)
+		out[i].AppendedBy = slices.Clone(inv.AppendedBy)
 	}
 	return out
 }
@@ -151,6 +170,12 @@ func InvariantObligations() []InvariantObligation {
 // invariant holds vacuously unless the model runs with the fix; the environment and config
 // invariants are not properties of the transition and get no clause.
 //
+// A block_inductive invariant is a clause on every function that writes a field it reads,
+// except those of its AppendedBy, and it is evaluated as preservation: if the state before
+// the call satisfies it, the state after must. A state built by hand or by a test vector
+// may not satisfy it (votes cast in another period, a header from an earlier epoch); on
+// such a state the clause holds vacuously, as the transition promises nothing there.
+//
 // The Beacon state mutators (increase_balance, decrease_balance, initiate_validator_exit,
 // slash_validator) run once per validator inside the epoch and block functions: nested in
 // a call that carries invariant clauses, they leave theirs to it (its clauses are evaluated
@@ -171,16 +196,26 @@ var invariantChecks = map[string]func(m *Model, s *BeaconState) string{
 	"one_block_per_slot":    oneBlockPerSlotBroken,
 	"active_validator_cap":  activeValidatorCapBroken,
 	"total_supply_bound":    totalSupplyBroken,
+	"eth1_data_votes_bounded_by_blocks": func(m *Model, s *BeaconState) string {
+		return blockBoundBroken("eth1_data_votes", len(s.Eth1DataVotes), m.EpochsPerEth1VotingPeriod, m.SlotsPerEpoch, 1, s)
+	},
+	"current_epoch_attestations_bounded_by_blocks": func(m *Model, s *BeaconState) string {
+		return blockBoundBroken("current_epoch_attestations", len(s.CurrentEpochAttestations), 1, m.SlotsPerEpoch, m.MaxAttestations, s)
+	},
 }
 
-// checkedInvariants lists the invariants a contract with these writes carries as clauses.
-func checkedInvariants(writes []string) []string {
+// preservedInvariants are the invariants checked as preservation (block_inductive).
+var preservedInvariants = map[string]bool{}
+
+// checkedInvariants lists the invariants the contract of fn, with these writes, carries as
+// clauses.
+func checkedInvariants(fn string, writes []string) []string {
 	var out []string
 	for _, inv := range invariants {
-		if inv.Kind != InductiveInvariant && inv.Kind != FixInvariant && inv.Kind != StatedBoundInvariant {
+		if inv.Kind != InductiveInvariant && inv.Kind != FixInvariant && inv.Kind != StatedBoundInvariant && inv.Kind != BlockInvariant {
 			continue
 		}
-		if invariantChecks[inv.Name] == nil {
+		if invariantChecks[inv.Name] == nil || slices.Contains(inv.AppendedBy, fn) {
 			continue
 		}
 		for _, w := range writes {
@@ -195,13 +230,21 @@ func checkedInvariants(writes []string) []string {
 
 // init adds the invariant clauses to the contracts (after every contract is declared).
 func init() {
+	for _, inv := range invariants {
+		if inv.Kind == BlockInvariant {
+			preservedInvariants[inv.Name] = true
+		}
+	}
 	for _, c := range contracts {
-		c.invariants = checkedInvariants(c.Writes)
+		c.invariants = checkedInvariants(c.Func, c.Writes)
 		for _, name := range c.invariants {
 			inv, _ := InvariantByName(name)
 			doc := "the state returned satisfies the invariant " + name + " (" + string(inv.Kind) + "): " + inv.Doc
 			if inv.Kind == FixInvariant {
 				doc += " (vacuous unless the model runs with the fix)"
+			}
+			if inv.Kind == BlockInvariant {
+				doc = "if the state before the call satisfies the invariant " + name + " (" + string(inv.Kind) + "), the state returned does: " + inv.Doc
 			}
 			c.Post = append(c.Post, Clause{Name: InvariantClause(name), Doc: doc})
 		}
@@ -228,14 +271,30 @@ func InvariantClauses() []InvariantObligation {
 	return out
 }
 
-// invariants evaluates a contract's invariant clauses on the state a call returns.
-func (c *checker) invariants(m *Model, state *BeaconState) {
+// invariants evaluates a contract's invariant clauses on the state a call returns; before
+// is the state as the call found it (nil where the exit hook does not pass it), which the
+// block_inductive clauses need.
+func (c *checker) invariants(m *Model, before, state *BeaconState) {
 	for _, name := range c.contract.invariants {
 		if state == nil {
 			c.that(InvariantClause(name), false, "not evaluated: the exit hook of %s does not pass the state", c.contract.Func)
 			continue
 		}
-		broken := invariantChecks[name](m, state)
+		check := invariantChecks[name]
+		if preservedInvariants[name] {
+			if before == nil {
+				c.that(InvariantClause(name), false, "not evaluated: the exit hook of %s does not pass the state before the call", c.contract.Func)
+				continue
+			}
+			if check(m, before) != "" {
+				c.that(InvariantClause(name), true, "") // it did not hold before: nothing to preserve
+				continue
+			}
+			broken := check(m, state)
+			c.that(InvariantClause(name), broken == "", "it held before the call, but %s", broken)
+			continue
+		}
+		broken := check(m, state)
 		c.that(InvariantClause(name), broken == "", "%s", broken)
 	}
 }
@@ -353,6 +412,31 @@ func totalSupplyBroken(m *Model, s *BeaconState) string {
 	}
 	if carry != 0 || sum > uint64(TotalSupplyBound) {
 		return fmt.Sprintf("the balances sum to %d * 2**64 + %d Gwei, above the bound of %d", carry, sum, TotalSupplyBound)
+	}
+	return ""
+}
+
+// blockBoundBroken is the block-counting bound of a list of length n, emptied every
+// epochs * slotsPerEpoch = Q slots, to which a block appends at most k: the list is empty,
+// or the latest block header's slot hdr is in the state's period (hdr // Q = slot // Q)
+// and n <= k * (hdr % Q + 1). Q and the bound are computed without wrapping: a Q beyond
+// 2**64 - 1 puts every slot in period 0.
+func blockBoundBroken(list string, n int, epochs, slotsPerEpoch, k uint64, s *BeaconState) string {
+	if n == 0 {
+		return ""
+	}
+	hdr, slot := uint64(s.LatestBlockHeader.Slot), uint64(s.Slot)
+	hi, q := bits.Mul64(epochs, slotsPerEpoch)
+	hdrPeriod, slotPeriod, hdrIn := uint64(0), uint64(0), hdr
+	if hi == 0 {
+		hdrPeriod, slotPeriod, hdrIn = hdr/q, slot/q, hdr%q
+	}
+	if hdrPeriod != slotPeriod {
+		return fmt.Sprintf("%s holds %d entries, but latest_block_header.slot %d is not in the period of %d slots of state.slot %d", list, n, hdr, q, slot)
+	}
+	bhi, bound := bits.Mul64(k, satAdd(hdrIn, 1))
+	if bhi == 0 && uint64(n) > bound {
+		return fmt.Sprintf("%s holds %d entries, more than %d * (latest_block_header.slot %d %% %d + 1) = %d", list, n, k, hdr, q, bound)
 	}
 	return ""
 }
