@@ -36,13 +36,17 @@ var increaseBalanceContract = declare(Contract{
 	},
 })
 
-// Sites of increase_balance.
-var siteIncreaseBalance = site("increase_balance_sum", OpAdd, "balance", "delta")
+// Sites of increase_balance: the read of state.balances[index] (it raises when index >=
+// len(state.balances)) and the sum.
+var (
+	siteIncreaseBalanceRead = site("increase_balance_read", OpIndex, "index", "length")
+	siteIncreaseBalance     = site("increase_balance_sum", OpAdd, "balance", "delta")
+)
 
 // increaseBalance is the body of increase_balance.
 func increaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
-	if uint64(index) >= uint64(len(state.Balances)) {
-		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
+	if siteIncreaseBalanceRead.Index(uint64(index), len(state.Balances)) {
+		return outOfRange(siteIncreaseBalanceRead, "state.balances", uint64(index), len(state.Balances))
 	}
 	var k Calc
 	b := k.Add(siteIncreaseBalance, uint64(state.Balances[index]), uint64(delta))
@@ -90,15 +94,22 @@ var decreaseBalanceContract = declare(Contract{
 	},
 })
 
+// Sites of decrease_balance: the read of state.balances[index] (it raises when index >=
+// len(state.balances)) and the difference, evaluated only when delta <= the balance.
+var (
+	siteDecreaseBalanceRead       = site("decrease_balance_read", OpIndex, "index", "length")
+	siteDecreaseBalanceDifference = site("decrease_balance_difference", OpSub, "balance", "delta")
+)
+
 // decreaseBalance is the body of decrease_balance.
 func decreaseBalance(state *BeaconState, index ValidatorIndex, delta Gwei) error {
-	if uint64(index) >= uint64(len(state.Balances)) {
-		return &IndexError{List: "state.balances", Index: uint64(index), Len: len(state.Balances)}
+	if siteDecreaseBalanceRead.Index(uint64(index), len(state.Balances)) {
+		return outOfRange(siteDecreaseBalanceRead, "state.balances", uint64(index), len(state.Balances))
 	}
 	if delta > state.Balances[index] {
 		state.SetBalance(index, 0)
 	} else {
-		state.SetBalance(index, state.Balances[index]-delta)
+		state.SetBalance(index, Gwei(siteDecreaseBalanceDifference.Value(uint64(state.Balances[index]), uint64(delta))))
 	}
 	return nil
 }
@@ -195,8 +206,15 @@ var initiateValidatorExitContract = declare(Contract{
 
 // Sites of slash_validator.
 var (
-	siteSlashWithdrawable = site("slash_validator_withdrawable_sum", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
-	siteSlashSlashingsSum = site("slash_validator_slashings_sum", OpAdd, "acc", "term")
+	siteSlashValidatorRead       = site("slash_validator_validator_read", OpIndex, "index", "length")
+	siteSlashWithdrawable        = site("slash_validator_withdrawable_sum", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
+	siteSlashSlashingsModulo     = site("slash_validator_slashings_modulo", OpMod, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
+	siteSlashSlashingsRead       = site("slash_validator_slashings_read", OpIndex, "epoch % EPOCHS_PER_SLASHINGS_VECTOR", "length")
+	siteSlashSlashingsSum        = site("slash_validator_slashings_sum", OpAdd, "acc", "term")
+	siteSlashPenaltyDivision     = site("slash_validator_penalty_division", OpDiv, "effective_balance", "MIN_SLASHING_PENALTY_QUOTIENT")
+	siteSlashWhistleblowerReward = site("slash_validator_whistleblower_division", OpDiv, "effective_balance", "WHISTLEBLOWER_REWARD_QUOTIENT")
+	siteSlashProposerReward      = site("slash_validator_proposer_division", OpDiv, "whistleblower_reward", "PROPOSER_REWARD_QUOTIENT")
+	siteSlashRewardDifference    = site("slash_validator_reward_difference", OpSub, "whistleblower_reward", "whistleblower_reward // PROPOSER_REWARD_QUOTIENT")
 )
 
 // SlashValidator is the spec's slash_validator ("Beacon state mutators"). A nil
@@ -236,7 +254,10 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if err := m.InitiateValidatorExit(state, slashedIndex); err != nil {
 		return err
 	}
-	validator := state.validatorForWrite(slashedIndex) // in range: InitiateValidatorExit read it
+	if siteSlashValidatorRead.Index(uint64(slashedIndex), len(state.Validators)) { // in range: InitiateValidatorExit read it
+		return outOfRange(siteSlashValidatorRead, "state.validators", uint64(slashedIndex), len(state.Validators))
+	}
+	validator := state.validatorForWrite(slashedIndex)
 	validator.Slashed = true
 	var k Calc
 	withdrawable := Epoch(k.Add(siteSlashWithdrawable, uint64(epoch), m.EpochsPerSlashingsVector))
@@ -244,16 +265,20 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		return err
 	}
 	validator.WithdrawableEpoch = max(validator.WithdrawableEpoch, withdrawable)
-	slot := uint64(epoch) % m.EpochsPerSlashingsVector
-	if slot >= uint64(len(state.Slashings)) {
-		return &IndexError{List: "state.slashings", Index: slot, Len: len(state.Slashings)}
+	slot := k.Mod(siteSlashSlashingsModulo, uint64(epoch), m.EpochsPerSlashingsVector)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if siteSlashSlashingsRead.Index(slot, len(state.Slashings)) {
+		return outOfRange(siteSlashSlashingsRead, "state.slashings", slot, len(state.Slashings))
 	}
 	sum := k.Add(siteSlashSlashingsSum, uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
+	penalty := k.Div(siteSlashPenaltyDivision, uint64(validator.EffectiveBalance), m.MinSlashingPenaltyQuotient)
 	if err := k.Err(); err != nil {
 		return err
 	}
 	state.SetSlashing(slot, Gwei(sum))
-	if err := m.DecreaseBalance(state, slashedIndex, validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)); err != nil {
+	if err := m.DecreaseBalance(state, slashedIndex, Gwei(penalty)); err != nil {
 		return err
 	}
 
@@ -266,12 +291,16 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 	if whistleblowerIndex != nil {
 		whistleblower = *whistleblowerIndex
 	}
-	whistleblowerReward := validator.EffectiveBalance / Gwei(m.WhistleblowerRewardQuotient)
-	proposerReward := whistleblowerReward / Gwei(m.ProposerRewardQuotient)
-	if err := m.IncreaseBalance(state, proposerIndex, proposerReward); err != nil {
+	whistleblowerReward := k.Div(siteSlashWhistleblowerReward, uint64(validator.EffectiveBalance), m.WhistleblowerRewardQuotient)
+	proposerReward := k.Div(siteSlashProposerReward, whistleblowerReward, m.ProposerRewardQuotient)
+	rest := k.Sub(siteSlashRewardDifference, whistleblowerReward, proposerReward)
+	if err := k.Err(); err != nil {
 		return err
 	}
-	return m.IncreaseBalance(state, whistleblower, whistleblowerReward-proposerReward)
+	if err := m.IncreaseBalance(state, proposerIndex, Gwei(proposerReward)); err != nil {
+		return err
+	}
+	return m.IncreaseBalance(state, whistleblower, Gwei(rest))
 }
 
 var slashValidatorContract = declare(Contract{

@@ -306,6 +306,8 @@ func (c *Config) SiteConstant(name string) (uint64, bool) {
 		"BASE_REWARD_FACTOR":                  c.BaseRewardFactor,
 		"BASE_REWARDS_PER_EPOCH":              BaseRewardsPerEpoch,
 		"PROPOSER_REWARD_QUOTIENT":            c.ProposerRewardQuotient,
+		"MIN_SLASHING_PENALTY_QUOTIENT":       c.MinSlashingPenaltyQuotient,
+		"WHISTLEBLOWER_REWARD_QUOTIENT":       c.WhistleblowerRewardQuotient,
 		"INACTIVITY_PENALTY_QUOTIENT":         c.InactivityPenaltyQuotient,
 		"PROPORTIONAL_SLASHING_MULTIPLIER":    c.ProportionalSlashingMultiplier,
 		"MAX_RANDOM_BYTE":                     1<<8 - 1,

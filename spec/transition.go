@@ -154,6 +154,13 @@ func (m *Model) ProcessSlots(state *BeaconState, slot Slot) error {
 	return m.atomically(state, func(state *BeaconState) error { return m.processSlots(state, slot) })
 }
 
+// Sites of process_slots: state.slot + 1, evaluated twice per slot (the epoch test and the
+// increment), and its remainder by SLOTS_PER_EPOCH.
+var (
+	siteSlotsNextSlot = site("process_slots_next_slot", OpAdd, "slot", "1")
+	siteSlotsModulo   = site("process_slots_modulo", OpMod, "slot + 1", "SLOTS_PER_EPOCH")
+)
+
 func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 	if m.hooked() {
 		if err := m.requires(processSlotsContract, func(c *checker) {
@@ -195,12 +202,21 @@ func (m *Model) processSlots(state *BeaconState, slot Slot) (err error) {
 			return err
 		}
 		// Process epoch on the start slot of the next epoch
-		if (uint64(state.Slot)+1)%m.SlotsPerEpoch == 0 {
+		var k Calc
+		epochEnd := k.Mod(siteSlotsModulo, k.Add(siteSlotsNextSlot, uint64(state.Slot), 1), m.SlotsPerEpoch) == 0
+		if err := k.Err(); err != nil {
+			return err
+		}
+		if epochEnd {
 			if err := m.processEpoch(state); err != nil {
 				return err
 			}
 		}
-		state.Slot++ // cannot overflow: state.Slot < slot
+		next := k.Add(siteSlotsNextSlot, uint64(state.Slot), 1) // cannot overflow: state.Slot < slot
+		if err := k.Err(); err != nil {
+			return err
+		}
+		state.Slot = Slot(next)
 	}
 	return nil
 }
@@ -221,6 +237,14 @@ var processSlotsContract = declare(Contract{
 		{"finality_monotone", "the finalized epoch did not decrease"},
 	},
 })
+
+// Sites of process_slot: state.slot % SLOTS_PER_HISTORICAL_ROOT, and the writes of the two
+// vectors at it (each raises when the index is not below the vector's length).
+var (
+	siteSlotModulo          = site("process_slot_modulo", OpMod, "slot", "SLOTS_PER_HISTORICAL_ROOT")
+	siteSlotStateRootsWrite = site("process_slot_state_roots_write", OpIndex, "slot % SLOTS_PER_HISTORICAL_ROOT", "length")
+	siteSlotBlockRootsWrite = site("process_slot_block_roots_write", OpIndex, "slot % SLOTS_PER_HISTORICAL_ROOT", "length")
+)
 
 // ProcessSlot is the spec's process_slot ("Beacon chain state transition function").
 //
@@ -248,9 +272,13 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
-	i := uint64(state.Slot) % m.SlotsPerHistoricalRoot
-	if i >= uint64(len(state.StateRoots)) || i >= uint64(len(state.BlockRoots)) {
-		return &IndexError{List: "state.state_roots", Index: i, Len: len(state.StateRoots)}
+	var k Calc
+	i := k.Mod(siteSlotModulo, uint64(state.Slot), m.SlotsPerHistoricalRoot)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if siteSlotStateRootsWrite.Index(i, len(state.StateRoots)) {
+		return outOfRange(siteSlotStateRootsWrite, "state.state_roots", i, len(state.StateRoots))
 	}
 	state.SetStateRoot(i, previousStateRoot)
 	// Cache latest block header state root
@@ -261,6 +289,9 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	previousBlockRoot, err := m.HashTreeRoot(&state.LatestBlockHeader)
 	if err != nil {
 		return err
+	}
+	if siteSlotBlockRootsWrite.Index(i, len(state.BlockRoots)) {
+		return outOfRange(siteSlotBlockRootsWrite, "state.block_roots", i, len(state.BlockRoots))
 	}
 	state.SetBlockRoot(i, previousBlockRoot)
 	return nil

@@ -181,7 +181,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"increaseBalance", "b := k.Add(siteIncreaseBalance, uint64(state.Balances[index]), uint64(delta))", "b := k.Add(siteIncreaseBalance, uint64(state.Balances[index]), 2*uint64(delta))"}}},
 	{ID: "mutators/decrease-without-floor", Area: "rewards", Kind: "missing-filter",
 		Desc:  "decrease_balance subtracts without its floor at zero: a penalty above the balance wraps around",
-		Edits: []Edit{{"decreaseBalance", "	if delta > state.Balances[index] {\n		state.SetBalance(index, 0)\n	} else {\n		state.SetBalance(index, state.Balances[index]-delta)\n	}", "	state.SetBalance(index, state.Balances[index]-delta)"}}},
+		Edits: []Edit{{"decreaseBalance", "	if delta > state.Balances[index] {\n		state.SetBalance(index, 0)\n	} else {\n		state.SetBalance(index, Gwei(siteDecreaseBalanceDifference.Value(uint64(state.Balances[index]), uint64(delta))))\n	}", "	state.SetBalance(index, Gwei(siteDecreaseBalanceDifference.Value(uint64(state.Balances[index]), uint64(delta))))"}}},
 
 	// Slashings: process_slashings and slash_validator.
 	{ID: "slashings/multiplier-dropped", Area: "slashings", Kind: "wrong-value",
@@ -199,10 +199,10 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessSlashings", "k.Div(siteSlashingsPenaltyDivision, penaltyNumerator, uint64(totalBalance))", "k.Div(siteSlashingsPenaltyDivision, penaltyNumerator, uint64(totalBalance)/increment)"}}},
 	{ID: "slash-validator/min-penalty-quotient", Area: "slashings", Kind: "denominator",
 		Desc:  "slash_validator: the initial penalty is effective_balance // WHISTLEBLOWER_REWARD_QUOTIENT instead of // MIN_SLASHING_PENALTY_QUOTIENT",
-		Edits: []Edit{{"SlashValidator", "validator.EffectiveBalance/Gwei(m.MinSlashingPenaltyQuotient)", "validator.EffectiveBalance/Gwei(m.WhistleblowerRewardQuotient)"}}},
+		Edits: []Edit{{"SlashValidator", "k.Div(siteSlashPenaltyDivision, uint64(validator.EffectiveBalance), m.MinSlashingPenaltyQuotient)", "k.Div(siteSlashPenaltyDivision, uint64(validator.EffectiveBalance), m.WhistleblowerRewardQuotient)"}}},
 	{ID: "slash-validator/whistleblower-full-reward", Area: "slashings", Kind: "wrong-value",
 		Desc:  "slash_validator: the whistleblower gets the whole whistleblower reward, the proposer's share not deducted",
-		Edits: []Edit{{"SlashValidator", "m.IncreaseBalance(state, whistleblower, whistleblowerReward-proposerReward)", "m.IncreaseBalance(state, whistleblower, whistleblowerReward)"}}},
+		Edits: []Edit{{"SlashValidator", "rest := k.Sub(siteSlashRewardDifference, whistleblowerReward, proposerReward)", "rest := k.Sub(siteSlashRewardDifference, whistleblowerReward, 0)"}}},
 	{ID: "slash-validator/whistleblower-index-ignored", Area: "slashings", Kind: "wrong-index",
 		Desc:       "slash_validator: a given whistleblower_index is ignored, the proposer is always the whistleblower",
 		Edits:      []Edit{{"SlashValidator", "whistleblower = *whistleblowerIndex", "whistleblower = proposerIndex"}},
