@@ -707,9 +707,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "initialize_deposit_list_limit", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
-		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
-		Expr: "List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH](*leaves[:index + 1])", Kind: ListAppendBeyondLimit, Quantities: []string{qDeposits},
-		Label: "tree.Push(leaf)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH](*leaves[:index + 1])", Quantities: []string{qDeposits},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: length("deposits", "deposits up to the Eth1 block", "len(deposit_data_list)", func(*spec.Config) *big.Int {
 			return new(big.Int).Lsh(one, uint(spec.DepositContractTreeDepth))
 		}).reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
@@ -718,23 +717,20 @@ var catalogue = []Site{
 	},
 	{
 		ID: "initialize_balance_read", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
-		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
-		Expr: "state.balances[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "balance := state.Balances[index]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "state.balances[index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "process_deposit appends a balance with every validator [vector_lengths]",
 	},
 	{
 		ID: "initialize_effective_balance_modulo", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
-		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
-		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Kind: DivisionByZero, Quantities: []string{qConfig},
-		Label: "balance-balance%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "initialize_effective_balance_difference", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
-		GoFunc: "Model.InitializeBeaconStateFromEth1", File: "spec/genesis.go",
-		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Kind: Underflow, Quantities: []string{qBalance},
-		Label: "balance-balance%m.EffectiveBalanceIncrement", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qBalance},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "balance % EFFECTIVE_BALANCE_INCREMENT <= balance",
 	},
 

@@ -7,8 +7,16 @@ import (
 	"github.com/beaconcheck/beaconcheck/ssz"
 )
 
-// Sites of initialize_beacon_state_from_eth1.
-var siteGenesisTime = site("initialize_genesis_time_sum", OpAdd, "eth1_timestamp", "GENESIS_DELAY")
+// Sites of initialize_beacon_state_from_eth1: the genesis time; the deposit data list of
+// the first deposits, List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH], one longer for each
+// deposit; and per validator the read of its balance and its effective balance.
+var (
+	siteGenesisTime                = site("initialize_genesis_time_sum", OpAdd, "eth1_timestamp", "GENESIS_DELAY")
+	siteGenesisDepositList         = site("initialize_deposit_list_limit", OpAppend, "deposits", "DEPOSIT_LIST_LIMIT")
+	siteGenesisBalanceRead         = site("initialize_balance_read", OpIndex, "index", "length")
+	siteGenesisEffectiveModulo     = site("initialize_effective_balance_modulo", OpMod, "balance", "EFFECTIVE_BALANCE_INCREMENT")
+	siteGenesisEffectiveDifference = site("initialize_effective_balance_difference", OpSub, "balance", "balance % EFFECTIVE_BALANCE_INCREMENT")
+)
 
 // InitializeBeaconStateFromEth1 is the spec's initialize_beacon_state_from_eth1
 // ("Genesis"): the candidate genesis state for an Eth1 block and the deposits up to it.
@@ -79,7 +87,10 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 		if err != nil {
 			return nil, err
 		}
-		if err := tree.Push(leaf); err != nil {
+		if siteGenesisDepositList.Fails(tree.Count()+1, 1<<DepositContractTreeDepth) {
+			return nil, appendBeyondLimit(siteGenesisDepositList, "deposit_data_list", int(tree.Count()))
+		}
+		if err := tree.Push(leaf); err != nil { // the deposit contract's limit, one lower
 			return nil, err
 		}
 		state.Eth1Data.DepositRoot = tree.Root()
@@ -91,9 +102,16 @@ func (m *Model) InitializeBeaconStateFromEth1(eth1BlockHash Root, eth1Timestamp 
 	// Process activations
 	activated := uint64(0)
 	for index := range state.Validators {
+		if siteGenesisBalanceRead.Index(uint64(index), len(state.Balances)) {
+			return nil, outOfRange(siteGenesisBalanceRead, "state.balances", uint64(index), len(state.Balances))
+		}
+		balance := uint64(state.Balances[index])
+		effective := k.Sub(siteGenesisEffectiveDifference, balance, k.Mod(siteGenesisEffectiveModulo, balance, uint64(m.EffectiveBalanceIncrement)))
+		if err := k.Err(); err != nil {
+			return nil, err
+		}
 		validator := state.validatorForWrite(ValidatorIndex(index))
-		balance := state.Balances[index]
-		validator.EffectiveBalance = min(balance-balance%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)
+		validator.EffectiveBalance = min(Gwei(effective), m.MaxEffectiveBalance)
 		if validator.EffectiveBalance == m.MaxEffectiveBalance && (!m.CapActiveValidators || activated < m.ActiveValidatorCap()) {
 			activated++ // the upper-bound fix activates no more than the cap at genesis either
 			validator.ActivationEligibilityEpoch = GenesisEpoch

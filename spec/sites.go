@@ -315,6 +315,7 @@ func (c *Config) SiteConstant(name string) (uint64, bool) {
 		"EPOCHS_PER_ETH1_VOTING_PERIOD":       c.EpochsPerEth1VotingPeriod,
 		"VALIDATOR_REGISTRY_LIMIT":            c.ValidatorRegistryLimit,
 		"HISTORICAL_ROOTS_LIMIT":              c.HistoricalRootsLimit,
+		"DEPOSIT_LIST_LIMIT":                  1 << DepositContractTreeDepth, // List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH]
 	}[name]
 	return v, ok
 }
