@@ -687,8 +687,8 @@ func declaredSiteProblems(locs []sitelocs.Location) []string {
 // the operand recording test (proofs) reports the same site as reached by no run.
 func TestWrappingMultiplyIsCaught(t *testing.T) {
 	const (
-		checked  = "k.Mul(siteSlashingsPenaltyNumerator, uint64(validator.EffectiveBalance)/increment, adjusted)"
-		wrapping = "uint64(validator.EffectiveBalance)/increment*adjusted"
+		checked  = "k.Mul(siteSlashingsPenaltyNumerator, k.Div(siteSlashingsIncrementDivision, uint64(validator.EffectiveBalance), increment), adjusted)"
+		wrapping = "k.Div(siteSlashingsIncrementDivision, uint64(validator.EffectiveBalance), increment)*adjusted"
 	)
 	mutated := fstest.MapFS{}
 	err := fs.WalkDir(spec.Source(), ".", func(path string, d fs.DirEntry, err error) error {

@@ -319,6 +319,7 @@ func (c *Config) SiteConstant(name string) (uint64, bool) {
 		"HYSTERESIS_INCREMENT":                hysteresis,
 		"HYSTERESIS_DOWNWARD_MULTIPLIER":      c.HysteresisDownwardMultiplier,
 		"HYSTERESIS_UPWARD_MULTIPLIER":        c.HysteresisUpwardMultiplier,
+		"HYSTERESIS_QUOTIENT":                 c.HysteresisQuotient,
 		"DOWNWARD_THRESHOLD":                  hysteresis * c.HysteresisDownwardMultiplier,
 		"UPWARD_THRESHOLD":                    hysteresis * c.HysteresisUpwardMultiplier,
 		"BASE_REWARD_FACTOR":                  c.BaseRewardFactor,
