@@ -135,8 +135,8 @@ var wrappingFaults = []struct {
 	site, file, checked, wrapping string
 }{
 	{"process_slashings_penalty_numerator", "slashings.go",
-		"k.Mul(siteSlashingsPenaltyNumerator, uint64(validator.EffectiveBalance)/increment, adjusted)",
-		"uint64(validator.EffectiveBalance)/increment*adjusted"},
+		"k.Mul(siteSlashingsPenaltyNumerator, k.Div(siteSlashingsIncrementDivision, uint64(validator.EffectiveBalance), increment), adjusted)",
+		"k.Div(siteSlashingsIncrementDivision, uint64(validator.EffectiveBalance), increment)*adjusted"},
 	{"increase_balance_sum", "mutators.go",
 		"k.Add(siteIncreaseBalance, uint64(state.Balances[index]), uint64(delta))",
 		"uint64(state.Balances[index]) + uint64(delta)"},

@@ -99,10 +99,9 @@ func epochBound(cfg *spec.Config, x, what string) hyp {
 	return le(x, maxEpochTerm(cfg), fmt.Sprintf("%s <= (2**64 - 1) // SLOTS_PER_EPOCH: %s [slot_bound]", x, what))
 }
 
-// addOverflows and mulOverflows are the spec's uint64 + and * raising, for sites the model
-// computes without spec.Calc.
+// addOverflows is the spec's uint64 + raising, for sites the model computes without
+// spec.Calc.
 func addOverflows(a, b uint64) bool { _, c := bits.Add64(a, b, 0); return c != 0 }
-func mulOverflows(a, b uint64) bool { hi, _ := bits.Mul64(a, b); return hi != 0 }
 
 // Encoding builders for the common shapes.
 
@@ -412,7 +411,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			id: "get_previous_epoch_decrement", vars: []string{"current_epoch"},
 			fails: "(< current_epoch 1)", failsDoc: "current_epoch - 1 < 0",
 			ctx: []hyp{{"(distinct current_epoch 0)", "evaluated only when current_epoch != GENESIS_EPOCH"}},
-			inv: []hyp{}, goFails: func(a []uint64) bool { return a[0] < 1 },
+			inv: []hyp{},
 		},
 		sumEnc("get_block_root_at_slot_sum", "slot", SPHR, "SLOTS_PER_HISTORICAL_ROOT").
 			withInv(le("slot", fmt.Sprintf("(- %s 1)", u64Max), "slot < state.slot <= 2**64 - 1: the assert's first comparison")),
@@ -672,7 +671,6 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			id: "process_registry_updates_queue_reads", vars: []string{"index", "length"},
 			fails: "(>= index length)", failsDoc: "index >= len(state.validators)",
 			ctx: []hyp{{"(< index length)", "the queue holds indices from enumerate(state.validators)"}}, inv: []hyp{},
-			goFails: func(a []uint64) bool { return a[0] >= a[1] },
 		},
 		// Slashings
 		// Not accEnc: an entry of state.slashings is the effective balances of every
@@ -762,7 +760,8 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		divEnc("process_final_updates_slashings_modulo", map[string]uint64{"EPOCHS_PER_SLASHINGS_VECTOR": EPSV}),
 		modIndexEnc("process_final_updates_randao_write", "next_epoch", EPHV, "state.randao_mixes", "EPOCHS_PER_HISTORICAL_VECTOR"),
 		divEnc("process_final_updates_randao_modulo", map[string]uint64{"EPOCHS_PER_HISTORICAL_VECTOR": EPHV}),
-		literalEnc("process_final_updates_historical_period", fmt.Sprintf("(= (div %d %d) 0)", SPHR, S), "SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH = 0", SPHR/S == 0),
+		literalEnc("process_final_updates_historical_period", fmt.Sprintf("(or (= %[2]d 0) (= (div %[1]d %[2]d) 0))", SPHR, S),
+			"SLOTS_PER_EPOCH = 0 or SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH = 0", false), // declared: the division and the modulo by the quotient
 		{
 			id: "process_final_updates_historical_roots_append", vars: []string{"roots"}, extra: []string{"epoch"}, x: "epoch",
 			fails: fmt.Sprintf("(> roots %d)", cfg.HistoricalRootsLimit), failsDoc: "len(state.historical_roots) after the append > HISTORICAL_ROOTS_LIMIT",
@@ -781,12 +780,11 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		divEnc("process_randao_modulo", map[string]uint64{"EPOCHS_PER_HISTORICAL_VECTOR": EPHV}),
 		appendEnc("process_eth1_data_votes_append", "votes", votesLimit, "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH").
 			withInv(le("votes", num(votesLimit), "votes <= EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH: one block per slot of the period, and the list is emptied between periods [one_block_per_slot]")),
-		literalEnc("process_eth1_data_votes_limit", over(fmt.Sprintf("(* %d %d)", cfg.EpochsPerEth1VotingPeriod, S)), "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH > 2**64 - 1", mulOverflows(cfg.EpochsPerEth1VotingPeriod, S)),
+		literalEnc("process_eth1_data_votes_limit", over(fmt.Sprintf("(* %d %d)", cfg.EpochsPerEth1VotingPeriod, S)), "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH > 2**64 - 1", false), // declared
 		{
 			id: "process_eth1_data_majority", vars: []string{"count"},
 			fails: over("(* count 2)"), failsDoc: "count * 2 > 2**64 - 1",
-			inv:     []hyp{le("count", num(votesLimit), "count <= len(state.eth1_data_votes) <= EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH")},
-			goFails: func(a []uint64) bool { return mulOverflows(a[0], 2) },
+			inv: []hyp{le("count", num(votesLimit), "count <= len(state.eth1_data_votes) <= EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH")},
 		},
 		{
 			id: "process_operations_outstanding_deposits", vars: []string{"deposit_count", "deposit_index"},
@@ -801,11 +799,10 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "process_attestation_inclusion_delay", vars: []string{"state_slot", "data_slot"},
 			fails: "(< state_slot data_slot)", failsDoc: "state.slot - data.slot < 0",
-			ctx:     []hyp{le(fmt.Sprintf("(+ data_slot %d)", cfg.MinAttestationInclusionDelay), "state_slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot: the inclusion window, asserted first")},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return a[0] < a[1] },
+			ctx: []hyp{le(fmt.Sprintf("(+ data_slot %d)", cfg.MinAttestationInclusionDelay), "state_slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot: the inclusion window, asserted first")},
+			inv: []hyp{},
 		},
-		literalEnc("process_attestation_list_limit", over(fmt.Sprintf("(* %d %d)", cfg.MaxAttestations, S)), "MAX_ATTESTATIONS * SLOTS_PER_EPOCH > 2**64 - 1", mulOverflows(cfg.MaxAttestations, S)),
+		literalEnc("process_attestation_list_limit", over(fmt.Sprintf("(* %d %d)", cfg.MaxAttestations, S)), "MAX_ATTESTATIONS * SLOTS_PER_EPOCH > 2**64 - 1", false), // declared
 		appendEnc("process_attestation_current_append", "pending", attestLimit, "MAX_ATTESTATIONS * SLOTS_PER_EPOCH").
 			withInv(le("pending", num(attestLimit), "pending <= MAX_ATTESTATIONS * SLOTS_PER_EPOCH: only this epoch's blocks append, MAX_ATTESTATIONS each [one_block_per_slot]")),
 		appendEnc("process_attestation_previous_append", "pending", attestLimit, "MAX_ATTESTATIONS * SLOTS_PER_EPOCH").

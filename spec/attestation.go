@@ -5,12 +5,18 @@ import (
 	"slices"
 )
 
-// Sites of process_attestation: the inclusion window's sums.
+// Sites of process_attestation.
 var (
+	// The inclusion window's sums.
 	siteAttestationEarliest = site("process_attestation_earliest_sum", OpAdd, "data_slot", "MIN_ATTESTATION_INCLUSION_DELAY")
 	siteAttestationLatest   = site("process_attestation_latest_sum", OpAdd, "data_slot", "SLOTS_PER_EPOCH")
 
-	// The appends to the pending attestation lists: each list's length after the append.
+	// The inclusion delay, state.slot - data.slot.
+	siteAttestationInclusionDelay = site("process_attestation_inclusion_delay", OpSub, "state_slot", "data_slot")
+
+	// The lists' limit, and the appends to the pending attestation lists: each list's
+	// length after the append.
+	siteAttestationListLimit      = site("process_attestation_list_limit", OpMul, "MAX_ATTESTATIONS", "SLOTS_PER_EPOCH")
 	siteAttestationCurrentAppend  = site("process_attestation_current_append", OpAppend, "pending", "MAX_ATTESTATIONS * SLOTS_PER_EPOCH")
 	siteAttestationPreviousAppend = site("process_attestation_previous_append", OpAppend, "pending", "MAX_ATTESTATIONS * SLOTS_PER_EPOCH")
 )
@@ -86,13 +92,17 @@ func (m *Model) ProcessAttestation(state *BeaconState, attestation *Attestation)
 	if err != nil {
 		return err
 	}
+	inclusionDelay := k.Sub(siteAttestationInclusionDelay, uint64(state.Slot), uint64(data.Slot)) // no underflow: checked by the inclusion window
+	limit := k.Mul(siteAttestationListLimit, m.MaxAttestations, m.SlotsPerEpoch)
+	if err := k.Err(); err != nil {
+		return err
+	}
 	pending := PendingAttestation{
 		Data:            *data,
 		AggregationBits: slices.Clone(attestation.AggregationBits),
-		InclusionDelay:  state.Slot - data.Slot, // no underflow: checked by the inclusion window
+		InclusionDelay:  Slot(inclusionDelay),
 		ProposerIndex:   proposerIndex,
 	}
-	limit := m.MaxAttestations * m.SlotsPerEpoch
 	if data.Target.Epoch == current {
 		if data.Source != state.CurrentJustifiedCheckpoint {
 			return assertf(fn, CheckSourceCurrent, "source %d/%x, current justified %d/%x", data.Source.Epoch, data.Source.Root, state.CurrentJustifiedCheckpoint.Epoch, state.CurrentJustifiedCheckpoint.Root)

@@ -112,6 +112,13 @@ func (m *Model) ProcessBlockHeader(state *BeaconState, block *BeaconBlock) (err 
 // siteRandaoProposerRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
 var siteRandaoProposerRead = site("process_randao_proposer_read", OpIndex, "index", "length")
 
+// Sites of process_randao's write of state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]
+// and its index.
+var (
+	siteRandaoModulo   = site("process_randao_modulo", OpMod, "epoch", "EPOCHS_PER_HISTORICAL_VECTOR")
+	siteRandaoMixWrite = site("process_randao_mix_write", OpIndex, "epoch % EPOCHS_PER_HISTORICAL_VECTOR", "length")
+)
+
 // ProcessRandao is the spec's process_randao ("RANDAO").
 //
 // Not atomic: it follows the spec's order of asserts and writes, so on error the state may
@@ -153,7 +160,15 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	state.SetRandaoMix(uint64(epoch)%m.EpochsPerHistoricalVector, m.Xor(current, m.Hash(body.RandaoReveal[:])))
+	var k Calc
+	i := k.Mod(siteRandaoModulo, uint64(epoch), m.EpochsPerHistoricalVector)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if siteRandaoMixWrite.Index(i, len(state.RandaoMixes)) {
+		return outOfRange(siteRandaoMixWrite, "state.randao_mixes", i, len(state.RandaoMixes))
+	}
+	state.SetRandaoMix(i, m.Xor(current, m.Hash(body.RandaoReveal[:])))
 	return nil
 }
 
@@ -176,7 +191,11 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 			c.frame(frame{fields: []string{"eth1_data", "eth1_data_votes"}}, before, state)
 		})
 	}
-	limit := m.EpochsPerEth1VotingPeriod * m.SlotsPerEpoch
+	var k Calc
+	limit := k.Mul(siteEth1DataVotesLimit, m.EpochsPerEth1VotingPeriod, m.SlotsPerEpoch)
+	if err := k.Err(); err != nil {
+		return err
+	}
 	if siteEth1DataVotesAppend.Fails(uint64(len(state.Eth1DataVotes))+1, limit) {
 		return appendBeyondLimit(siteEth1DataVotesAppend, "state.eth1_data_votes (append beyond EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH)", len(state.Eth1DataVotes))
 	}
@@ -187,14 +206,23 @@ func (m *Model) ProcessEth1Data(state *BeaconState, body *BeaconBlockBody) (err 
 			count++
 		}
 	}
-	if count*2 > limit {
+	doubled := k.Mul(siteEth1DataMajority, count, 2)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if doubled > limit {
 		state.Eth1Data = body.Eth1Data
 	}
 	return nil
 }
 
-// Sites of process_eth1_data: the append of the block's vote (the list's length after it).
-var siteEth1DataVotesAppend = site("process_eth1_data_votes_append", OpAppend, "votes", "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH")
+// Sites of process_eth1_data: the list's limit, the append of the block's vote (the list's
+// length after it) and the doubled count of the vote.
+var (
+	siteEth1DataVotesLimit  = site("process_eth1_data_votes_limit", OpMul, "EPOCHS_PER_ETH1_VOTING_PERIOD", "SLOTS_PER_EPOCH")
+	siteEth1DataVotesAppend = site("process_eth1_data_votes_append", OpAppend, "votes", "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH")
+	siteEth1DataMajority    = site("process_eth1_data_majority", OpMul, "count", "2")
+)
 
 // Sites of process_operations.
 var siteOutstandingDeposits = site("process_operations_outstanding_deposits", OpSub, "deposit_count", "deposit_index")

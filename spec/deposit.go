@@ -2,8 +2,15 @@ package spec
 
 import "slices"
 
+// Sites of get_validator_from_deposit: amount - amount % EFFECTIVE_BALANCE_INCREMENT.
+var (
+	siteDepositEffectiveBalanceModulo     = site("get_validator_from_deposit_modulo", OpMod, "amount", "EFFECTIVE_BALANCE_INCREMENT")
+	siteDepositEffectiveBalanceDifference = site("get_validator_from_deposit_difference", OpSub, "amount", "amount % EFFECTIVE_BALANCE_INCREMENT")
+)
+
 // GetValidatorFromDeposit is the spec's get_validator_from_deposit ("Deposits").
-// (The error is a contract violation in checked mode; the function itself cannot fail.)
+// (The error is a contract violation in checked mode, or the ArithmeticError of a
+// division by a zero EFFECTIVE_BALANCE_INCREMENT, which Config.Validate rules out.)
 func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v Validator, err error) {
 	if m.hooked() {
 		m.enter(getValidatorFromDepositContract, "amount", deposit.Data.Amount)
@@ -15,8 +22,12 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 			c.that("keys_copied", v.Pubkey == deposit.Data.Pubkey && v.WithdrawalCredentials == deposit.Data.WithdrawalCredentials, "pubkey or credentials differ from the deposit")
 		})
 	}
-	amount := deposit.Data.Amount
-	effectiveBalance := min(amount-amount%m.EffectiveBalanceIncrement, m.MaxEffectiveBalance)
+	amount := uint64(deposit.Data.Amount)
+	var k Calc
+	effectiveBalance := min(Gwei(k.Sub(siteDepositEffectiveBalanceDifference, amount, k.Mod(siteDepositEffectiveBalanceModulo, amount, uint64(m.EffectiveBalanceIncrement)))), m.MaxEffectiveBalance)
+	if err := k.Err(); err != nil {
+		return Validator{}, err
+	}
 	return Validator{
 		Pubkey:                     deposit.Data.Pubkey,
 		WithdrawalCredentials:      deposit.Data.WithdrawalCredentials,
@@ -31,9 +42,13 @@ func (m *Model) GetValidatorFromDeposit(state *BeaconState, deposit *Deposit) (v
 // Sites of process_deposit.
 var siteDepositIndex = site("process_deposit_index_increment", OpAdd, "eth1_deposit_index", "1")
 
-// siteDepositValidatorsAppend is the append of the new validator (the registry's length
-// after it).
-var siteDepositValidatorsAppend = site("process_deposit_validators_append", OpAppend, "validators", "VALIDATOR_REGISTRY_LIMIT")
+// siteDepositValidatorsAppend and siteDepositBalancesAppend are the appends of the new
+// validator and its balance (each list's length after it; the balances' is named for the
+// registry's length, which it equals [vector_lengths]).
+var (
+	siteDepositValidatorsAppend = site("process_deposit_validators_append", OpAppend, "validators", "VALIDATOR_REGISTRY_LIMIT")
+	siteDepositBalancesAppend   = site("process_deposit_balances_append", OpAppend, "validators", "VALIDATOR_REGISTRY_LIMIT")
+)
 
 // ProcessDeposit is the spec's process_deposit ("Deposits").
 //
@@ -122,6 +137,9 @@ func (m *Model) ProcessDeposit(state *BeaconState, deposit *Deposit) (err error)
 	validator, err := m.GetValidatorFromDeposit(state, deposit)
 	if err != nil {
 		return err
+	}
+	if siteDepositBalancesAppend.Fails(uint64(len(state.Balances))+1, m.ValidatorRegistryLimit) {
+		return appendBeyondLimit(siteDepositBalancesAppend, "state.balances (append beyond VALIDATOR_REGISTRY_LIMIT)", len(state.Balances))
 	}
 	state.AppendValidator(validator, amount)
 	return nil // the new validator is inactive: no cached entry depends on it

@@ -60,6 +60,13 @@ func (m *Model) ProcessFinalUpdates(state *BeaconState) (err error) {
 // length after it).
 var siteHistoricalRootsAppend = site("process_final_updates_historical_roots_append", OpAppend, "roots", "HISTORICAL_ROOTS_LIMIT")
 
+// Sites of process_historical_roots_update: the period, SLOTS_PER_HISTORICAL_ROOT //
+// SLOTS_PER_EPOCH, and next_epoch modulo it.
+var (
+	siteHistoricalPeriod       = site("process_final_updates_historical_period", OpDiv, "SLOTS_PER_HISTORICAL_ROOT", "SLOTS_PER_EPOCH")
+	siteHistoricalPeriodModulo = site("process_final_updates_historical_period", OpMod, "next_epoch", "SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH")
+)
+
 // Sites of the final updates' next_epoch.
 var siteFinalNextEpoch = site("process_final_updates_next_epoch", OpAdd, "epoch", "1")
 
@@ -72,6 +79,9 @@ func (m *Model) nextEpoch(state *BeaconState) (uint64, error) {
 	}
 	return nextEpoch, nil
 }
+
+// Sites of process_eth1_data_reset: the test for the end of a voting period.
+var siteFinalEth1PeriodModulo = site("process_final_updates_eth1_period_modulo", OpMod, "next_epoch", "EPOCHS_PER_ETH1_VOTING_PERIOD")
 
 // ProcessEth1DataReset is the spec's process_eth1_data_reset ("Eth1 data votes updates",
 // spec v1.1; the first step of v1.0.0's process_final_updates): the votes are cleared at
@@ -97,7 +107,12 @@ func (m *Model) ProcessEth1DataReset(state *BeaconState) (err error) {
 		return err
 	}
 	// Reset eth1 data votes
-	if nextEpoch%m.EpochsPerEth1VotingPeriod == 0 {
+	var k Calc
+	periodEnd := k.Mod(siteFinalEth1PeriodModulo, nextEpoch, m.EpochsPerEth1VotingPeriod) == 0
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if periodEnd {
 		state.ResetEth1DataVotes()
 	}
 	return nil
@@ -119,6 +134,13 @@ var (
 	siteFinalUpwardThreshold   = site("process_final_updates_hysteresis_thresholds", OpMul, "HYSTERESIS_INCREMENT", "HYSTERESIS_UPWARD_MULTIPLIER")
 	siteFinalDownwardSum       = site("process_final_updates_downward_sum", OpAdd, "balance", "DOWNWARD_THRESHOLD")
 	siteFinalUpwardSum         = site("process_final_updates_upward_sum", OpAdd, "effective_balance", "UPWARD_THRESHOLD")
+
+	siteFinalHysteresisDivision = site("process_final_updates_hysteresis_division", OpDiv, "EFFECTIVE_BALANCE_INCREMENT", "HYSTERESIS_QUOTIENT")
+	// The read of state.balances[index] for each validator: it raises when index >= len(state.balances).
+	siteFinalBalanceRead = site("process_final_updates_balance_read", OpIndex, "index", "length")
+	// balance - balance % EFFECTIVE_BALANCE_INCREMENT, the new effective balance before its cap.
+	siteFinalEffectiveBalanceModulo     = site("process_final_updates_effective_balance_modulo", OpMod, "balance", "EFFECTIVE_BALANCE_INCREMENT")
+	siteFinalEffectiveBalanceDifference = site("process_final_updates_effective_balance_difference", OpSub, "balance", "balance % EFFECTIVE_BALANCE_INCREMENT")
 )
 
 // ProcessEffectiveBalanceUpdates is the spec's process_effective_balance_updates
@@ -156,11 +178,9 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 		})
 	}
 	// Update effective balances with hysteresis
-	if len(state.Balances) < len(state.Validators) {
-		return &IndexError{List: "state.balances", Index: uint64(len(state.Balances)), Len: len(state.Balances)}
-	}
 	var k Calc
-	hysteresisIncrement := uint64(m.EffectiveBalanceIncrement) / m.HysteresisQuotient
+	increment := uint64(m.EffectiveBalanceIncrement)
+	hysteresisIncrement := k.Div(siteFinalHysteresisDivision, increment, m.HysteresisQuotient)
 	downwardThreshold := k.Mul(siteFinalDownwardThreshold, hysteresisIncrement, m.HysteresisDownwardMultiplier)
 	upwardThreshold := k.Mul(siteFinalUpwardThreshold, hysteresisIncrement, m.HysteresisUpwardMultiplier)
 	if err := k.Err(); err != nil {
@@ -168,27 +188,28 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 	}
 	changed := false
 	for index := range state.Validators {
+		if siteFinalBalanceRead.Index(uint64(index), len(state.Balances)) {
+			err = outOfRange(siteFinalBalanceRead, "state.balances", uint64(index), len(state.Balances))
+			break
+		}
 		validator := &state.Validators[index]
 		balance := uint64(state.Balances[index])
 		if k.Add(siteFinalDownwardSum, balance, downwardThreshold) < uint64(validator.EffectiveBalance) ||
 			k.Add(siteFinalUpwardSum, uint64(validator.EffectiveBalance), upwardThreshold) < balance {
-			eb := Gwei(min(balance-balance%uint64(m.EffectiveBalanceIncrement), uint64(m.MaxEffectiveBalance)))
+			eb := Gwei(min(k.Sub(siteFinalEffectiveBalanceDifference, balance, k.Mod(siteFinalEffectiveBalanceModulo, balance, increment)), uint64(m.MaxEffectiveBalance)))
 			if eb != validator.EffectiveBalance { // else the assignment would change nothing
 				changed = true
 				state.validatorForWrite(ValidatorIndex(index)).EffectiveBalance = eb
 			}
 		}
-		if err := k.Err(); err != nil {
-			if changed {
-				m.effectiveBalancesChanged(state)
-			}
-			return err
+		if err = k.Err(); err != nil {
+			break
 		}
 	}
 	if changed {
 		m.effectiveBalancesChanged(state)
 	}
-	return nil
+	return err
 }
 
 var processEffectiveBalanceUpdatesContract = declare(Contract{
@@ -201,6 +222,13 @@ var processEffectiveBalanceUpdatesContract = declare(Contract{
 		{"frame", "only effective balances change"},
 	},
 })
+
+// Sites of process_slashings_reset: the write of state.slashings[next_epoch %
+// EPOCHS_PER_SLASHINGS_VECTOR] and its index.
+var (
+	siteFinalSlashingsModulo = site("process_final_updates_slashings_modulo", OpMod, "next_epoch", "EPOCHS_PER_SLASHINGS_VECTOR")
+	siteFinalSlashingsWrite  = site("process_final_updates_slashings_write", OpIndex, "next_epoch % EPOCHS_PER_SLASHINGS_VECTOR", "length")
+)
 
 // ProcessSlashingsReset is the spec's process_slashings_reset ("Slashings balances
 // updates", spec v1.1; the third step of v1.0.0's process_final_updates): the next epoch's
@@ -226,9 +254,13 @@ func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
 		return err
 	}
 	// Reset slashings
-	i := nextEpoch % m.EpochsPerSlashingsVector
-	if i >= uint64(len(state.Slashings)) {
-		return &IndexError{List: "state.slashings", Index: i, Len: len(state.Slashings)}
+	var k Calc
+	i := k.Mod(siteFinalSlashingsModulo, nextEpoch, m.EpochsPerSlashingsVector)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if siteFinalSlashingsWrite.Index(i, len(state.Slashings)) {
+		return outOfRange(siteFinalSlashingsWrite, "state.slashings", i, len(state.Slashings))
 	}
 	state.SetSlashing(i, 0)
 	return nil
@@ -244,6 +276,13 @@ var processSlashingsResetContract = declare(Contract{
 		{"frame", "only slashings changes"},
 	},
 })
+
+// Sites of process_randao_mixes_reset: the write of state.randao_mixes[next_epoch %
+// EPOCHS_PER_HISTORICAL_VECTOR] and its index.
+var (
+	siteFinalRandaoModulo = site("process_final_updates_randao_modulo", OpMod, "next_epoch", "EPOCHS_PER_HISTORICAL_VECTOR")
+	siteFinalRandaoWrite  = site("process_final_updates_randao_write", OpIndex, "next_epoch % EPOCHS_PER_HISTORICAL_VECTOR", "length")
+)
 
 // ProcessRandaoMixesReset is the spec's process_randao_mixes_reset ("Randao mixes
 // updates", spec v1.1; the fourth step of v1.0.0's process_final_updates): the next
@@ -274,9 +313,13 @@ func (m *Model) ProcessRandaoMixesReset(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
-	j := nextEpoch % m.EpochsPerHistoricalVector
-	if j >= uint64(len(state.RandaoMixes)) {
-		return &IndexError{List: "state.randao_mixes", Index: j, Len: len(state.RandaoMixes)}
+	var k Calc
+	j := k.Mod(siteFinalRandaoModulo, nextEpoch, m.EpochsPerHistoricalVector)
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if siteFinalRandaoWrite.Index(j, len(state.RandaoMixes)) {
+		return outOfRange(siteFinalRandaoWrite, "state.randao_mixes", j, len(state.RandaoMixes))
 	}
 	state.SetRandaoMix(j, mix)
 	return nil
@@ -317,7 +360,12 @@ func (m *Model) ProcessHistoricalRootsUpdate(state *BeaconState) (err error) {
 		return err
 	}
 	// Set historical root accumulator
-	if nextEpoch%(m.SlotsPerHistoricalRoot/m.SlotsPerEpoch) == 0 {
+	var k Calc
+	boundary := k.Mod(siteHistoricalPeriodModulo, nextEpoch, k.Div(siteHistoricalPeriod, m.SlotsPerHistoricalRoot, m.SlotsPerEpoch)) == 0
+	if err := k.Err(); err != nil {
+		return err
+	}
+	if boundary {
 		batch := &HistoricalBatch{BlockRoots: state.BlockRoots, StateRoots: state.StateRoots}
 		root, err := m.HashTreeRoot(batch)
 		if err != nil {

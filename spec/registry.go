@@ -5,8 +5,13 @@ import (
 	"sort"
 )
 
-// Sites of process_registry_updates.
-var siteRegistryEligibility = site("process_registry_updates_eligibility_epoch", OpAdd, "epoch", "1")
+// Sites of process_registry_updates: the eligibility epoch, and the read of
+// state.validators[index] for each index dequeued for activation (it raises when index >=
+// len(state.validators)).
+var (
+	siteRegistryEligibility = site("process_registry_updates_eligibility_epoch", OpAdd, "epoch", "1")
+	siteRegistryQueueRead   = site("process_registry_updates_queue_reads", OpIndex, "index", "length")
+)
 
 // ProcessRegistryUpdates is the spec's process_registry_updates ("Registry updates").
 //
@@ -97,7 +102,13 @@ func (m *Model) ProcessRegistryUpdates(state *BeaconState) (err error) {
 			queue = queue[:headroom]
 		}
 	}
-	for _, index := range queue {
+	for n, index := range queue {
+		if siteRegistryQueueRead.Index(uint64(index), len(state.Validators)) {
+			if n > 0 {
+				m.activeSetChangesFrom(state, activation)
+			}
+			return outOfRange(siteRegistryQueueRead, "state.validators", uint64(index), len(state.Validators))
+		}
 		state.validatorForWrite(index).ActivationEpoch = activation
 	}
 	if len(queue) > 0 {

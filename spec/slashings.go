@@ -2,12 +2,14 @@ package spec
 
 // Sites of process_slashings.
 var (
-	siteSlashingsSum              = site("process_slashings_sum", OpAdd, "acc", "term")
-	siteSlashingsMultiplier       = site("process_slashings_multiplier", OpMul, "sum", "PROPORTIONAL_SLASHING_MULTIPLIER")
-	siteSlashingsTarget           = site("process_slashings_withdrawable_target", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR // 2")
-	siteSlashingsPenaltyNumerator = site("process_slashings_penalty_numerator", OpMul, "effective_balance // EFFECTIVE_BALANCE_INCREMENT", "adjusted")
-	siteSlashingsPenaltyDivision  = site("process_slashings_penalty_division", OpDiv, "numerator", "total")
-	siteSlashingsPenaltyIncrement = site("process_slashings_penalty_increment", OpMul, "numerator // total", "EFFECTIVE_BALANCE_INCREMENT")
+	siteSlashingsSum               = site("process_slashings_sum", OpAdd, "acc", "term")
+	siteSlashingsMultiplier        = site("process_slashings_multiplier", OpMul, "sum", "PROPORTIONAL_SLASHING_MULTIPLIER")
+	siteSlashingsHalfVector        = site("process_slashings_half_vector", OpDiv, "EPOCHS_PER_SLASHINGS_VECTOR", "2")
+	siteSlashingsTarget            = site("process_slashings_withdrawable_target", OpAdd, "epoch", "EPOCHS_PER_SLASHINGS_VECTOR // 2")
+	siteSlashingsIncrementDivision = site("process_slashings_increment_division", OpDiv, "effective_balance", "EFFECTIVE_BALANCE_INCREMENT")
+	siteSlashingsPenaltyNumerator  = site("process_slashings_penalty_numerator", OpMul, "effective_balance // EFFECTIVE_BALANCE_INCREMENT", "adjusted")
+	siteSlashingsPenaltyDivision   = site("process_slashings_penalty_division", OpDiv, "numerator", "total")
+	siteSlashingsPenaltyIncrement  = site("process_slashings_penalty_increment", OpMul, "numerator // total", "EFFECTIVE_BALANCE_INCREMENT")
 )
 
 // ProcessSlashings is the spec's process_slashings ("Slashings").
@@ -54,12 +56,12 @@ func (m *Model) ProcessSlashings(state *BeaconState) (err error) {
 		}
 		// epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2 is evaluated, as in the spec, only for
 		// slashed validators (Python's `and` short-circuits).
-		target := k.Add(siteSlashingsTarget, uint64(epoch), m.EpochsPerSlashingsVector/2)
+		target := k.Add(siteSlashingsTarget, uint64(epoch), k.Div(siteSlashingsHalfVector, m.EpochsPerSlashingsVector, 2))
 		if err := k.Err(); err != nil {
 			return err
 		}
 		if target == uint64(validator.WithdrawableEpoch) {
-			penaltyNumerator := k.Mul(siteSlashingsPenaltyNumerator, uint64(validator.EffectiveBalance)/increment, adjusted)
+			penaltyNumerator := k.Mul(siteSlashingsPenaltyNumerator, k.Div(siteSlashingsIncrementDivision, uint64(validator.EffectiveBalance), increment), adjusted)
 			penalty := k.Mul(siteSlashingsPenaltyIncrement, k.Div(siteSlashingsPenaltyDivision, penaltyNumerator, uint64(totalBalance)), increment)
 			if err := k.Err(); err != nil {
 				return err
