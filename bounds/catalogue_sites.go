@@ -431,9 +431,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_epoch_at_slot_division", Section: "Misc", SpecFunc: "compute_epoch_at_slot",
-		GoFunc: "Config.ComputeEpochAtSlot", File: "spec/misc.go",
-		Expr: "slot // SLOTS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{qSlot},
-		Label: "uint64(slot) / c.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "slot // SLOTS_PER_EPOCH", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
@@ -456,9 +455,8 @@ var catalogue = []Site{
 
 	{
 		ID: "get_previous_epoch_decrement", Section: "Beacon state accessors", SpecFunc: "get_previous_epoch",
-		GoFunc: "epochBefore", File: "spec/accessors.go",
-		Expr: "current_epoch - 1", Kind: Underflow, Quantities: []string{qEpoch},
-		Label: "current - 1", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "current_epoch - 1", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "evaluated only when current_epoch != GENESIS_EPOCH = 0",
 	},
 	{
@@ -472,37 +470,32 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_block_root_at_slot_read", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
-		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
-		Expr: "state.block_roots[slot % SLOTS_PER_HISTORICAL_ROOT]", Kind: IndexOutOfRange, Quantities: []string{qSlot},
-		Label: "state.block_roots", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "state.block_roots[slot % SLOTS_PER_HISTORICAL_ROOT]", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "get_block_root_at_slot_modulo", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
-		GoFunc: "Model.GetBlockRootAtSlot", File: "spec/accessors.go",
-		Expr: "slot % SLOTS_PER_HISTORICAL_ROOT", Kind: DivisionByZero, Quantities: []string{qSlot},
-		Label: "uint64(slot)%m.SlotsPerHistoricalRoot", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "slot % SLOTS_PER_HISTORICAL_ROOT", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_randao_mix_read", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
-		GoFunc: "Model.GetRandaoMix", File: "spec/accessors.go",
-		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Kind: IndexOutOfRange, Quantities: []string{qEpoch},
-		Label: "state.randao_mixes", LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "get_randao_mix_modulo", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
-		GoFunc: "Model.GetRandaoMix", File: "spec/accessors.go",
-		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Kind: DivisionByZero, Quantities: []string{qEpoch},
-		Label: "uint64(epoch)%m.EpochsPerHistoricalVector", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_validator_churn_limit_division", Section: "Beacon state accessors", SpecFunc: "get_validator_churn_limit",
-		GoFunc: "Model.getValidatorChurnLimit", File: "spec/accessors.go",
-		Expr: "uint64(len(active_validator_indices)) // CHURN_LIMIT_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qV},
-		Label: "active/m.ChurnLimitQuotient", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "uint64(len(active_validator_indices)) // CHURN_LIMIT_QUOTIENT", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
@@ -521,9 +514,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_committee_count_per_slot_divisions", Section: "Beacon state accessors", SpecFunc: "get_committee_count_per_slot",
-		GoFunc: "Config.CommitteeCountPerSlot", File: "spec/committee_arith.go",
-		Expr: "uint64(len(...)) // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE", Kind: DivisionByZero, Quantities: []string{qV},
-		Label: "activeCount / c.SlotsPerEpoch / c.TargetCommitteeSize", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "uint64(len(...)) // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
@@ -535,9 +527,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_beacon_committee_modulo", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
-		GoFunc: "Config.BeaconCommitteeArgs", File: "spec/committee_arith.go",
-		Expr: "slot % SLOTS_PER_EPOCH", Kind: DivisionByZero, Quantities: []string{qSlot},
-		Label: "uint64(slot)%c.SlotsPerEpoch", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "slot % SLOTS_PER_EPOCH", Quantities: []string{qSlot},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{

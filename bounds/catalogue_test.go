@@ -191,8 +191,8 @@ var notSpecSites = map[string]string{
 // TestCatalogueCoversCode: every labelled site of the model has an entry. A spec.Calc
 // operation without a declared Site, a declared Site no entry names, one the model never
 // uses,
-// an IndexError, BitlistIndexError or ArithmeticError the model returns, a read through
-// validatorAt, or a vector read through rootAt, with no site naming it in the same function,
+// an IndexError, BitlistIndexError or ArithmeticError the model returns, or a read through
+// validatorAt, with no site naming it in the same function,
 // fails here: adding an arithmetic or index site without cataloguing it is caught.
 func TestCatalogueCoversCode(t *testing.T) {
 	funcs, fset := parseSpec(t)
@@ -220,8 +220,8 @@ func TestCatalogueCoversCode(t *testing.T) {
 				t.Errorf("%s: a spec.Calc operation in %s passes no declared Site (%s)", f.file, name, v)
 			}
 		}
-		if name == "validatorAt" || name == "rootAt" {
-			continue // helpers: their reads are catalogued where they are called
+		if name == "validatorAt" {
+			continue // a helper: its reads are catalogued where it is called
 		}
 		inspectSpec(f.decl, func(n ast.Node) bool {
 			switch n := n.(type) {
@@ -258,16 +258,6 @@ func TestCatalogueCoversCode(t *testing.T) {
 					id := declaredID(n.Args[0])
 					if id == "" || !covered(name, func(s Site) bool { return s.LabelKind == LabelCalc && s.ID == id }) {
 						t.Errorf("%s: the read %s in %s is not in the catalogue (its first argument must be a declared spec.Site of this function's entries)", where(n), call, name)
-					}
-				case "rootAt":
-					if len(n.Args) >= 2 {
-						if lit, ok := n.Args[1].(*ast.BasicLit); ok {
-							str, _ := strconv.Unquote(lit.Value)
-							checked++
-							if !covered(name, func(s Site) bool { return s.Label == str }) {
-								t.Errorf("%s: the read of %s in %s is not in the catalogue", where(n), str, name)
-							}
-						}
 					}
 				}
 			}

@@ -17,10 +17,10 @@ func validatorAt(s *Site, state *BeaconState, i ValidatorIndex) (*Validator, err
 
 // GetCurrentEpoch is the spec's get_current_epoch ("Beacon state accessors").
 func (m *Model) GetCurrentEpoch(state *BeaconState) Epoch {
-	if m.Checked != nil || m.Tracer != nil { // m.hooked(), written out so this inlines
+	if m.hooked() {
 		return m.getCurrentEpochChecked(state)
 	}
-	return Epoch(uint64(state.Slot) / m.SlotsPerEpoch) // what m.ComputeEpochAtSlot computes unchecked
+	return m.Config.ComputeEpochAtSlot(state.Slot) // compute_epoch_at_slot(state.slot), through its site
 }
 
 func (m *Model) getCurrentEpochChecked(state *BeaconState) Epoch {
@@ -44,12 +44,16 @@ func (m *Model) GetPreviousEpoch(state *BeaconState) Epoch {
 	return epochBefore(m.Config.ComputeEpochAtSlot(state.Slot))
 }
 
+// sitePreviousEpochDecrement is get_previous_epoch's current_epoch - 1, evaluated only when
+// the current epoch is not GENESIS_EPOCH (0), so it cannot raise.
+var sitePreviousEpochDecrement = site("get_previous_epoch_decrement", OpSub, "current_epoch", "1")
+
 // epochBefore is the body of get_previous_epoch, given the current epoch.
 func epochBefore(current Epoch) Epoch {
 	if current == GenesisEpoch {
 		return GenesisEpoch
 	}
-	return current - 1
+	return Epoch(sitePreviousEpochDecrement.Value(uint64(current), 1))
 }
 
 func (m *Model) getPreviousEpochChecked(state *BeaconState) Epoch {
@@ -106,8 +110,14 @@ var getBlockRootContract = declare(Contract{
 	},
 })
 
-// Sites of get_block_root_at_slot.
-var siteBlockRootAtSlotSum = site("get_block_root_at_slot_sum", OpAdd, "slot", "SLOTS_PER_HISTORICAL_ROOT")
+// Sites of get_block_root_at_slot: the sum of its assert, and the read
+// state.block_roots[slot % SLOTS_PER_HISTORICAL_ROOT] (the modulo, and the read, which
+// raises when the vector is shorter than SLOTS_PER_HISTORICAL_ROOT).
+var (
+	siteBlockRootAtSlotSum    = site("get_block_root_at_slot_sum", OpAdd, "slot", "SLOTS_PER_HISTORICAL_ROOT")
+	siteBlockRootAtSlotModulo = site("get_block_root_at_slot_modulo", OpMod, "slot", "SLOTS_PER_HISTORICAL_ROOT")
+	siteBlockRootAtSlotRead   = site("get_block_root_at_slot_read", OpIndex, "slot % SLOTS_PER_HISTORICAL_ROOT", "length")
+)
 
 // GetBlockRootAtSlot is the spec's get_block_root_at_slot ("Beacon state accessors"). Its
 // assert on the slot's range is behaviour, an AssertError: attestation data reaches it in
@@ -137,7 +147,14 @@ func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, er
 	if !(uint64(state.Slot) <= upper) {
 		return Root{}, assertf("get_block_root_at_slot", CheckBlockRootRange, "slot %d, state slot %d", slot, state.Slot)
 	}
-	return rootAt(state.BlockRoots, "state.block_roots", uint64(slot)%m.SlotsPerHistoricalRoot)
+	i := k.Mod(siteBlockRootAtSlotModulo, uint64(slot), m.SlotsPerHistoricalRoot)
+	if err := k.Err(); err != nil {
+		return Root{}, err
+	}
+	if siteBlockRootAtSlotRead.Index(i, len(state.BlockRoots)) {
+		return Root{}, outOfRange(siteBlockRootAtSlotRead, "state.block_roots", i, len(state.BlockRoots))
+	}
+	return state.BlockRoots[i], nil
 }
 
 var getBlockRootAtSlotContract = declare(Contract{
@@ -151,18 +168,19 @@ var getBlockRootAtSlotContract = declare(Contract{
 	},
 })
 
-func rootAt(roots []Root, name string, i uint64) (Root, error) {
-	if i >= uint64(len(roots)) {
-		return Root{}, &IndexError{List: name, Index: i, Len: len(roots)}
-	}
-	return roots[i], nil
-}
-
 // randaoMixesAtLength is the precondition of the randao accessors.
 func (m *Model) randaoMixesAtLength(c *checker, state *BeaconState) {
 	c.that("randao_mixes_at_length", uint64(len(state.RandaoMixes)) == m.EpochsPerHistoricalVector,
 		"randao_mixes has %d entries, EPOCHS_PER_HISTORICAL_VECTOR is %d", len(state.RandaoMixes), m.EpochsPerHistoricalVector)
 }
+
+// Sites of get_randao_mix: state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR], the
+// modulo and the read (which raises when the vector is shorter than
+// EPOCHS_PER_HISTORICAL_VECTOR).
+var (
+	siteRandaoMixModulo = site("get_randao_mix_modulo", OpMod, "epoch", "EPOCHS_PER_HISTORICAL_VECTOR")
+	siteRandaoMixRead   = site("get_randao_mix_read", OpIndex, "epoch % EPOCHS_PER_HISTORICAL_VECTOR", "length")
+)
 
 // GetRandaoMix is the spec's get_randao_mix ("Beacon state accessors").
 func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (mix Root, err error) {
@@ -175,7 +193,15 @@ func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (mix Root, err err
 			c.that("mix_of_epoch", mix == state.RandaoMixes[i], "mix %x is not randao_mixes[%d]", mix, i)
 		})
 	}
-	return rootAt(state.RandaoMixes, "state.randao_mixes", uint64(epoch)%m.EpochsPerHistoricalVector)
+	var k Calc
+	i := k.Mod(siteRandaoMixModulo, uint64(epoch), m.EpochsPerHistoricalVector)
+	if err := k.Err(); err != nil {
+		return Root{}, err
+	}
+	if siteRandaoMixRead.Index(i, len(state.RandaoMixes)) {
+		return Root{}, outOfRange(siteRandaoMixRead, "state.randao_mixes", i, len(state.RandaoMixes))
+	}
+	return state.RandaoMixes[i], nil
 }
 
 var getRandaoMixContract = declare(Contract{
@@ -256,9 +282,13 @@ func (m *Model) GetValidatorChurnLimit(state *BeaconState) uint64 {
 	return m.getValidatorChurnLimit(state)
 }
 
+// siteChurnLimitDivision is get_validator_churn_limit's division by CHURN_LIMIT_QUOTIENT,
+// which Config.Validate keeps non-zero.
+var siteChurnLimitDivision = site("get_validator_churn_limit_division", OpDiv, "active", "CHURN_LIMIT_QUOTIENT")
+
 func (m *Model) getValidatorChurnLimit(state *BeaconState) uint64 {
 	active := uint64(len(m.GetActiveValidatorIndices(state, m.GetCurrentEpoch(state))))
-	return max(m.MinPerEpochChurnLimit, active/m.ChurnLimitQuotient)
+	return max(m.MinPerEpochChurnLimit, siteChurnLimitDivision.Div(active, m.ChurnLimitQuotient))
 }
 
 var getValidatorChurnLimitContract = declare(Contract{

@@ -4,12 +4,19 @@ package spec
 // it depends on (the number of active validators, the slot, the committee index), so the
 // state accessors and the bound analysis (package bounds) evaluate the very same expressions.
 
+// Sites of get_committee_count_per_slot: the two divisions by config values, which
+// Config.Validate keeps non-zero.
+var (
+	siteCommitteesPerSlotEpoch = site("get_committee_count_per_slot_divisions", OpDiv, "V", "SLOTS_PER_EPOCH")
+	siteCommitteesPerSlotSize  = site("get_committee_count_per_slot_divisions", OpDiv, "V // SLOTS_PER_EPOCH", "TARGET_COMMITTEE_SIZE")
+)
+
 // CommitteeCountPerSlot is the arithmetic of get_committee_count_per_slot
 // ("Beacon state accessors") for activeCount active validators:
 //
 //	max(1, min(MAX_COMMITTEES_PER_SLOT, activeCount // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE))
 func (c *Config) CommitteeCountPerSlot(activeCount uint64) uint64 {
-	n := activeCount / c.SlotsPerEpoch / c.TargetCommitteeSize
+	n := siteCommitteesPerSlotSize.Div(siteCommitteesPerSlotEpoch.Div(activeCount, c.SlotsPerEpoch), c.TargetCommitteeSize)
 	if n > c.MaxCommitteesPerSlot {
 		n = c.MaxCommitteesPerSlot
 	}
@@ -20,8 +27,10 @@ func (c *Config) CommitteeCountPerSlot(activeCount uint64) uint64 {
 }
 
 // Sites of get_beacon_committee: (slot % SLOTS_PER_EPOCH) * committees_per_slot + index and
-// committees_per_slot * SLOTS_PER_EPOCH.
+// committees_per_slot * SLOTS_PER_EPOCH, and the modulo by SLOTS_PER_EPOCH (a config value
+// Config.Validate keeps non-zero).
 var (
+	siteCommitteeSlotModulo   = site("get_beacon_committee_modulo", OpMod, "slot", "SLOTS_PER_EPOCH")
 	siteCommitteeIndexProduct = site("get_beacon_committee_index_arithmetic", OpMul, "slot % SLOTS_PER_EPOCH", "committees_per_slot")
 	siteCommitteeIndexSum     = site("get_beacon_committee_index_arithmetic", OpAdd, "(slot % SLOTS_PER_EPOCH) * committees_per_slot", "index")
 	siteCommitteeCount        = site("get_beacon_committee_index_arithmetic", OpMul, "committees_per_slot", "SLOTS_PER_EPOCH")
@@ -35,7 +44,7 @@ var (
 //	count = committees_per_slot * SLOTS_PER_EPOCH
 func (c *Config) BeaconCommitteeArgs(slot Slot, index CommitteeIndex, committeesPerSlot uint64) (idx, count uint64, err error) {
 	var k Calc
-	idx = k.Add(siteCommitteeIndexSum, k.Mul(siteCommitteeIndexProduct, uint64(slot)%c.SlotsPerEpoch, committeesPerSlot), uint64(index))
+	idx = k.Add(siteCommitteeIndexSum, k.Mul(siteCommitteeIndexProduct, k.Mod(siteCommitteeSlotModulo, uint64(slot), c.SlotsPerEpoch), committeesPerSlot), uint64(index))
 	count = k.Mul(siteCommitteeCount, committeesPerSlot, c.SlotsPerEpoch)
 	return idx, count, k.Err()
 }

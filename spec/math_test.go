@@ -188,3 +188,16 @@ func BenchmarkCalcSite(b *testing.B) {
 		RecordSites(nil)
 	}
 }
+
+// BenchmarkGetCurrentEpoch is get_current_epoch unchecked, its division by SLOTS_PER_EPOCH
+// evaluated through its declared site (compute_epoch_at_slot_division).
+func BenchmarkGetCurrentEpoch(b *testing.B) {
+	m := NewModel(MustPreset("mainnet"))
+	state := &BeaconState{}
+	var sink Epoch
+	for i := 0; i < b.N; i++ {
+		state.Slot = Slot(i)
+		sink += m.GetCurrentEpoch(state)
+	}
+	_ = sink
+}

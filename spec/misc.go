@@ -30,16 +30,24 @@ func mustHold(err error) {
 	}
 }
 
+// siteEpochAtSlot is compute_epoch_at_slot's slot // SLOTS_PER_EPOCH: it raises only on a
+// zero divisor, which Config.Validate rules out. Every computation of the model's
+// compute_epoch_at_slot (get_current_epoch's included) goes through Config.ComputeEpochAtSlot,
+// the one function that evaluates it.
+var siteEpochAtSlot = site("compute_epoch_at_slot_division", OpDiv, "slot", "SLOTS_PER_EPOCH")
+
 // ComputeEpochAtSlot is the arithmetic of compute_epoch_at_slot ("Misc");
 // Model.ComputeEpochAtSlot is the spec function, with its contract.
-func (c *Config) ComputeEpochAtSlot(slot Slot) Epoch { return Epoch(uint64(slot) / c.SlotsPerEpoch) }
+func (c *Config) ComputeEpochAtSlot(slot Slot) Epoch {
+	return Epoch(siteEpochAtSlot.Div(uint64(slot), c.SlotsPerEpoch))
+}
 
 // ComputeEpochAtSlot is the spec's compute_epoch_at_slot ("Misc").
 func (m *Model) ComputeEpochAtSlot(slot Slot) Epoch {
-	if m.Checked != nil || m.Tracer != nil { // m.hooked(), written out so this inlines
+	if m.hooked() {
 		return m.computeEpochAtSlotChecked(slot)
 	}
-	return Epoch(uint64(slot) / m.SlotsPerEpoch) // Config.ComputeEpochAtSlot
+	return m.Config.ComputeEpochAtSlot(slot)
 }
 
 func (m *Model) computeEpochAtSlotChecked(slot Slot) Epoch {

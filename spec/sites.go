@@ -14,7 +14,7 @@ import (
 // declared once, as a package-level variable next to the code that evaluates it, and
 // passed to the Calc operation, checked with Site.Fails or Site.Index, or (a site that
 // cannot raise on a validated config, in a function with no error to return) evaluated by
-// Site.Value; an error names the site by ID.
+// Site.Value (Site.Div for a division); an error names the site by ID.
 //
 // ID is the site's name in the runtime-error catalogue (bounds.Catalogue) and in the
 // lemmas (proofs): several Site values share an ID when one catalogued expression takes
@@ -153,10 +153,21 @@ func (s *Site) Fails(a, b uint64) bool {
 // (i >= n), for an OpIndex or OpBit site; a SiteRecorder receives the evaluation. The
 // common case (in range, no recorder) inlines to two tests.
 func (s *Site) Index(i uint64, n int) bool {
-	if i < uint64(n) && siteRecorder.Load() == nil {
+	if i < uint64(n) && siteRecording.Load() == 0 {
 		return false
 	}
 	return s.Fails(i, uint64(n))
+}
+
+// Div returns a // b for an OpDiv site that cannot raise on a validated config (a division
+// by a config value Config.Validate keeps non-zero) in a function with no error to return:
+// Value, whose common case (a non-zero divisor, no SiteRecorder) inlines to two tests and
+// the division, for the accessors the model calls everywhere (compute_epoch_at_slot).
+func (s *Site) Div(a, b uint64) uint64 {
+	if b != 0 && siteRecording.Load() == 0 {
+		return a / b
+	}
+	return s.Value(a, b)
 }
 
 // Value evaluates the site's operation on a and b and returns the result, for a site that
@@ -215,15 +226,21 @@ type SiteRecorder func(evals []SiteEval)
 
 var siteRecorder atomic.Pointer[SiteRecorder]
 
+// siteRecording is 1 while a SiteRecorder is set: the inlined fast paths (Index, Div) test
+// it rather than the pointer, which keeps them within the compiler's inlining budget.
+var siteRecording atomic.Uint32
+
 // RecordSites makes r receive every site evaluation from now on, in every goroutine, until
 // it is called again (nil: stop). With none set, an operation checks one atomic pointer
 // besides its arithmetic (BenchmarkCalcSite measures both ways).
 func RecordSites(r SiteRecorder) {
 	if r == nil {
 		siteRecorder.Store(nil)
+		siteRecording.Store(0)
 		return
 	}
 	siteRecorder.Store(&r)
+	siteRecording.Store(1)
 }
 
 // calcRecord is what a Calc holds while a SiteRecorder is set: the site evaluations not yet
@@ -286,6 +303,8 @@ func (c *Config) SiteConstant(name string) (uint64, bool) {
 	hysteresis := uint64(c.EffectiveBalanceIncrement) / max(c.HysteresisQuotient, 1)
 	v, ok := map[string]uint64{
 		"SLOTS_PER_EPOCH":                     c.SlotsPerEpoch,
+		"TARGET_COMMITTEE_SIZE":               c.TargetCommitteeSize,
+		"CHURN_LIMIT_QUOTIENT":                c.ChurnLimitQuotient,
 		"SLOTS_PER_HISTORICAL_ROOT":           c.SlotsPerHistoricalRoot,
 		"EPOCHS_PER_HISTORICAL_VECTOR":        c.EpochsPerHistoricalVector,
 		"EPOCHS_PER_SLASHINGS_VECTOR":         c.EpochsPerSlashingsVector,

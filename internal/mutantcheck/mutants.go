@@ -169,7 +169,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"InitiateValidatorExit", "	validator.ExitEpoch = exitQueueEpoch\n", "\n"}}, Quick: true},
 	{ID: "registry/churn-quotient-plus-one", Area: "registry", Kind: "off-by-one",
 		Desc:  "get_validator_churn_limit: max(MIN_PER_EPOCH_CHURN_LIMIT, active // CHURN_LIMIT_QUOTIENT + 1)",
-		Edits: []Edit{{"getValidatorChurnLimit", "max(m.MinPerEpochChurnLimit, active/m.ChurnLimitQuotient)", "max(m.MinPerEpochChurnLimit, active/m.ChurnLimitQuotient+1)"}},
+		Edits: []Edit{{"getValidatorChurnLimit", "max(m.MinPerEpochChurnLimit, siteChurnLimitDivision.Div(active, m.ChurnLimitQuotient))", "max(m.MinPerEpochChurnLimit, siteChurnLimitDivision.Div(active, m.ChurnLimitQuotient)+1)"}},
 		Reach: "a registry of at least MIN_PER_EPOCH_CHURN_LIMIT * CHURN_LIMIT_QUOTIENT active validators (128 on minimal, 262,144 on mainnet), where active // CHURN_LIMIT_QUOTIENT reaches the minimum, with more activations or exits queued than the limit; get_validator_churn_limit.quotient_of_active states the formula and would catch it there"},
 	{ID: "registry/activation-exit-no-lookahead", Area: "registry", Kind: "off-by-one",
 		Desc:  "compute_activation_exit_epoch: epoch + MAX_SEED_LOOKAHEAD, the + 1 dropped",
@@ -291,7 +291,7 @@ var Mutants = []Mutant{
 	// Shuffling and committees.
 	{ID: "committees/count-target-plus-one", Area: "committees", Kind: "denominator",
 		Desc:  "get_committee_count_per_slot: active // SLOTS_PER_EPOCH // (TARGET_COMMITTEE_SIZE + 1)",
-		Edits: []Edit{{"CommitteeCountPerSlot", "n := activeCount / c.SlotsPerEpoch / c.TargetCommitteeSize", "n := activeCount / c.SlotsPerEpoch / (c.TargetCommitteeSize + 1)"}}},
+		Edits: []Edit{{"CommitteeCountPerSlot", "siteCommitteesPerSlotEpoch.Div(activeCount, c.SlotsPerEpoch), c.TargetCommitteeSize)", "siteCommitteesPerSlotEpoch.Div(activeCount, c.SlotsPerEpoch), c.TargetCommitteeSize+1)"}}},
 	{ID: "committees/end-off-by-one", Area: "committees", Kind: "off-by-one",
 		Desc:  "compute_committee: end = len(indices) * (index + 2) // count",
 		Edits: []Edit{{"ComputeCommitteeRange", "end = k.Div(siteCommitteeDivision, k.Mul(siteCommitteeEnd, indexCount, k.Add(siteCommitteeNext, index, 1)), count)", "end = k.Div(siteCommitteeDivision, k.Mul(siteCommitteeEnd, indexCount, k.Add(siteCommitteeNext, index, 2)), count)"}}, Quick: true},
