@@ -278,16 +278,14 @@ var catalogue = []Site{
 
 	{
 		ID: "compute_shuffled_index_modulo", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "bytes_to_uint64(...) % index_count;  (pivot + index_count - index) % index_count", Kind: DivisionByZero, Quantities: []string{qV},
-		Label: "pivotOf(buf[:33]) % indexCount", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "bytes_to_uint64(...) % index_count;  (pivot + index_count - index) % index_count", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "assert index < index_count comes first, so index_count >= 1",
 	},
 	{
 		ID: "compute_shuffled_index_flip_sum", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "pivot + index_count", Kind: Overflow, Quantities: []string{qV},
-		Label: "(pivot + indexCount - index) % indexCount", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "pivot + index_count", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "pivot + index_count",
 			Value: func(_ *spec.Config, x *big.Int) *big.Int {
 				if x.Sign() == 0 {
@@ -297,29 +295,31 @@ var catalogue = []Site{
 			},
 			Limit: limit64, Domain: domain64,
 		}).assuming("pivot at its largest, index_count - 1").
+			at(func(_ *spec.Config, x *big.Int) map[string]*big.Int {
+				if x.Sign() == 0 {
+					return nil // nothing is shuffled
+				}
+				return map[string]*big.Int{"pivot": sub(x, one), "index_count": x}
+			}).
 			reach(registryLimit, "index_count is a number of active validators [indices_in_registry]"),
 		Invariant: "index_count is at most VALIDATOR_REGISTRY_LIMIT, far below 2**63 [indices_in_registry]",
-		Note:      "the model computes this without spec.Calc: it cannot wrap for any registry the SSZ type admits",
 	},
 	{
 		ID: "compute_shuffled_index_flip_difference", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "pivot + index_count - index", Kind: Underflow, Quantities: []string{qV},
-		Label: "(pivot + indexCount - index) % indexCount", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "pivot + index_count - index", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "index < index_count (asserted), so pivot + index_count - index > pivot >= 0",
 	},
 	{
 		ID: "compute_shuffled_index_round_byte", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "uint8(current_round)", Kind: Overflow, Quantities: []string{qConfig},
-		Label: "uint8(round)", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "uint8(current_round)", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "current_round < SHUFFLE_ROUND_COUNT <= 256 [config_valid]",
 	},
 	{
 		ID: "compute_shuffled_index_position_uint32", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "uint32(position // 256)", Kind: Overflow, Quantities: []string{qV},
-		Label: "uint32(position/256)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "uint32(position // 256)", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "position // 256",
 			Value: func(_ *spec.Config, x *big.Int) *big.Int {
 				if x.Sign() == 0 {
@@ -330,43 +330,44 @@ var catalogue = []Site{
 			Limit:  func(*spec.Config) *big.Int { return two32() },
 			Domain: domain64,
 		}).assuming("position at its largest, index_count - 1").
+			at(func(_ *spec.Config, x *big.Int) map[string]*big.Int {
+				if x.Sign() == 0 {
+					return nil // nothing is shuffled
+				}
+				return map[string]*big.Int{"position": sub(x, one)}
+			}).
 			reach(registryLimit, "index_count is a number of active validators [indices_in_registry]"),
 		Invariant: "position < index_count <= VALIDATOR_REGISTRY_LIMIT = 2**40 on both presets, so position // 256 < 2**32: the bound is exactly tight",
-		Note:      "the model's uint32() conversion would truncate where the spec's raises, so spec.Config.Validate requires VALIDATOR_REGISTRY_LIMIT <= 2**40: no loadable config reaches the bound",
+		Note:      "the model checks the conversion (an ArithmeticError where the spec's uint32() raises), and spec.Config.Validate requires VALIDATOR_REGISTRY_LIMIT <= 2**40, so no loadable config reaches the bound",
 	},
 	{
 		ID: "compute_shuffled_index_source_read", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "source[(position % 256) // 8]", Kind: IndexOutOfRange, Quantities: []string{},
-		Label: "source[(position%256)/8]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "source[(position % 256) // 8]", Quantities: []string{},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "(position % 256) // 8 < 32, the length of a hash",
 	},
 	{
 		ID: "compute_shuffled_index_literal_divisors", Section: "Misc", SpecFunc: "compute_shuffled_index",
-		GoFunc: "Config.ComputeShuffledIndex", File: "spec/shuffle.go",
-		Expr: "position // 256;  (position % 256) // 8;  (byte >> (position % 8)) % 2", Kind: DivisionByZero, Quantities: []string{},
-		Label: "(b>>(position%8))%2", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "position // 256;  (position % 256) // 8;  (byte >> (position % 8)) % 2", Quantities: []string{},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invLiteral,
 	},
 	{
 		ID: "compute_proposer_index_modulo", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "i % total", Kind: DivisionByZero, Quantities: []string{qV},
-		Label: "i%total", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "i % total", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "assert len(indices) > 0 comes first, so total >= 1",
 	},
 	{
 		ID: "compute_proposer_index_candidate_read", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "indices[compute_shuffled_index(i % total, total, seed)]", Kind: IndexOutOfRange, Quantities: []string{qV},
-		Label: "indices[shuffled]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "indices[compute_shuffled_index(i % total, total, seed)]", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "compute_shuffled_index maps [0, total) onto itself",
 	},
 	{
 		ID: "compute_proposer_index_random_byte", Section: "Misc", SpecFunc: "compute_proposer_index",
-		GoFunc: "Model.computeProposerIndex", File: "spec/misc.go",
-		Expr: "hash(seed + uint_to_bytes(uint64(i // 32)))[i % 32]", Kind: IndexOutOfRange, Quantities: []string{},
-		Label: "random[i%32]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "hash(seed + uint_to_bytes(uint64(i // 32)))[i % 32]", Quantities: []string{},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "i % 32 < 32, the length of a hash; 32 is a literal divisor",
 	},
 	{

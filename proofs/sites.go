@@ -103,16 +103,16 @@ func epochBound(cfg *spec.Config, x, what string) hyp {
 // spec.Calc.
 func addOverflows(a, b uint64) bool { _, c := bits.Add64(a, b, 0); return c != 0 }
 
-// Encoding builders for the common shapes.
+// Encoding builders for the common shapes. The sites of sumEnc, appendEnc and modSubEnc
+// are all declared in spec, so their Go verdict is their declaration's (goVerdict); the
+// others still serve undeclared sites too, with a goFails.
 
 // sumEnc: x + c, c a config value or literal named cName.
 func sumEnc(id, x string, c uint64, cName string) *siteEnc {
 	return &siteEnc{id: id, vars: []string{x}, x: x,
 		fails:    over(fmt.Sprintf("(+ %s %d)", x, c)),
 		failsDoc: fmt.Sprintf("%s + %s > 2**64 - 1", x, cName),
-		// A site the model evaluates through spec.Calc replaces this by its declaration.
-		goFails: func(a []uint64) bool { return addOverflows(a[0], c) },
-		around:  []uint64{1<<64 - 1 - c},
+		around:   []uint64{1<<64 - 1 - c},
 	}
 }
 
@@ -151,9 +151,7 @@ func appendEnc(id, x string, limit uint64, limitName string) *siteEnc {
 		fails:    fmt.Sprintf("(> %s %d)", x, limit),
 		failsDoc: fmt.Sprintf("%s > %s, the list's limit", x, limitName),
 		ctx:      []hyp{{fmt.Sprintf("(>= %s 1)", x), x + " >= 1: the length after an append"}},
-		// The model refuses the append when the list already holds limit entries.
-		goFails: func(a []uint64) bool { return a[0] >= 1 && a[0]-1 >= limit },
-		around:  []uint64{limit},
+		around:   []uint64{limit},
 	}
 }
 
@@ -294,57 +292,56 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "compute_shuffled_index_modulo", vars: []string{"index_count"}, extra: []string{"index"},
 			fails: "(= index_count 0)", failsDoc: "index_count = 0",
-			ctx:     []hyp{{"(< index index_count)", "assert index < index_count"}},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return a[0] == 0 },
+			ctx: []hyp{{"(< index index_count)", "assert index < index_count"}},
+			inv: []hyp{},
 		},
 		{
 			id: "compute_shuffled_index_flip_sum", vars: []string{"pivot", "index_count"}, x: "index_count",
 			fails: over("(+ pivot index_count)"), failsDoc: "pivot + index_count > 2**64 - 1",
-			ctx:     []hyp{{"(< pivot index_count)", "pivot = bytes_to_uint64(...) % index_count < index_count"}},
-			at:      []hyp{eq("pivot", "(- index_count 1)", "pivot at its largest, index_count - 1")},
-			atMax:   []hyp{},
-			inv:     []hyp{le("index_count", num(L), "index_count <= VALIDATOR_REGISTRY_LIMIT: it counts active validators [indices_in_registry]")},
-			goFails: func(a []uint64) bool { return addOverflows(a[0], a[1]) },
-			around:  []uint64{1 << 63},
+			ctx:    []hyp{{"(< pivot index_count)", "pivot = bytes_to_uint64(...) % index_count < index_count"}},
+			at:     []hyp{eq("pivot", "(- index_count 1)", "pivot at its largest, index_count - 1")},
+			atMax:  []hyp{},
+			inv:    []hyp{le("index_count", num(L), "index_count <= VALIDATOR_REGISTRY_LIMIT: it counts active validators [indices_in_registry]")},
+			around: []uint64{1 << 63},
 		},
 		{
-			id: "compute_shuffled_index_flip_difference", vars: []string{"pivot", "index_count", "index"},
-			fails: "(< (+ pivot index_count) index)", failsDoc: "pivot + index_count < index",
-			ctx:     []hyp{{"(< index index_count)", "assert index < index_count"}},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return !addOverflows(a[0], a[1]) && a[0]+a[1] < a[2] },
+			// sum is pivot + index_count, computed (and checked: flip_sum) before; an operand
+			// of its own, as the recording binds the operands of one site.
+			id: "compute_shuffled_index_flip_difference", vars: []string{"sum", "index"}, extra: []string{"pivot", "index_count"},
+			fails: "(< sum index)", failsDoc: "pivot + index_count - index < 0 (sum = pivot + index_count)",
+			ctx: []hyp{
+				{"(< index index_count)", "assert index < index_count"},
+				{"(= sum (+ pivot index_count))", "sum = pivot + index_count"},
+			},
+			inv: []hyp{},
 		},
 		{
 			id: "compute_shuffled_index_round_byte", vars: []string{"round"},
 			fails: "(> round 255)", failsDoc: "current_round > 255 (uint8)",
-			ctx:     []hyp{{fmt.Sprintf("(< round %d)", cfg.ShuffleRoundCount), "current_round < SHUFFLE_ROUND_COUNT (range)"}},
-			inv:     []hyp{le(num(cfg.ShuffleRoundCount), "256", "SHUFFLE_ROUND_COUNT <= 256 [config_valid]")},
-			goFails: func(a []uint64) bool { return a[0] > 255 },
+			ctx: []hyp{{fmt.Sprintf("(< round %d)", cfg.ShuffleRoundCount), "current_round < SHUFFLE_ROUND_COUNT (range)"}},
+			inv: []hyp{le(num(cfg.ShuffleRoundCount), "256", "SHUFFLE_ROUND_COUNT <= 256 [config_valid]")},
 		},
 		{
 			id: "compute_shuffled_index_position_uint32", vars: []string{"position"}, extra: []string{"index_count"}, x: "index_count",
 			fails: "(>= (div position 256) 4294967296)", failsDoc: "position // 256 >= 2**32 (uint32)",
-			ctx:     []hyp{{"(< position index_count)", "position = max(index, flip) < index_count"}},
-			at:      []hyp{eq("position", "(- index_count 1)", "position at its largest, index_count - 1")},
-			atMax:   []hyp{},
-			inv:     []hyp{le("index_count", num(L), "index_count <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
-			goFails: func(a []uint64) bool { return a[0]/256 > 1<<32-1 },
-			around:  []uint64{1 << 40},
+			ctx:    []hyp{{"(< position index_count)", "position = max(index, flip) < index_count"}},
+			at:     []hyp{eq("position", "(- index_count 1)", "position at its largest, index_count - 1")},
+			atMax:  []hyp{},
+			inv:    []hyp{le("index_count", num(L), "index_count <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")},
+			around: []uint64{1 << 40},
 		},
 		{
 			id: "compute_shuffled_index_source_read", vars: []string{"position"},
 			fails: "(>= (div (mod position 256) 8) 32)", failsDoc: "(position % 256) // 8 >= 32, the length of a hash",
-			inv: []hyp{}, goFails: func(a []uint64) bool { return (a[0]%256)/8 >= 32 },
+			inv: []hyp{},
 		},
 		literalEnc("compute_shuffled_index_literal_divisors", "(or (= 256 0) (= 8 0) (= 2 0))", "256 = 0 or 8 = 0 or 2 = 0", false),
 		// Misc: compute_proposer_index
 		{
 			id: "compute_proposer_index_modulo", vars: []string{"total"},
 			fails: "(= total 0)", failsDoc: "total = len(indices) = 0",
-			ctx:     []hyp{{"(> total 0)", "assert len(indices) > 0"}},
-			inv:     []hyp{},
-			goFails: func(a []uint64) bool { return a[0] == 0 },
+			ctx: []hyp{{"(> total 0)", "assert len(indices) > 0"}},
+			inv: []hyp{},
 		},
 		{
 			id: "compute_proposer_index_candidate_read", vars: []string{"shuffled", "total"}, extra: []string{"i", "index", "pivot", "bit"},
@@ -355,12 +352,11 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			queries: func(r *run, e *siteEnc) []*query {
 				return shuffleRangeQueries(r, e, "total")
 			},
-			goFails: func(a []uint64) bool { return a[0] >= a[1] },
 		},
 		{
 			id: "compute_proposer_index_random_byte", vars: []string{"i"},
 			fails: "(>= (mod i 32) 32)", failsDoc: "i % 32 >= 32, the length of a hash",
-			inv: []hyp{}, goFails: func(a []uint64) bool { return a[0]%32 >= 32 },
+			inv: []hyp{},
 		},
 		indexEnc("compute_proposer_index_validator_read", "state.validators", "candidate_index < len(state.validators): candidates are active validator indices [indices_in_registry]"),
 		prodEnc("compute_proposer_index_balance_product", "effective_balance", 255, "MAX_RANDOM_BYTE").
@@ -765,13 +761,11 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		{
 			id: "process_final_updates_historical_roots_append", vars: []string{"roots"}, extra: []string{"epoch"}, x: "epoch",
 			fails: fmt.Sprintf("(> roots %d)", cfg.HistoricalRootsLimit), failsDoc: "len(state.historical_roots) after the append > HISTORICAL_ROOTS_LIMIT",
-			ctx:   []hyp{le("roots", fmt.Sprintf("(div (+ epoch 1) %d)", SPHR/S), "roots <= (epoch + 1) // (SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH): one root per period since genesis, none at genesis")},
-			at:    []hyp{eq("roots", fmt.Sprintf("(div (+ epoch 1) %d)", SPHR/S), "a root appended at every period boundary since GENESIS_EPOCH")},
-			atMax: []hyp{},
-			inv:   []hyp{epochBound(cfg, "epoch", "the current epoch")},
-			// The model refuses the append when the list already holds the limit.
-			goFails: func(a []uint64) bool { return a[0] >= 1 && a[0]-1 >= cfg.HistoricalRootsLimit },
-			around:  []uint64{cfg.HistoricalRootsLimit},
+			ctx:    []hyp{le("roots", fmt.Sprintf("(div (+ epoch 1) %d)", SPHR/S), "roots <= (epoch + 1) // (SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH): one root per period since genesis, none at genesis")},
+			at:     []hyp{eq("roots", fmt.Sprintf("(div (+ epoch 1) %d)", SPHR/S), "a root appended at every period boundary since GENESIS_EPOCH")},
+			atMax:  []hyp{},
+			inv:    []hyp{epochBound(cfg, "epoch", "the current epoch")},
+			around: []uint64{cfg.HistoricalRootsLimit},
 		},
 		// Block processing
 		indexEnc("process_block_header_proposer_read", "state.validators", "block.proposer_index = get_beacon_proposer_index(state) < len(state.validators): asserted, an active validator [indices_in_registry]"),
@@ -845,7 +839,6 @@ func modSubEnc(id, x string, inc uint64) *siteEnc {
 		fails:    fmt.Sprintf("(< %s (mod %s %d))", x, x, inc),
 		failsDoc: fmt.Sprintf("%[1]s - %[1]s %% EFFECTIVE_BALANCE_INCREMENT < 0", x),
 		inv:      []hyp{},
-		goFails:  func(a []uint64) bool { return a[0] < a[0]%inc },
 	}
 }
 

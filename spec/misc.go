@@ -326,6 +326,9 @@ var (
 	siteProposerBalanceProduct = site("compute_proposer_index_balance_product", OpMul, "effective_balance", "MAX_RANDOM_BYTE")
 	siteProposerRandomProduct  = site("compute_proposer_index_random_product", OpMul, "MAX_EFFECTIVE_BALANCE", "random_byte")
 	siteProposerCounter        = site("compute_proposer_index_counter", OpAdd, "i", "1")
+	siteProposerModulo         = site("compute_proposer_index_modulo", OpMod, "i", "total")
+	siteProposerShuffledRead   = site("compute_proposer_index_candidate_read", OpIndex, "shuffled", "total")
+	siteProposerRandomByte     = site("compute_proposer_index_random_byte", OpIndex, "i % 32", "32")
 )
 
 // siteProposerCandidateRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
@@ -342,14 +345,25 @@ func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorInde
 	copy(buf[:32], seed[:])
 	var random Root
 	for i := uint64(0); ; i++ {
-		shuffled, err := m.ComputeShuffledIndex(i%total, total, seed)
+		var mod Calc
+		start := mod.Mod(siteProposerModulo, i, total)
+		if err := mod.Err(); err != nil {
+			return 0, err
+		}
+		shuffled, err := m.ComputeShuffledIndex(start, total, seed)
 		if err != nil {
 			return 0, err
+		}
+		if siteProposerShuffledRead.Index(shuffled, len(indices)) {
+			return 0, outOfRange(siteProposerShuffledRead, "indices", shuffled, len(indices))
 		}
 		candidate := indices[shuffled]
 		if i%32 == 0 {
 			copy(buf[32:], m.UintToBytes8(i/32))
 			random = m.Hash(buf[:])
+		}
+		if siteProposerRandomByte.Index(i%32, len(random)) {
+			return 0, outOfRange(siteProposerRandomByte, "hash(seed + uint_to_bytes(uint64(i // 32)))", i%32, len(random))
 		}
 		randomByte := uint64(random[i%32])
 		v, err := validatorAt(siteProposerCandidateRead, state, candidate)

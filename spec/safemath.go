@@ -8,7 +8,7 @@ import (
 // of these as an invalid transition (its uint64 type raises); Go would wrap silently, so
 // every such site in the model goes through the checked operations below.
 type ArithmeticError struct {
-	Op   string // "+", "-", "*", "/" or "%"
+	Op   string // "+", "-", "*", "/", "%" or "convert" (a conversion to a narrower uint, OpConvert)
 	A, B uint64
 	Site string // the ID of the Site that raised, e.g. "compute_committee_start_end"; "" for none
 }

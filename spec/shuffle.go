@@ -43,11 +43,31 @@ func (e *ShuffleError) Error() string {
 	return fmt.Sprintf("compute_shuffled_index: index %d not below index_count %d", e.Index, e.IndexCount)
 }
 
+// Sites of compute_shuffled_index, in the order a round evaluates them: the two modulos
+// by index_count, the flip's sum and difference, the conversions uint8(current_round) and
+// uint32(position // 256), the divisions and modulos by the literals 256, 8 and 2, and the
+// read of the source hash's byte.
+var (
+	siteShufflePivotModulo    = site("compute_shuffled_index_modulo", OpMod, "hash_value", "index_count")
+	siteShuffleFlipModulo     = site("compute_shuffled_index_modulo", OpMod, "(pivot + index_count - index)", "index_count")
+	siteShuffleFlipSum        = site("compute_shuffled_index_flip_sum", OpAdd, "pivot", "index_count")
+	siteShuffleFlipDifference = site("compute_shuffled_index_flip_difference", OpSub, "sum", "index")
+	siteShuffleRoundByte      = site("compute_shuffled_index_round_byte", OpConvert, "round", "255")
+	siteShufflePositionUint32 = site("compute_shuffled_index_position_uint32", OpConvert, "position // 256", "4294967295")
+	siteShuffleDiv256         = site("compute_shuffled_index_literal_divisors", OpDiv, "position", "256")
+	siteShuffleMod256         = site("compute_shuffled_index_literal_divisors", OpMod, "position", "256")
+	siteShuffleDiv8           = site("compute_shuffled_index_literal_divisors", OpDiv, "position % 256", "8")
+	siteShuffleMod8           = site("compute_shuffled_index_literal_divisors", OpMod, "position", "8")
+	siteShuffleMod2           = site("compute_shuffled_index_literal_divisors", OpMod, "(byte >> (position % 8))", "2")
+	siteShuffleSourceRead     = site("compute_shuffled_index_source_read", OpIndex, "(position % 256) // 8", "32")
+)
+
 // ComputeShuffledIndex is the swap-or-not network of compute_shuffled_index ("Misc"): the
 // position index is shuffled to, keyed by seed, over SHUFFLE_ROUND_COUNT rounds. This is
-// the plain version, one index at a time; ShuffleList is the fast whole-list form.
-// Model.ComputeShuffledIndex is the spec function, with its contract; here index >=
-// index_count (the spec's assert) is a ShuffleError.
+// the plain version, one index at a time, with every operation of a round evaluated
+// through its declared site (cheap next to the round's two SHA-256); ShuffleList is the
+// fast whole-list form. Model.ComputeShuffledIndex is the spec function, with its
+// contract; here index >= index_count (the spec's assert) is a ShuffleError.
 func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint64, error) {
 	if index >= indexCount {
 		return 0, &ShuffleError{Index: index, IndexCount: indexCount}
@@ -55,18 +75,46 @@ func (c *Config) ComputeShuffledIndex(index, indexCount uint64, seed Root) (uint
 	var buf [32 + 1 + 4]byte
 	copy(buf[:32], seed[:])
 	for round := uint64(0); round < c.ShuffleRoundCount; round++ {
+		if siteShuffleRoundByte.Fails(round, 1<<8-1) {
+			return 0, convertOverflow(siteShuffleRoundByte, round, 1<<8-1)
+		}
 		buf[32] = uint8(round)
-		pivot := pivotOf(buf[:33]) % indexCount
-		flip := (pivot + indexCount - index) % indexCount
+		var k Calc
+		pivot := k.Mod(siteShufflePivotModulo, pivotOf(buf[:33]), indexCount)
+		flip := k.Mod(siteShuffleFlipModulo, k.Sub(siteShuffleFlipDifference, k.Add(siteShuffleFlipSum, pivot, indexCount), index), indexCount)
 		position := max(index, flip)
-		binary.LittleEndian.PutUint32(buf[33:], uint32(position/256))
+		chunk := k.Div(siteShuffleDiv256, position, 256)
+		if err := k.Err(); err != nil {
+			return 0, err
+		}
+		if siteShufflePositionUint32.Fails(chunk, 1<<32-1) {
+			return 0, convertOverflow(siteShufflePositionUint32, chunk, 1<<32-1)
+		}
+		binary.LittleEndian.PutUint32(buf[33:], uint32(chunk))
 		source := hashPrefix(buf[:37])
-		b := source[(position%256)/8]
-		if (b>>(position%8))%2 == 1 {
+		at := k.Div(siteShuffleDiv8, k.Mod(siteShuffleMod256, position, 256), 8)
+		shift := k.Mod(siteShuffleMod8, position, 8)
+		if err := k.Err(); err != nil {
+			return 0, err
+		}
+		if siteShuffleSourceRead.Index(at, len(source)) {
+			return 0, outOfRange(siteShuffleSourceRead, "source", at, len(source))
+		}
+		bit := k.Mod(siteShuffleMod2, uint64(source[at]>>shift), 2)
+		if err := k.Err(); err != nil {
+			return 0, err
+		}
+		if bit == 1 {
 			index = flip
 		}
 	}
 	return index, nil
+}
+
+// convertOverflow is the error of a conversion of v to a narrower uint, whose largest value
+// is maxValue, at the OpConvert site s: the spec's uint8() or uint32() raises there.
+func convertOverflow(s *Site, v, maxValue uint64) error {
+	return &ArithmeticError{Op: string(OpConvert), A: v, B: maxValue, Site: s.ID}
 }
 
 // ComputeShuffledIndex is the spec's compute_shuffled_index ("Misc").
