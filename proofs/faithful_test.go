@@ -158,9 +158,10 @@ func committeeCases(cfg *spec.Config) []faithCase {
 	}
 }
 
-// siteCases hold the fails model of every site encoding against the Go code at the site
-// (goFails: the model's own function where it is a function of the operands, else its
-// checked expression as the code writes it).
+// siteCases hold the fails model of every site encoding against the Go code at the site:
+// its declared operations (spec.Site), evaluated by spec.Site.Eval on the operands the
+// declaration gives the model's variables (goVerdict). An encoding with a fails model and
+// no declaration fails here.
 func siteCases(cfg *spec.Config) []faithCase {
 	var out []faithCase
 	for _, e := range siteEncodings(cfg) {
@@ -179,6 +180,9 @@ func siteCases(cfg *spec.Config) []faithCase {
 			gens: gens,
 			check: func(p *program, a []uint64) error {
 				a = a[:len(e.vars)]
+				if len(e.ops) == 0 {
+					return fmt.Errorf("site %s has a fails model but no declaration (spec.Site) to hold it to", e.id)
+				}
 				fails, err := p.callBool(e.model(), bigs(a...)...)
 				if err != nil {
 					return err

@@ -27,7 +27,7 @@ type declOp struct {
 }
 
 // declaredOps are the operations the model declares for the site id, in declaration order
-// (none for a site the model does not evaluate through spec.Calc).
+// (none for an ID the model does not declare: no site of the catalogue).
 func declaredOps(id string) []declOp {
 	var out []declOp
 	for _, u := range bounds.SiteUses(id) {

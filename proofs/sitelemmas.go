@@ -164,19 +164,6 @@ func (e *siteEnc) allVars() string {
 	return strings.Join(e.decls(), ", ")
 }
 
-// operands reads the operands of a sat answer as uint64 values (false if one does not fit).
-func (e *siteEnc) operands(a answer) ([]uint64, bool) {
-	out := make([]uint64, len(e.vars))
-	for i, v := range e.vars {
-		x := a.values[v]
-		if x == nil || !x.IsUint64() {
-			return nil, false
-		}
-		out[i] = x.Uint64()
-	}
-	return out, true
-}
-
 func (e *siteEnc) describe(a answer) string {
 	var parts []string
 	for _, v := range e.vars {
@@ -383,44 +370,34 @@ func (e *siteEnc) safeQuery(r *run) *query {
 		values:  e.decls()}
 }
 
-// replay describes a counterexample and runs it through the Go code. An operand that does
-// not fit a uint64 (an exact sum) cannot be replayed, and the text says where the spec
-// raises first. ok is false when the Go code does not fail on the counterexample: the
-// encoding or the model is wrong, and the lemma fails.
+// replay describes a counterexample and runs it through the Go code: the site's declared
+// operations (spec.Site.Eval, the arithmetic the model's code runs at the site), on the
+// operands the declaration gives the counterexample's values. An operand that does not fit
+// a uint64 (an exact sum) cannot be replayed, and the text says where the spec raises
+// first. ok is false when the declared operations do not fail on the counterexample (the
+// encoding or the model is wrong, and the lemma fails), or when the site has no
+// declaration.
 func (e *siteEnc) replay(a answer) (text string, ok bool) {
-	if len(e.ops) > 0 {
-		args := make([]*big.Int, len(e.vars))
-		for i, v := range e.vars {
-			if args[i] = a.values[v]; args[i] == nil {
-				return e.describe(a), false
-			}
-		}
-		fails, why, fits := e.goVerdict(args)
-		switch {
-		case !fits:
-			return e.describe(a) + ": " + why + ": an exact sum beyond 2**64 - 1, where the spec's arithmetic raises first", true
-		case !fails:
+	if len(e.ops) == 0 {
+		return e.describe(a) + ": the site has no declaration (spec.Site) to replay it through", false
+	}
+	args := make([]*big.Int, len(e.vars))
+	for i, v := range e.vars {
+		if args[i] = a.values[v]; args[i] == nil {
 			return e.describe(a), false
 		}
-		return e.describe(a) + "; replayed through the site's declared operations (spec.Site.Eval): " + why, true
 	}
-	ops, fits := e.operands(a)
+	fails, why, fits := e.goVerdict(args)
 	switch {
 	case !fits:
-		return e.describe(a) + ": an exact sum beyond 2**64 - 1, where the spec's summation already raises", true
-	case !e.goFailsOn(ops):
+		return e.describe(a) + ": " + why + ": an exact sum beyond 2**64 - 1, where the spec's arithmetic raises first", true
+	case !fails:
 		return e.describe(a), false
 	}
-	return e.describe(a) + "; replayed " + e.replayedBy(), true
+	return e.describe(a) + "; replayed " + e.replayedBy() + ": " + why, true
 }
 
-// replayedBy says what a counterexample is replayed through: the site's declared operations
-// (spec.Site.Eval, the arithmetic the model's code runs at the site) or, for a site outside
-// spec.Calc, goFails: a restatement of the model's check in Go, or a call of the model's
-// function where goFails makes one.
+// replayedBy says what a counterexample is replayed through.
 func (e *siteEnc) replayedBy() string {
-	if len(e.ops) > 0 {
-		return "through the site's declared operations (spec.Site.Eval)"
-	}
-	return "through goFails, the encoding's Go statement of the check"
+	return "through the site's declared operations (spec.Site.Eval)"
 }

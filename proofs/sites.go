@@ -3,7 +3,6 @@ package proofs
 import (
 	"fmt"
 	"maps"
-	"math/bits"
 	"slices"
 	"strings"
 
@@ -57,14 +56,10 @@ type siteEnc struct {
 	split   string
 	queries func(r *run, e *siteEnc) []*query
 
-	// goFails is the Go code's verdict on the operands of a site the model does not
-	// evaluate through spec.Calc (an index, an append, an unchecked conversion): true when
-	// the model's code returns an error, or when the spec's operation would raise. The
-	// faithfulness tests hold the fails model to it. A site the model evaluates through
-	// spec.Calc has none: its verdict is its declaration's (ops, goVerdict).
-	goFails func(a []uint64) bool
-	// ops are the site's operations as the model declares them (spec.Site), for a site it
-	// evaluates through spec.Calc; cfg is the config of the encoding.
+	// ops are the site's operations as the model declares them (spec.Site): the Go code's
+	// verdict on the model's variables is theirs (goVerdict), which the faithfulness tests,
+	// the replay of counterexamples and the recording test hold the fails model to. Every
+	// site of the catalogue is declared. cfg is the config of the encoding.
 	ops []declOp
 	cfg *spec.Config
 	// around are values near which the faithfulness tests generate operands.
@@ -99,13 +94,8 @@ func epochBound(cfg *spec.Config, x, what string) hyp {
 	return le(x, maxEpochTerm(cfg), fmt.Sprintf("%s <= (2**64 - 1) // SLOTS_PER_EPOCH: %s [slot_bound]", x, what))
 }
 
-// addOverflows is the spec's uint64 + raising, for sites the model computes without
-// spec.Calc.
-func addOverflows(a, b uint64) bool { _, c := bits.Add64(a, b, 0); return c != 0 }
-
-// Encoding builders for the common shapes. The sites of sumEnc, appendEnc and modSubEnc
-// are all declared in spec, so their Go verdict is their declaration's (goVerdict); the
-// others still serve undeclared sites too, with a goFails.
+// Encoding builders for the common shapes. Every site they encode is declared in spec, so
+// the Go verdict on their variables is the declaration's (goVerdict).
 
 // sumEnc: x + c, c a config value or literal named cName.
 func sumEnc(id, x string, c uint64, cName string) *siteEnc {
@@ -162,16 +152,7 @@ func divEnc(id string, divisors map[string]uint64) *siteEnc {
 		terms = append(terms, fmt.Sprintf("(= %d 0)", divisors[name]))
 		docs = append(docs, name+" = 0")
 	}
-	e := &siteEnc{id: id, fails: "(or false " + strings.Join(terms, " ") + ")", failsDoc: strings.Join(docs, " or "), inv: []hyp{}}
-	e.goFails = func([]uint64) bool {
-		for _, v := range divisors {
-			if v == 0 {
-				return true
-			}
-		}
-		return false
-	}
-	return e
+	return &siteEnc{id: id, fails: "(or false " + strings.Join(terms, " ") + ")", failsDoc: strings.Join(docs, " or "), inv: []hyp{}}
 }
 
 // modIndexEnc: a read or write of a vector at x % n, the vector holding length entries.
@@ -180,7 +161,6 @@ func modIndexEnc(id, x string, n uint64, vector, nName string) *siteEnc {
 		fails:    fmt.Sprintf("(>= (mod %s %d) length)", x, n),
 		failsDoc: fmt.Sprintf("%s %% %s >= len(%s)", x, nName, vector),
 		inv:      []hyp{eq("length", num(n), fmt.Sprintf("len(%s) = %s [vector_lengths]", vector, nName))},
-		goFails:  func(a []uint64) bool { return a[0]%n >= a[1] },
 		around:   []uint64{n},
 	}
 }
@@ -191,7 +171,6 @@ func indexEnc(id, list, why string) *siteEnc {
 		fails:    "(>= index length)",
 		failsDoc: fmt.Sprintf("index >= len(%s)", list),
 		inv:      []hyp{{"(< index length)", why}},
-		goFails:  func(a []uint64) bool { return a[0] >= a[1] },
 	}
 }
 
@@ -206,8 +185,8 @@ func blockIndexEnc(id, list string) *siteEnc {
 }
 
 // literalEnc: an operation on literals or config values only, given as fails.
-func literalEnc(id, fails, doc string, goFails bool) *siteEnc {
-	return &siteEnc{id: id, fails: fails, failsDoc: doc, inv: []hyp{}, goFails: func([]uint64) bool { return goFails }}
+func literalEnc(id, fails, doc string) *siteEnc {
+	return &siteEnc{id: id, fails: fails, failsDoc: doc, inv: []hyp{}}
 }
 
 func (e *siteEnc) withInv(h ...hyp) *siteEnc       { e.inv = append([]hyp{}, h...); return e }
@@ -334,7 +313,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			fails: "(>= (div (mod position 256) 8) 32)", failsDoc: "(position % 256) // 8 >= 32, the length of a hash",
 			inv: []hyp{},
 		},
-		literalEnc("compute_shuffled_index_literal_divisors", "(or (= 256 0) (= 8 0) (= 2 0))", "256 = 0 or 8 = 0 or 2 = 0", false),
+		literalEnc("compute_shuffled_index_literal_divisors", "(or (= 256 0) (= 8 0) (= 2 0))", "256 = 0 or 8 = 0 or 2 = 0"),
 		// Misc: compute_proposer_index
 		{
 			id: "compute_proposer_index_modulo", vars: []string{"total"},
@@ -534,7 +513,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 			inv: totalHyps,
 		},
-		literalEnc("get_base_reward_constant_division", fmt.Sprintf("(= %d 0)", spec.BaseRewardsPerEpoch), "BASE_REWARDS_PER_EPOCH = 0", false),
+		literalEnc("get_base_reward_constant_division", fmt.Sprintf("(= %d 0)", spec.BaseRewardsPerEpoch), "BASE_REWARDS_PER_EPOCH = 0"),
 		indexEnc("get_base_reward_validator_read", "state.validators", "index < len(state.validators): eligible or attesting validator indices [indices_in_registry]"),
 		divEnc("get_proposer_reward_division", map[string]uint64{"PROPOSER_REWARD_QUOTIENT": prq}),
 		{
@@ -705,7 +684,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		},
 		sumEnc("process_slashings_withdrawable_target", "epoch", EPSV/2, "EPOCHS_PER_SLASHINGS_VECTOR // 2").
 			withInv(epochBound(cfg, "epoch", "the current epoch")),
-		literalEnc("process_slashings_half_vector", "(= 2 0)", "2 = 0", false),
+		literalEnc("process_slashings_half_vector", "(= 2 0)", "2 = 0"),
 		divEnc("process_slashings_increment_division", map[string]uint64{"EFFECTIVE_BALANCE_INCREMENT": inc}),
 		{
 			id: "process_slashings_penalty_numerator", vars: []string{"effective_balance", "adjusted"}, extra: []string{"V", "total"}, x: "V",
@@ -752,8 +731,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		divEnc("process_final_updates_hysteresis_division", map[string]uint64{"HYSTERESIS_QUOTIENT": cfg.HysteresisQuotient}),
 		literalEnc("process_final_updates_hysteresis_thresholds",
 			fmt.Sprintf("(or %s %s)", over(fmt.Sprintf("(* (div %d %d) %d)", inc, cfg.HysteresisQuotient, cfg.HysteresisDownwardMultiplier)), over(fmt.Sprintf("(* (div %d %d) %d)", inc, cfg.HysteresisQuotient, cfg.HysteresisUpwardMultiplier))),
-			"HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER or HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER > 2**64 - 1",
-			false), // the model evaluates both products through spec.Calc: its declaration replaces this
+			"HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER or HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER > 2**64 - 1"),
 
 		sumEnc("process_final_updates_downward_sum", "balance", down, "DOWNWARD_THRESHOLD"),
 		sumEnc("process_final_updates_upward_sum", "effective_balance", up, "UPWARD_THRESHOLD").withInv(ebHyp("effective_balance")),
@@ -764,7 +742,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		modIndexEnc("process_final_updates_randao_write", "next_epoch", EPHV, "state.randao_mixes", "EPOCHS_PER_HISTORICAL_VECTOR"),
 		divEnc("process_final_updates_randao_modulo", map[string]uint64{"EPOCHS_PER_HISTORICAL_VECTOR": EPHV}),
 		literalEnc("process_final_updates_historical_period", fmt.Sprintf("(or (= %[2]d 0) (= (div %[1]d %[2]d) 0))", SPHR, S),
-			"SLOTS_PER_EPOCH = 0 or SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH = 0", false), // declared: the division and the modulo by the quotient
+			"SLOTS_PER_EPOCH = 0 or SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH = 0"),
 		{
 			id: "process_final_updates_historical_roots_append", vars: []string{"roots"}, extra: []string{"epoch"}, x: "epoch",
 			fails: fmt.Sprintf("(> roots %d)", cfg.HistoricalRootsLimit), failsDoc: "len(state.historical_roots) after the append > HISTORICAL_ROOTS_LIMIT",
@@ -781,7 +759,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		divEnc("process_randao_modulo", map[string]uint64{"EPOCHS_PER_HISTORICAL_VECTOR": EPHV}),
 		appendEnc("process_eth1_data_votes_append", "votes", votesLimit, "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH").
 			withInv(le("votes", num(votesLimit), "votes <= EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH: one block per slot of the period, and the list is emptied between periods [one_block_per_slot]")),
-		literalEnc("process_eth1_data_votes_limit", over(fmt.Sprintf("(* %d %d)", cfg.EpochsPerEth1VotingPeriod, S)), "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH > 2**64 - 1", false), // declared
+		literalEnc("process_eth1_data_votes_limit", over(fmt.Sprintf("(* %d %d)", cfg.EpochsPerEth1VotingPeriod, S)), "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH > 2**64 - 1"),
 		{
 			id: "process_eth1_data_majority", vars: []string{"count"},
 			fails: over("(* count 2)"), failsDoc: "count * 2 > 2**64 - 1",
@@ -803,7 +781,7 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			ctx: []hyp{le(fmt.Sprintf("(+ data_slot %d)", cfg.MinAttestationInclusionDelay), "state_slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot: the inclusion window, asserted first")},
 			inv: []hyp{},
 		},
-		literalEnc("process_attestation_list_limit", over(fmt.Sprintf("(* %d %d)", cfg.MaxAttestations, S)), "MAX_ATTESTATIONS * SLOTS_PER_EPOCH > 2**64 - 1", false), // declared
+		literalEnc("process_attestation_list_limit", over(fmt.Sprintf("(* %d %d)", cfg.MaxAttestations, S)), "MAX_ATTESTATIONS * SLOTS_PER_EPOCH > 2**64 - 1"),
 		appendEnc("process_attestation_current_append", "pending", attestLimit, "MAX_ATTESTATIONS * SLOTS_PER_EPOCH").
 			withInv(le("pending", num(attestLimit), "pending <= MAX_ATTESTATIONS * SLOTS_PER_EPOCH: only this epoch's blocks append, MAX_ATTESTATIONS each [one_block_per_slot]")),
 		appendEnc("process_attestation_previous_append", "pending", attestLimit, "MAX_ATTESTATIONS * SLOTS_PER_EPOCH").
@@ -823,21 +801,16 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 	rederive(cfg, encs)
 	for _, e := range encs {
 		e.cfg = cfg
-		if e.ops = declaredOps(e.id); len(e.ops) > 0 {
-			e.goFails = nil
-		}
+		e.ops = declaredOps(e.id)
 	}
 	return encs
 }
 
 // goFailsOn is the Go code's verdict on values of the model's variables: the declared
-// operations' (goVerdict) for a site evaluated through spec.Calc, else goFails.
+// operations' (goVerdict).
 func (e *siteEnc) goFailsOn(a []uint64) bool {
-	if len(e.ops) > 0 {
-		fails, _, _ := e.goVerdict(bigs(a...))
-		return fails
-	}
-	return e.goFails(a)
+	fails, _, _ := e.goVerdict(bigs(a...))
+	return fails
 }
 
 // modSubEnc: x - x % inc, which cannot underflow.
