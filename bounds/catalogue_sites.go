@@ -839,9 +839,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_proposer_reward_division", Section: "Rewards and penalties", SpecFunc: "get_proposer_reward",
-		GoFunc: "Model.GetProposerReward", File: "spec/rewards.go",
-		Expr: "get_base_reward(state, attesting_index) // PROPOSER_REWARD_QUOTIENT", Kind: DivisionByZero, Quantities: []string{qConfig},
-		Label: "base / Gwei(m.ProposerRewardQuotient)", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "get_base_reward(state, attesting_index) // PROPOSER_REWARD_QUOTIENT", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
@@ -859,9 +858,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_component_deltas_increment_divisions", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
-		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
-		Expr: "attesting_balance // increment;  total_balance // increment", Kind: DivisionByZero, Quantities: []string{qConfig},
-		Label: "uint64(attestingBalance)/increment", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "attesting_balance // increment;  total_balance // increment", Quantities: []string{qConfig},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: invConfigDivisor + " (EFFECTIVE_BALANCE_INCREMENT)",
 	},
 	{
@@ -889,17 +887,16 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_component_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
-		GoFunc: "Model.GetAttestationComponentDeltas", File: "spec/rewards.go",
-		Expr: "rewards[index];  penalties[index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "d.Penalties[index]", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "rewards[index];  penalties[index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "the lists have len(state.validators) entries and eligible indices are validator indices [indices_in_registry]",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_min", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "min([a for a in matching_source_attestations if index in get_attesting_indices(...)], key=...)", Kind: IndexOutOfRange, Quantities: []string{qPending},
-		Label: "matching[best[index]-1]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "min([a for a in matching_source_attestations if index in get_attesting_indices(...)], key=...)", Quantities: []string{qPending},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "index is an attester of one of these attestations, so the list min() reads is never empty (min of an empty list raises)",
+		Note:      "declared as the read of the first of the attester's candidates (index 0 of a list of that many): the model counts, per attester, the matching attestations that include it",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_attester_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
@@ -910,9 +907,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_inclusion_delay_deltas_proposer_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
-		GoFunc: "Model.GetInclusionDelayDeltas", File: "spec/rewards.go",
-		Expr: "rewards[attestation.proposer_index]", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: `List: "rewards"`, LabelKind: LabelError, Status: CannotFailUnderInvariants,
+		Expr: "rewards[attestation.proposer_index]", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "a pending attestation's proposer_index is get_beacon_proposer_index at its inclusion, a validator then, and the registry never shrinks [indices_in_registry]",
 	},
 	{
@@ -976,9 +972,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
-		GoFunc: "Model.GetInactivityPenaltyDeltas", File: "spec/rewards.go",
-		Expr: "penalties[index];  state.validators[index].effective_balance", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "state.Validators[index].EffectiveBalance", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "penalties[index];  state.validators[index].effective_balance", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "eligible indices are validator indices [indices_in_registry]",
 	},
 	{
@@ -997,16 +992,14 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attestation_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
-		GoFunc: "Model.GetAttestationDeltas", File: "spec/rewards.go",
-		Expr: "source_rewards[i], ... for i in range(len(state.validators))", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "source.Rewards[i]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "source_rewards[i], ... for i in range(len(state.validators))", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "every component list has len(state.validators) entries",
 	},
 	{
 		ID: "process_rewards_and_penalties_reads", Section: "Rewards and penalties", SpecFunc: "process_rewards_and_penalties",
-		GoFunc: "Model.ProcessRewardsAndPenalties", File: "spec/rewards.go",
-		Expr: "rewards[index];  penalties[index] for index in range(len(state.validators))", Kind: IndexOutOfRange, Quantities: []string{qRegistry},
-		Label: "d.Rewards[index]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "rewards[index];  penalties[index] for index in range(len(state.validators))", Quantities: []string{qRegistry},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "the delta lists have len(state.validators) entries",
 	},
 

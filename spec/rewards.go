@@ -100,6 +100,9 @@ var getBaseRewardContract = declare(Contract{
 	},
 })
 
+// Sites of get_proposer_reward.
+var siteProposerRewardDivision = site("get_proposer_reward_division", OpDiv, "base", "PROPOSER_REWARD_QUOTIENT")
+
 // GetProposerReward is the spec's get_proposer_reward ("Rewards and penalties, helpers"),
 // its contract evaluated like get_base_reward's.
 func (m *Model) GetProposerReward(state *BeaconState, attestingIndex ValidatorIndex) (Gwei, error) {
@@ -112,7 +115,11 @@ func (m *Model) GetProposerReward(state *BeaconState, attestingIndex ValidatorIn
 	if err != nil {
 		return 0, err
 	}
-	reward := base / Gwei(m.ProposerRewardQuotient)
+	var k Calc
+	reward := Gwei(k.Div(siteProposerRewardDivision, uint64(base), m.ProposerRewardQuotient))
+	if err := k.Err(); err != nil {
+		return 0, err
+	}
 	if m.hooked() {
 		if err := m.proposerRewardPost(base, reward); err != nil {
 			return 0, err
@@ -259,11 +266,16 @@ func firstFailing(n int, ok func(i int) bool) int {
 	return -1
 }
 
-// Sites of get_attestation_component_deltas.
+// Sites of get_attestation_component_deltas: the reads of rewards[index] and
+// penalties[index] (one per eligible validator, of the list its branch adds to), the two
+// divisions by the increment and the reward's arithmetic.
 var (
-	siteComponentNumerator  = site("get_attestation_component_deltas_numerator", OpMul, "base", "attesting_balance // EFFECTIVE_BALANCE_INCREMENT")
-	siteComponentDivision   = site("get_attestation_component_deltas_division", OpDiv, "reward_numerator", "total // EFFECTIVE_BALANCE_INCREMENT")
-	siteComponentAccumulate = site("get_attestation_component_deltas_accumulate", OpAdd, "entry", "reward")
+	siteComponentRead               = site("get_attestation_component_deltas_reads", OpIndex, "index", "length")
+	siteComponentIncrementAttesting = site("get_attestation_component_deltas_increment_divisions", OpDiv, "attesting_balance", "EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentIncrementTotal     = site("get_attestation_component_deltas_increment_divisions", OpDiv, "total", "EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentNumerator          = site("get_attestation_component_deltas_numerator", OpMul, "base", "attesting_balance // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentDivision           = site("get_attestation_component_deltas_division", OpDiv, "reward_numerator", "total // EFFECTIVE_BALANCE_INCREMENT")
+	siteComponentAccumulate         = site("get_attestation_component_deltas_accumulate", OpAdd, "entry", "reward")
 )
 
 // GetAttestationComponentDeltas is the spec's get_attestation_component_deltas ("Rewards
@@ -327,15 +339,21 @@ func (m *Model) GetAttestationComponentDeltas(state *BeaconState, attestations [
 		}
 		var k Calc
 		if attesting[index] {
+			if siteComponentRead.Index(uint64(index), len(d.Rewards)) {
+				return nil, outOfRange(siteComponentRead, "rewards", uint64(index), len(d.Rewards))
+			}
 			if leak {
 				// Since full base reward will be canceled out by inactivity penalty deltas,
 				// optimal participation receives full base reward compensation here.
 				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), uint64(base)))
 			} else {
-				rewardNumerator := k.Mul(siteComponentNumerator, uint64(base), uint64(attestingBalance)/increment)
-				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), k.Div(siteComponentDivision, rewardNumerator, uint64(totalBalance)/increment)))
+				rewardNumerator := k.Mul(siteComponentNumerator, uint64(base), k.Div(siteComponentIncrementAttesting, uint64(attestingBalance), increment))
+				d.Rewards[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Rewards[index]), k.Div(siteComponentDivision, rewardNumerator, k.Div(siteComponentIncrementTotal, uint64(totalBalance), increment))))
 			}
 		} else {
+			if siteComponentRead.Index(uint64(index), len(d.Penalties)) {
+				return nil, outOfRange(siteComponentRead, "penalties", uint64(index), len(d.Penalties))
+			}
 			d.Penalties[index] = Gwei(k.Add(siteComponentAccumulate, uint64(d.Penalties[index]), uint64(base)))
 		}
 		if err := k.Err(); err != nil {
@@ -454,6 +472,19 @@ var (
 // siteInclusionDelayAttesterRead is the read of state.validators[index] below: it raises when index >= len(state.validators).
 var siteInclusionDelayAttesterRead = site("get_inclusion_delay_deltas_attester_read", OpIndex, "index", "length")
 
+// siteInclusionMin is min() over the attestations that include an attester, as the read of
+// the first of its candidates (index 0 of a list of that many): it raises when there is
+// none. siteInclusionProposerRead is the read of rewards[attestation.proposer_index].
+var (
+	siteInclusionMin          = site("get_inclusion_delay_deltas_min", OpIndex, "0", "candidates")
+	siteInclusionProposerRead = site("get_inclusion_delay_deltas_proposer_read", OpIndex, "index", "length")
+)
+
+// inclusionPick is, for one validator, the attestation min() picks among the matching
+// attestations that include it (one more than its position, 0 while there is none) and the
+// number of those attestations.
+type inclusionPick struct{ best, candidates uint32 }
+
 // GetInclusionDelayDeltas is the spec's get_inclusion_delay_deltas ("Rewards and
 // penalties, components"): proposer and inclusion delay micro-rewards. For each attester
 // the attestation used is the first, in list order, of those with the smallest inclusion
@@ -506,10 +537,10 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 	if err != nil {
 		return nil, err
 	}
-	// best[index] is one more than the position in matching of the attestation min() picks
-	// for index, 0 while there is none: a slice over the registry, where a map would hash
-	// every attester of every attestation.
-	best := make([]int, len(state.Validators))
+	// pick[index] is the attestation min() picks for index and the number of its
+	// candidates: a slice over the registry, where a map would hash every attester of every
+	// attestation.
+	pick := make([]inclusionPick, len(state.Validators))
 	for pos := range matching {
 		a := &matching[pos]
 		indices, err := m.GetAttestingIndices(state, &a.Data, a.AggregationBits)
@@ -517,22 +548,28 @@ func (m *Model) GetInclusionDelayDeltas(state *BeaconState) (d *Deltas, err erro
 			return nil, err
 		}
 		for _, index := range indices {
-			if siteInclusionDelayAttesterRead.Index(uint64(index), len(state.Validators)) { // len(best) = len(state.validators)
+			if siteInclusionDelayAttesterRead.Index(uint64(index), len(state.Validators)) { // len(pick) = len(state.validators)
 				return nil, outOfRange(siteInclusionDelayAttesterRead, "state.validators", uint64(index), len(state.Validators))
 			}
-			if prev := best[index]; prev == 0 || a.InclusionDelay < matching[prev-1].InclusionDelay {
-				best[index] = pos + 1
+			p := &pick[index]
+			p.candidates++
+			if prev := p.best; prev == 0 || a.InclusionDelay < matching[prev-1].InclusionDelay {
+				p.best = uint32(pos + 1)
 			}
 		}
 	}
 	for _, index := range unslashed {
-		attestation := &matching[best[index]-1]
+		p := pick[index] // in range: index is an attester of matching, read above
+		if siteInclusionMin.Index(0, int(p.candidates)) {
+			return nil, outOfRange(siteInclusionMin, "the attestations including the attester (min() of an empty list)", 0, int(p.candidates))
+		}
+		attestation := &matching[p.best-1]
 		proposerReward, err := m.GetProposerReward(state, index)
 		if err != nil {
 			return nil, err
 		}
-		if uint64(attestation.ProposerIndex) >= uint64(len(d.Rewards)) {
-			return nil, &IndexError{List: "rewards", Index: uint64(attestation.ProposerIndex), Len: len(d.Rewards)}
+		if siteInclusionProposerRead.Index(uint64(attestation.ProposerIndex), len(d.Rewards)) {
+			return nil, outOfRange(siteInclusionProposerRead, "rewards", uint64(attestation.ProposerIndex), len(d.Rewards))
 		}
 		base, err := m.GetBaseReward(state, index)
 		if err != nil {
@@ -569,6 +606,9 @@ var (
 	siteInactivityLeakProduct = site("get_inactivity_penalty_deltas_leak_product", OpMul, "effective_balance", "finality_delay")
 	siteInactivityDivision    = site("get_inactivity_penalty_deltas_division", OpDiv, "effective_balance * finality_delay", "INACTIVITY_PENALTY_QUOTIENT")
 	siteInactivityLeakSum     = site("get_inactivity_penalty_deltas_sum", OpAdd, "BASE_REWARDS_PER_EPOCH * base - base // PROPOSER_REWARD_QUOTIENT", "effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT")
+	// the reads of penalties[index] and, for a validator that missed the target,
+	// state.validators[index]: each raises when index is not below its list's length
+	siteInactivityRead = site("get_inactivity_penalty_deltas_reads", OpIndex, "index", "length")
 )
 
 // GetInactivityPenaltyDeltas is the spec's get_inactivity_penalty_deltas ("Rewards and
@@ -633,9 +673,15 @@ func (m *Model) GetInactivityPenaltyDeltas(state *BeaconState) (d *Deltas, err e
 		if err != nil {
 			return nil, err
 		}
+		if siteInactivityRead.Index(uint64(index), len(d.Penalties)) {
+			return nil, outOfRange(siteInactivityRead, "penalties", uint64(index), len(d.Penalties))
+		}
 		var k Calc
 		p := k.Add(siteInactivityBaseSum, uint64(d.Penalties[index]), k.Sub(siteInactivityDifference, k.Mul(siteInactivityBaseProduct, BaseRewardsPerEpoch, uint64(base)), uint64(proposerReward)))
 		if !isTarget[index] {
+			if siteInactivityRead.Index(uint64(index), len(state.Validators)) {
+				return nil, outOfRange(siteInactivityRead, "state.validators", uint64(index), len(state.Validators))
+			}
 			eb := uint64(state.Validators[index].EffectiveBalance)
 			p = k.Add(siteInactivityLeakSum, p, k.Div(siteInactivityDivision, k.Mul(siteInactivityLeakProduct, eb, delay), m.InactivityPenaltyQuotient))
 		}
@@ -668,6 +714,9 @@ var (
 	siteDeltasPenaltiesTarget     = site("get_attestation_deltas_penalties_sum", OpAdd, "source", "target")
 	siteDeltasPenaltiesHead       = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target", "head")
 	siteDeltasPenaltiesInactivity = site("get_attestation_deltas_penalties_sum", OpAdd, "source + target + head", "inactivity")
+	// the reads of the eight component lists at i: each raises when i is not below its
+	// list's length
+	siteDeltasRead = site("get_attestation_deltas_reads", OpIndex, "index", "length")
 )
 
 // GetAttestationDeltas is the spec's get_attestation_deltas ("Rewards and penalties"): the
@@ -721,10 +770,32 @@ func (m *Model) GetAttestationDeltas(state *BeaconState) (out *Deltas, err error
 	out = newDeltas(len(state.Validators))
 	var k Calc
 	for i := range out.Rewards {
+		x := uint64(i)
+		if siteDeltasRead.Index(x, len(source.Rewards)) || siteDeltasRead.Index(x, len(target.Rewards)) || siteDeltasRead.Index(x, len(head.Rewards)) || siteDeltasRead.Index(x, len(inclusion.Rewards)) ||
+			siteDeltasRead.Index(x, len(source.Penalties)) || siteDeltasRead.Index(x, len(target.Penalties)) || siteDeltasRead.Index(x, len(head.Penalties)) || siteDeltasRead.Index(x, len(inactivity.Penalties)) {
+			return nil, componentOutOfRange(siteDeltasRead, i, source, target, head, inclusion, inactivity)
+		}
 		out.Rewards[i] = Gwei(k.Add(siteDeltasRewardsInclusion, k.Add(siteDeltasRewardsHead, k.Add(siteDeltasRewardsTarget, uint64(source.Rewards[i]), uint64(target.Rewards[i])), uint64(head.Rewards[i])), uint64(inclusion.Rewards[i])))
 		out.Penalties[i] = Gwei(k.Add(siteDeltasPenaltiesInactivity, k.Add(siteDeltasPenaltiesHead, k.Add(siteDeltasPenaltiesTarget, uint64(source.Penalties[i]), uint64(target.Penalties[i])), uint64(head.Penalties[i])), uint64(inactivity.Penalties[i])))
 	}
 	return out, k.Err()
+}
+
+// componentOutOfRange is the error of the first read of entry i that is beyond its
+// component list, in get_attestation_deltas' order, at the OpIndex site s.
+func componentOutOfRange(s *Site, i int, source, target, head, inclusion, inactivity *Deltas) error {
+	for _, l := range []struct {
+		name string
+		list []Gwei
+	}{
+		{"source_rewards", source.Rewards}, {"target_rewards", target.Rewards}, {"head_rewards", head.Rewards}, {"inclusion_delay_rewards", inclusion.Rewards},
+		{"source_penalties", source.Penalties}, {"target_penalties", target.Penalties}, {"head_penalties", head.Penalties}, {"inactivity_penalties", inactivity.Penalties},
+	} {
+		if i >= len(l.list) {
+			return outOfRange(s, l.name, uint64(i), len(l.list))
+		}
+	}
+	return nil
 }
 
 var getAttestationDeltasContract = declare(Contract{
@@ -735,6 +806,10 @@ var getAttestationDeltasContract = declare(Contract{
 		{"sum_of_components", "each validator's reward is the sum of its source, target, head and inclusion delay rewards, its penalty the sum of its source, target, head and inactivity penalties (the components recomputed)"},
 	},
 })
+
+// siteRewardsRead is the reads of rewards[index] and penalties[index] below: each raises
+// when index is not below its list's length.
+var siteRewardsRead = site("process_rewards_and_penalties_reads", OpIndex, "index", "length")
 
 // ProcessRewardsAndPenalties is the spec's process_rewards_and_penalties ("Rewards and
 // penalties").
@@ -773,8 +848,14 @@ func (m *Model) ProcessRewardsAndPenalties(state *BeaconState) (err error) {
 		return err
 	}
 	for index := range state.Validators {
+		if siteRewardsRead.Index(uint64(index), len(d.Rewards)) {
+			return outOfRange(siteRewardsRead, "rewards", uint64(index), len(d.Rewards))
+		}
 		if err := m.IncreaseBalance(state, ValidatorIndex(index), d.Rewards[index]); err != nil {
 			return err
+		}
+		if siteRewardsRead.Index(uint64(index), len(d.Penalties)) {
+			return outOfRange(siteRewardsRead, "penalties", uint64(index), len(d.Penalties))
 		}
 		if err := m.DecreaseBalance(state, ValidatorIndex(index), d.Penalties[index]); err != nil {
 			return err

@@ -95,3 +95,31 @@ func BenchmarkLargeState(b *testing.B) {
 		})
 	}
 }
+
+// process_rewards_and_penalties alone on a mainnet state of 100,000 validators at the last
+// slot of epoch 3, with the pending attestations of 90% participation (so both the
+// attesters' rewards and the others' penalties are computed): the per-validator loops of
+// the delta functions and the balance updates, the committees and shufflings cached after
+// the first iteration. The copy of the state each iteration starts from is not timed.
+func BenchmarkRewardsAndPenaltiesMainnet100k(b *testing.B) {
+	cfg := spec.MustPreset("mainnet")
+	m := spec.NewModel(cfg)
+	m.VerifySignatures = false
+	state, err := LargeState(cfg, 100_000, spec.Slot(4*cfg.SlotsPerEpoch-1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := AddPendingAttestations(m, state, 0.9, 1); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		s := state.Copy()
+		b.StartTimer()
+		if err := m.ProcessRewardsAndPenalties(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
