@@ -249,9 +249,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "bytes_to_uint64_width", Section: "Math", SpecFunc: "bytes_to_uint64",
-		GoFunc: "BytesToUint64", File: "spec/math.go",
-		Expr: "uint64(int.from_bytes(data, ENDIANNESS))", Kind: Overflow, Quantities: []string{},
-		Label: "copy(b[:], data)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "uint64(int.from_bytes(data, ENDIANNESS))", Quantities: []string{},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "every call passes hash(...)[0:8], 8 bytes, whose value fits a uint64",
 		Note:      "the model reads the first 8 bytes and ignores the rest, where the spec's uint64() would raise on a non-zero ninth byte; its checked mode has the precondition at_most_eight_bytes",
 	},
@@ -267,9 +266,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "is_valid_merkle_branch_branch_read", Section: "Predicates", SpecFunc: "is_valid_merkle_branch",
-		GoFunc: "IsValidMerkleBranch", File: "spec/predicates.go",
-		Expr: "branch[i] for i in range(depth)", Kind: IndexOutOfRange, Quantities: []string{},
-		Label: "merkle.IsValidMerkleBranch(leaf, b, depth, index, root)", LabelKind: LabelCode, Status: CannotFailUnderInvariants,
+		Expr: "branch[i] for i in range(depth)", Quantities: []string{},
+		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
 		Invariant: "the only caller, process_deposit, passes deposit.proof, an SSZ Vector[Bytes32, DEPOSIT_CONTRACT_TREE_DEPTH + 1], for depth DEPOSIT_CONTRACT_TREE_DEPTH + 1",
 		Note:      "the model answers false for a branch shorter than depth where the spec would raise; both make the deposit's block invalid",
 	},
@@ -424,9 +422,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "compute_committee_member_read", Section: "Misc", SpecFunc: "compute_committee",
-		GoFunc: "Model.ComputeCommittee", File: "spec/misc.go",
-		Expr: "indices[compute_shuffled_index(uint64(i), uint64(len(indices)), seed)]", Kind: IndexOutOfRange, Quantities: []string{qV},
-		Label: "indices[s]", LabelKind: LabelCode, Status: CannotFail,
+		Expr: "indices[compute_shuffled_index(uint64(i), uint64(len(indices)), seed)]", Quantities: []string{qV},
+		LabelKind: LabelCalc, Status: CannotFail,
 		Invariant: "compute_shuffled_index maps [0, len(indices)) onto itself, and i < end <= len(indices) since index + 1 <= count",
 		Note:      "the model's committee accessors read the cached whole-list shuffle (committeeFromShuffling), held equal to this plain version by a property test",
 	},
@@ -550,9 +547,8 @@ var catalogue = []Site{
 	},
 	{
 		ID: "get_attesting_indices_bit_read", Section: "Beacon state accessors", SpecFunc: "get_attesting_indices",
-		GoFunc: "Model.GetAttestingIndices", File: "spec/accessors.go",
-		Expr: "bits[i] for i, index in enumerate(committee)", Kind: BitlistRead, Quantities: []string{qV, qCommittee},
-		Label: `BitlistIndexError{Func: "get_attesting_indices"`, LabelKind: LabelError, Status: CanFailAtThreshold,
+		Expr: "bits[i] for i, index in enumerate(committee)", Quantities: []string{qV, qCommittee},
+		LabelKind: LabelCalc, Status: CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators", Of: "longest committee",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				r, err := FastAt(cfg, v.Uint64())
@@ -565,6 +561,15 @@ var catalogue = []Site{
 			Domain: func(cfg *spec.Config) *big.Int { return u64(MaxV(cfg)) },
 			first:  committeeFirst,
 		}).assuming("bits is a Bitlist[MAX_VALIDATORS_PER_COMMITTEE]; the threshold is the committee scan's first violating V").
+			at(func(cfg *spec.Config, v *big.Int) map[string]*big.Int {
+				// The last bit read, for the last member of the longest committee, of a
+				// bitlist at its limit.
+				r, err := FastAt(cfg, v.Uint64())
+				if err != nil || r.MaxLen == 0 {
+					return nil
+				}
+				return map[string]*big.Int{"index": u64(r.MaxLen - 1), "length": u64(cfg.MaxValidatorsPerCommittee)}
+			}).
 			reach(registryLimit, whyV),
 		Note: "the committee-size bound of the Dafny formalisation (see the committee section). Within the transition process_attestation asserts len(aggregation_bits) == len(committee) first, and no Bitlist[MAX_VALIDATORS_PER_COMMITTEE] is that long: from the threshold on, every attestation of a longer committee is rejected, so its members can never be rewarded for attesting; the read itself is out of range wherever get_attesting_indices is given such a committee (the model's BitlistIndexError, and in checked mode its precondition committee_fits_bits)",
 	},

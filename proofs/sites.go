@@ -271,22 +271,21 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			},
 		},
 		{
-			id: "bytes_to_uint64_width", vars: []string{"value"}, extra: []string{"length"},
-			fails: over("value"), failsDoc: "int.from_bytes(data) > 2**64 - 1",
-			ctx: []hyp{{"(=> (= length 8) (< value 18446744073709551616))", "a value of 8 bytes is below 256**8 = 2**64"}},
+			// Declared by its width (spec.BytesToUint64): int.from_bytes of at most 8 bytes is
+			// below 256**8 = 2**64, so uint64() can raise only on wider data. The model never
+			// holds the wider value; on 8 bytes it reads the spec's (the faithfulness test
+			// checks the value too).
+			id: "bytes_to_uint64_width", vars: []string{"length"},
+			fails: "(> length 8)", failsDoc: "len(data) > 8: only then can int.from_bytes(data) exceed 2**64 - 1 (it does when a byte beyond the eighth is non-zero)",
 			inv: []hyp{eq("length", "8", "len(data) = 8: every call passes hash(...)[0:8]")},
-			// The model's BytesToUint64 reads 8 bytes and cannot fail; on 8 bytes it agrees
-			// with the spec (the faithfulness test checks the value too).
-			goFails: func(a []uint64) bool { return false },
 		},
 		// Predicates
 		blockIndexEnc("is_valid_indexed_attestation_validator_read", "state.validators"),
 		{
 			id: "is_valid_merkle_branch_branch_read", vars: []string{"i", "length"},
 			fails: "(>= i length)", failsDoc: "i >= len(branch)",
-			ctx:     []hyp{{fmt.Sprintf("(< i %d)", spec.DepositContractTreeDepth+1), "i < depth = DEPOSIT_CONTRACT_TREE_DEPTH + 1 (range(depth))"}},
-			inv:     []hyp{eq("length", num(spec.DepositContractTreeDepth+1), "len(branch) = DEPOSIT_CONTRACT_TREE_DEPTH + 1: deposit.proof is an SSZ Vector of that length")},
-			goFails: func(a []uint64) bool { return a[0] >= a[1] },
+			ctx: []hyp{{fmt.Sprintf("(< i %d)", spec.DepositContractTreeDepth+1), "i < depth = DEPOSIT_CONTRACT_TREE_DEPTH + 1 (range(depth))"}},
+			inv: []hyp{eq("length", num(spec.DepositContractTreeDepth+1), "len(branch) = DEPOSIT_CONTRACT_TREE_DEPTH + 1: deposit.proof is an SSZ Vector of that length")},
 		},
 		// Misc: compute_shuffled_index
 		{
@@ -388,7 +387,11 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 			ctx: []hyp{eq("count", fmt.Sprintf("(* cps %d)", S), "count = committees_per_slot * SLOTS_PER_EPOCH")},
 			inv: []hyp{{fmt.Sprintf("(<= 1 cps %d)", cfg.MaxCommitteesPerSlot), "1 <= committees_per_slot <= MAX_COMMITTEES_PER_SLOT (committees_per_slot_in_range)"}},
 		},
-		{id: "compute_committee_member_read", safeBy: "compute_committee_member_in_range"},
+		{
+			id: "compute_committee_member_read", vars: []string{"shuffled", "length"},
+			fails: "(>= shuffled length)", failsDoc: "compute_shuffled_index(i, len(indices), seed) >= len(indices)",
+			safeBy: "compute_committee_member_in_range",
+		},
 		divEnc("compute_epoch_at_slot_division", map[string]uint64{"SLOTS_PER_EPOCH": S}),
 		{
 			id: "compute_start_slot_at_epoch_product", vars: []string{"epoch"}, x: "epoch",
@@ -432,7 +435,11 @@ func siteEncodings(cfg *spec.Config) []*siteEnc {
 		accEnc("get_total_balance_sum", "V", maxEB, "MAX_EFFECTIVE_BALANCE").
 			withInv(le("V", num(L), "V <= VALIDATOR_REGISTRY_LIMIT [indices_in_registry]")),
 		indexEnc("get_total_balance_validator_read", "state.validators", "index < len(state.validators): active or attesting validator indices [indices_in_registry]"),
-		{id: "get_attesting_indices_bit_read", safeBy: "committee_fits_bitlist_with_cap", thresholdBy: "committee_exceeds_bitlist_without_fix"},
+		{
+			id: "get_attesting_indices_bit_read", vars: []string{"index", "length"},
+			fails: "(>= index length)", failsDoc: "i >= len(bits), i the committee member's position",
+			safeBy: "committee_fits_bitlist_with_cap", thresholdBy: "committee_exceeds_bitlist_without_fix",
+		},
 		// Beacon state mutators
 		indexEnc("increase_balance_read", "state.balances", whyBalances),
 		{

@@ -730,6 +730,17 @@ var getIndexedAttestationContract = declare(Contract{
 	},
 })
 
+// siteAttestingBitRead is get_attesting_indices' read bits[i] for the i-th member of the
+// committee: it raises when i >= len(bits), which a committee longer than the bitlist makes
+// happen (the committee-size bound).
+var siteAttestingBitRead = site("get_attesting_indices_bit_read", OpBit, "index", "length")
+
+// bitOutOfRange is the error of a read of bit i of a bitlist of n bits in the spec function
+// fn, at the OpBit site s.
+func bitOutOfRange(s *Site, fn string, i, n uint64) error {
+	return &BitlistIndexError{Func: fn, Index: i, Len: n, Site: s.ID}
+}
+
 // GetAttestingIndices is the spec's get_attesting_indices ("Beacon state accessors"): the
 // committee members whose bit is set, returned sorted (the spec's set, in the order
 // get_indexed_attestation sorts it into).
@@ -772,8 +783,8 @@ func (m *Model) GetAttestingIndices(state *BeaconState, data *AttestationData, b
 	n := bits.Len()
 	out = make([]ValidatorIndex, 0, len(committee))
 	for i, index := range committee {
-		if uint64(i) >= n {
-			return nil, &BitlistIndexError{Func: "get_attesting_indices", Index: uint64(i), Len: n}
+		if siteAttestingBitRead.Index(uint64(i), int(n)) {
+			return nil, bitOutOfRange(siteAttestingBitRead, "get_attesting_indices", uint64(i), n)
 		}
 		if bits.BitAt(uint64(i)) {
 			out = append(out, index)

@@ -28,9 +28,13 @@ type BitlistIndexError struct {
 	Func  string
 	Index uint64
 	Len   uint64
+	Site  string // the ID of the declared Site (OpBit); "" for none
 }
 
 func (e *BitlistIndexError) Error() string {
+	if e.Site != "" {
+		return fmt.Sprintf("%s: bit %d read from a bitlist of length %d at site %s", e.Func, e.Index, e.Len, e.Site)
+	}
 	return fmt.Sprintf("%s: bit %d read from a bitlist of length %d", e.Func, e.Index, e.Len)
 }
 

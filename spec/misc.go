@@ -389,6 +389,11 @@ func (m *Model) computeProposerIndex(state *BeaconState, indices []ValidatorInde
 	}
 }
 
+// siteCommitteeMemberRead is compute_committee's read
+// indices[compute_shuffled_index(uint64(i), uint64(len(indices)), seed)]: it raises when the
+// shuffled position is not below len(indices).
+var siteCommitteeMemberRead = site("compute_committee_member_read", OpIndex, "shuffled", "length")
+
 // ComputeCommittee is the spec's compute_committee ("Misc"), the plain version: each member
 // by compute_shuffled_index. The model's committee accessors use the cached whole-list
 // shuffle (committeeFromShuffling), which a test holds equal to this.
@@ -419,6 +424,9 @@ func (m *Model) ComputeCommittee(indices []ValidatorIndex, seed Root, index, cou
 		s, err := m.ComputeShuffledIndex(i, uint64(len(indices)), seed)
 		if err != nil {
 			return nil, err
+		}
+		if siteCommitteeMemberRead.Index(s, len(indices)) {
+			return nil, outOfRange(siteCommitteeMemberRead, "indices", s, len(indices))
 		}
 		out = append(out, indices[s])
 	}

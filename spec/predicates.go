@@ -210,10 +210,21 @@ var isValidIndexedAttestationContract = declare(Contract{
 	},
 })
 
+// siteMerkleBranchRead is is_valid_merkle_branch's read branch[i] for i in range(depth): it
+// raises when depth exceeds len(branch). Package merkle, which knows nothing of the spec,
+// does the hashing; the spec's reads are checked here, where the model calls it, before it.
+var siteMerkleBranchRead = site("is_valid_merkle_branch_branch_read", OpIndex, "i", "length")
+
 // IsValidMerkleBranch is the check of is_valid_merkle_branch ("Predicates"), over package
 // merkle; Model.IsValidMerkleBranch is the spec function, with its contract. A branch
-// shorter than depth is not valid here (the spec would raise on the read).
+// shorter than depth is not valid here (the spec would raise on the read; either way the
+// deposit's block is invalid).
 func IsValidMerkleBranch(leaf Root, branch []Root, depth, index uint64, root Root) bool {
+	for i := uint64(0); i < depth; i++ {
+		if siteMerkleBranchRead.Index(i, len(branch)) {
+			return false
+		}
+	}
 	b := make([][32]byte, len(branch))
 	for i := range branch {
 		b[i] = branch[i]

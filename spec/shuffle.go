@@ -147,7 +147,7 @@ func hashPrefix(b []byte) [32]byte { return sha256.Sum256(b) }
 // pivotOf is bytes_to_uint64(hash(seed + uint_to_bytes(uint8(current_round)))[0:8]).
 func pivotOf(seedAndRound []byte) uint64 {
 	h := sha256.Sum256(seedAndRound)
-	return binary.LittleEndian.Uint64(h[:8])
+	return BytesToUint64(h[:8])
 }
 
 // ShuffleList returns the list the spec's committees read: out[i] =
