@@ -189,8 +189,10 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 	changed := false
 	for index := range state.Validators {
 		if siteFinalBalanceRead.Index(uint64(index), len(state.Balances)) {
-			err = outOfRange(siteFinalBalanceRead, "state.balances", uint64(index), len(state.Balances))
-			break
+			if changed {
+				m.effectiveBalancesChanged(state)
+			}
+			return outOfRange(siteFinalBalanceRead, "state.balances", uint64(index), len(state.Balances))
 		}
 		validator := &state.Validators[index]
 		balance := uint64(state.Balances[index])
@@ -202,14 +204,17 @@ func (m *Model) ProcessEffectiveBalanceUpdates(state *BeaconState) (err error) {
 				state.validatorForWrite(ValidatorIndex(index)).EffectiveBalance = eb
 			}
 		}
-		if err = k.Err(); err != nil {
-			break
+		if err := k.Err(); err != nil {
+			if changed {
+				m.effectiveBalancesChanged(state)
+			}
+			return err
 		}
 	}
 	if changed {
 		m.effectiveBalancesChanged(state)
 	}
-	return err
+	return nil
 }
 
 var processEffectiveBalanceUpdatesContract = declare(Contract{
