@@ -17,10 +17,11 @@ import (
 // State transitions that cause a uint64 overflow or underflow are also considered
 // invalid."): a site that can fail is a state, or a block, that the chain cannot get past.
 //
-// Each Site names the spec function and expression, the model's Go function and file, and
-// the label that ties it to the model's code (the Calc label of spec.Calc.Err, the error it
-// returns, or a fragment of its code); the test in catalogue_test.go holds every label to
-// the function it names, and every labelled site of the model to the catalogue. A site
+// Each Site names the spec function and expression; its ID ties it to the model's code,
+// where the site is declared once as spec.Site values (its operations and operands) next
+// to the code that evaluates it. The model's Go function, file, lines and the kind are read
+// off that declaration and the source (sitelocs.go); the tests in catalogue_test.go hold
+// every entry to a declaration and every checked site of the model to an entry. A site
 // either has a threshold, the first value of the quantity driving it at which it fails,
 // computed exactly from the config (SiteThreshold), or an invariant, the reason it cannot
 // fail, or both: the threshold of the expression and the invariant keeping the transition
@@ -68,36 +69,17 @@ func Statuses() []SiteStatus {
 	return []SiteStatus{CanFailAtThreshold, CannotFailUnderInvariants, CannotFail, RejectsInvalidInput}
 }
 
-// LabelKind says what a site's Label is.
-type LabelKind string
-
-const (
-	// LabelCalc: the model declares the site as spec.Site values with the entry's ID (one per
-	// operation), evaluated through spec.Calc (or, for an append, Site.Fails); the entry's
-	// kind, file, function and lines are read off that declaration and the code (SiteUses),
-	// not written in the entry.
-	LabelCalc LabelKind = "calc"
-	// LabelError: a string of the error the model returns there (an IndexError's list, a
-	// BitlistIndexError, an ArithmeticError's site).
-	LabelError LabelKind = "error"
-	// LabelCode: a fragment of the model's code at the site (compared ignoring white
-	// space), for sites the model does not check because they cannot fail.
-	LabelCode LabelKind = "code"
-)
-
 // Site is one runtime-error site of the Phase 0 state transition.
 type Site struct {
 	ID         string     // stable snake_case name
 	Section    string     // the spec's section, e.g. "Beacon state accessors"
 	SpecFunc   string     // the Python function, e.g. "process_slashings"
-	GoFunc     string     // the model's function: "Model.ProcessSlashings", "Config.ComputeStartSlotAtEpoch", "IntegerSquareroot"
-	File       string     // the model's file, e.g. "spec/slashings.go"
+	GoFunc     string     // the model's function, read off the declaration's uses: "Model.ProcessSlashings", "Config.ComputeStartSlotAtEpoch", "IntegerSquareroot"
+	File       string     // the model's file, read off the same, e.g. "spec/slashings.go"
 	Expr       string     // the spec's expression
-	Kind       Kind       // what goes wrong
+	Kind       Kind       // what goes wrong, read off the declared operation
 	Quantities []string   // what the operands depend on
-	Label      string     // ties the entry to the model's code; see LabelKind ("" for LabelCalc: the ID does)
-	Lines      []int      // the lines of File where the model evaluates it (LabelCalc sites)
-	LabelKind  LabelKind  // what Label is
+	Lines      []int      // the lines of File where the model evaluates it
 	Status     SiteStatus // the verdict on the mainnet config (Evaluate gives it for any config)
 
 	// Threshold is where the expression fails, as a function of one driving quantity.
@@ -116,13 +98,12 @@ type Site struct {
 }
 
 // SiteThreshold is the exact point where a site's expression fails: the smallest value of
-// the driving quantity x within [0, Domain] at which it fails. For a site the model
-// evaluates through spec.Calc (LabelCalc), failing is decided by the site's declared
-// operations, evaluated by spec.Site.Eval on the operands they have at x (EvalDeclared,
-// with Operands); for the others, by Value(x), the quantity that fails, reaching Limit
-// (2**64 for an overflow, limit + 1 for an append, the length for an index). Value and
-// Limit also draw the site's figure, and a test holds Value's crossing of Limit to the
-// declared operations' first failure. Failing must be monotone in x unless first is set.
+// the driving quantity x within [0, Domain] at which it fails. Failing is decided by the
+// site's declared operations (spec.Site), evaluated by spec.Site.Eval on the operands they
+// have at x (EvalDeclared, with Operands). Value(x), the quantity that fails, and Limit
+// (2**64 for an overflow, limit + 1 for an append, the length for an index) draw the
+// site's figure, and a test holds Value's crossing of Limit to the declared operations'
+// first failure (a threshold not completed by Catalogue or SiteByID falls back on Value). Failing must be monotone in x unless first is set.
 type SiteThreshold struct {
 	Symbol     string // the driving quantity's short name: "V", "finality_delay", "slot"
 	Quantity   string // the driving quantity in words
@@ -131,13 +112,13 @@ type SiteThreshold struct {
 	Value      func(cfg *spec.Config, x *big.Int) *big.Int
 	Limit      func(cfg *spec.Config) *big.Int
 	Domain     func(cfg *spec.Config) *big.Int
-	// Operands, for a LabelCalc site, gives the values at x, under the Assumption, of the
+	// Operands gives the values at x, under the Assumption, of the
 	// variables the site's declared operands name (spec.Site.Operands); nil where the
 	// site is not evaluated at x. Unset, the declaration's one variable is x (its name the
 	// Symbol with "." as "_").
 	Operands func(cfg *spec.Config, x *big.Int) map[string]*big.Int
-	// site is the ID whose declared operations decide failing (set for LabelCalc sites by
-	// Catalogue and SiteByID).
+	// site is the ID whose declared operations decide failing (set by Catalogue and
+	// SiteByID).
 	site string
 	// Reach, when set, is the largest value of x in a state the transition can reach, and
 	// why: a threshold beyond it cannot be met.
@@ -272,13 +253,8 @@ func Catalogue() []Site {
 	return out
 }
 
-// withDeclaration completes a LabelCalc entry from the model's declaration of the site.
-func (s Site) withDeclaration() Site {
-	if s.LabelKind != LabelCalc {
-		return s
-	}
-	return declaredSite(s)
-}
+// withDeclaration completes an entry from the model's declaration of the site.
+func (s Site) withDeclaration() Site { return declaredSite(s) }
 
 // SiteByID returns the site with the ID.
 func SiteByID(id string) (Site, bool) {

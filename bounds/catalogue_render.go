@@ -96,12 +96,16 @@ another); the tables give it per config. Invariants named in brackets:
 		p("- `[%s]`: %s.\n", inv.Name, inv.Doc)
 	}
 	b.WriteString(`
-Each site is tied to the model (package ` + "`spec`" + `) by a label: the site string the model passes
-to ` + "`spec.Calc.Err`" + `, a string of the error it returns, or a fragment of its code. A test
-(` + "`bounds/catalogue_test.go`" + `) parses ` + "`spec/*.go`" + ` and fails if a label no longer occurs in the Go
-function its site names, or if a ` + "`Calc`" + ` label, an ` + "`IndexError`" + `, ` + "`BitlistIndexError`" + ` or
-` + "`ArithmeticError`" + ` of the model, or a read through ` + "`validatorAt`" + `, has no site. The same data is available as JSON
-(` + "`beaconcheck bounds catalogue --json`" + `, ` + "`bounds.CatalogueJSON`" + `).
+Each site is declared once in the model (package ` + "`spec`" + `), next to the code that evaluates it,
+as ` + "`spec.Site`" + ` values with the site's ID: its operations (` + "`+ - * // %`" + `, a list append, an index
+read or write, a bitlist read, a narrowing conversion) and their operands. The model evaluates
+the site through that declaration (` + "`spec.Calc`" + `, ` + "`Site.Index`" + `, ` + "`Site.Fails`" + `, ` + "`Site.Value`" + `), and the
+error it returns names the ID. Each entry's kind, Go function, file and lines below are read
+off the declaration and the source, not written by hand. A test
+(` + "`bounds/catalogue_test.go`" + `) parses ` + "`spec/*.go`" + ` and fails if an entry has no declaration,
+a declaration no entry, a ` + "`spec.Calc`" + ` operation or a read through ` + "`validatorAt`" + ` no declared
+site, or an ` + "`IndexError`" + `, ` + "`BitlistIndexError`" + ` or ` + "`ArithmeticError`" + ` is built without one. The same data is available as JSON
+(` + "`beaconcheck bounds catalogue --json`" + `, ` + "`bounds.CatalogueJSON`" + `, with each site's declared operations).
 
 `)
 
@@ -227,15 +231,11 @@ function its site names, or if a ` + "`Calc`" + ` label, an ` + "`IndexError`" +
 		p("\n#### `%s`\n\n", s.ID)
 		p("In `%s`: `%s`\n\n", s.SpecFunc, s.Expr)
 		p("- kind: %s; quantities: %s\n", s.Kind, orNone(strings.Join(s.Quantities, ", ")))
-		if s.LabelKind == LabelCalc {
-			var ops []string
-			for _, u := range SiteUses(s.ID) {
-				ops = append(ops, fmt.Sprintf("`%s %s %s`", u.Site.Operands[0], u.Site.Op, u.Site.Operands[1]))
-			}
-			p("- model: `%s` in `%s`, line %s; declared as spec.Site %s\n", s.GoFunc, s.File, joinInts(s.Lines), strings.Join(ops, ", "))
-		} else {
-			p("- model: `%s` in `%s`, %s label `%s`\n", s.GoFunc, s.File, s.LabelKind, s.Label)
+		var ops []string
+		for _, u := range SiteUses(s.ID) {
+			ops = append(ops, fmt.Sprintf("`%s %s %s`", u.Site.Operands[0], u.Site.Op, u.Site.Operands[1]))
 		}
+		p("- model: `%s` in `%s`, line %s; declared as spec.Site %s\n", s.GoFunc, s.File, joinInts(s.Lines), strings.Join(ops, ", "))
 		var st []string
 		for i, name := range names {
 			st = append(st, fmt.Sprintf("%s on %s", s.ev[i].Status, name))
@@ -398,14 +398,20 @@ type siteJSON struct {
 	Expr       string            `json:"expr"`
 	Kind       Kind              `json:"kind"`
 	Quantities []string          `json:"quantities"`
-	Label      string            `json:"label"`
-	LabelKind  LabelKind         `json:"label_kind"`
+	Lines      []int             `json:"lines"`
+	Operations []operationJSON   `json:"operations"`
 	Status     SiteStatus        `json:"status"`
 	Threshold  *thresholdJSON    `json:"threshold,omitempty"`
 	Invariant  string            `json:"invariant,omitempty"`
 	Requires   []requirementJSON `json:"requires,omitempty"`
 	SpecNote   string            `json:"spec_note,omitempty"`
 	Note       string            `json:"note,omitempty"`
+}
+
+// operationJSON is one operation of a site as the model declares it (spec.Site).
+type operationJSON struct {
+	Op       string    `json:"op"`
+	Operands [2]string `json:"operands"`
 }
 
 type thresholdJSON struct {
@@ -446,10 +452,13 @@ func CatalogueJSON(cfg *spec.Config) ([]byte, error) {
 		ev := s.ev[0]
 		out.Counts[string(ev.Status)]++
 		j := siteJSON{ID: s.ID, Section: s.Section, SpecFunc: s.SpecFunc, GoFunc: s.GoFunc, File: s.File, Expr: s.Expr,
-			Kind: s.Kind, Quantities: s.Quantities, Label: s.Label, LabelKind: s.LabelKind, Status: ev.Status,
+			Kind: s.Kind, Quantities: s.Quantities, Lines: s.Lines, Status: ev.Status,
 			Invariant: s.Invariant, SpecNote: s.SpecNote, Note: s.Note}
 		if j.Quantities == nil {
 			j.Quantities = []string{}
+		}
+		for _, u := range SiteUses(s.ID) {
+			j.Operations = append(j.Operations, operationJSON{Op: string(u.Site.Op), Operands: u.Site.Operands})
 		}
 		if t := s.Threshold; t != nil {
 			tj := &thresholdJSON{Symbol: t.Symbol, Quantity: t.Quantity, Assumption: t.Assumption, Of: t.Of,

@@ -225,7 +225,7 @@ var catalogue = []Site{
 	{
 		ID: "integer_squareroot_first_step", Section: "Math", SpecFunc: "integer_squareroot",
 		Expr: "y = (x + 1) // 2  (x = n)", Quantities: []string{qTotal},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("n", "the argument n", "x + 1", cst(1)).
 			assuming("the first step, where x = n").
 			reach(func(cfg *spec.Config) *big.Int {
@@ -238,19 +238,19 @@ var catalogue = []Site{
 	{
 		ID: "integer_squareroot_newton_step", Section: "Math", SpecFunc: "integer_squareroot",
 		Expr: "y = (x + n // x) // 2", Quantities: []string{qTotal},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "inside the loop x <= (n + 1) // 2 <= 2**63 and x >= isqrt(n) (Newton's iteration from above), so n // x <= isqrt(n) + 2 <= 2**32 + 1 and the sum is below 2**64",
 	},
 	{
 		ID: "integer_squareroot_divisions", Section: "Math", SpecFunc: "integer_squareroot",
 		Expr: "n // x;  (...) // 2", Quantities: []string{qTotal},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "the loop runs only when y < x, so n >= 2, and x stays at least isqrt(n) >= 1; 2 is a literal",
 	},
 	{
 		ID: "bytes_to_uint64_width", Section: "Math", SpecFunc: "bytes_to_uint64",
 		Expr: "uint64(int.from_bytes(data, ENDIANNESS))", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "every call passes hash(...)[0:8], 8 bytes, whose value fits a uint64",
 		Note:      "the model reads the first 8 bytes and ignores the rest, where the spec's uint64() would raise on a non-zero ninth byte; its checked mode has the precondition at_most_eight_bytes",
 	},
@@ -260,14 +260,14 @@ var catalogue = []Site{
 	{
 		ID: "is_valid_indexed_attestation_validator_read", Section: "Predicates", SpecFunc: "is_valid_indexed_attestation",
 		Expr: "state.validators[i] for i in indices", Quantities: []string{qBlock, qRegistry},
-		LabelKind: LabelCalc, Status: RejectsInvalidInput,
+		Status:    RejectsInvalidInput,
 		Invariant: "fails when an attesting index of an attester slashing's attestation is not a validator: the block is invalid",
 		Note:      "from process_attestation the indices are committee members, always in range [indices_in_registry]; from process_attester_slashing they are the block's",
 	},
 	{
 		ID: "is_valid_merkle_branch_branch_read", Section: "Predicates", SpecFunc: "is_valid_merkle_branch",
 		Expr: "branch[i] for i in range(depth)", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the only caller, process_deposit, passes deposit.proof, an SSZ Vector[Bytes32, DEPOSIT_CONTRACT_TREE_DEPTH + 1], for depth DEPOSIT_CONTRACT_TREE_DEPTH + 1",
 		Note:      "the model answers false for a branch shorter than depth where the spec would raise; both make the deposit's block invalid",
 	},
@@ -277,13 +277,13 @@ var catalogue = []Site{
 	{
 		ID: "compute_shuffled_index_modulo", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "bytes_to_uint64(...) % index_count;  (pivot + index_count - index) % index_count", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "assert index < index_count comes first, so index_count >= 1",
 	},
 	{
 		ID: "compute_shuffled_index_flip_sum", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "pivot + index_count", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "pivot + index_count",
 			Value: func(_ *spec.Config, x *big.Int) *big.Int {
 				if x.Sign() == 0 {
@@ -305,19 +305,19 @@ var catalogue = []Site{
 	{
 		ID: "compute_shuffled_index_flip_difference", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "pivot + index_count - index", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "index < index_count (asserted), so pivot + index_count - index > pivot >= 0",
 	},
 	{
 		ID: "compute_shuffled_index_round_byte", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "uint8(current_round)", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "current_round < SHUFFLE_ROUND_COUNT <= 256 [config_valid]",
 	},
 	{
 		ID: "compute_shuffled_index_position_uint32", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "uint32(position // 256)", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "index_count", Quantity: "index_count, the number of indices shuffled", Of: "position // 256",
 			Value: func(_ *spec.Config, x *big.Int) *big.Int {
 				if x.Sign() == 0 {
@@ -341,43 +341,42 @@ var catalogue = []Site{
 	{
 		ID: "compute_shuffled_index_source_read", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "source[(position % 256) // 8]", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "(position % 256) // 8 < 32, the length of a hash",
 	},
 	{
 		ID: "compute_shuffled_index_literal_divisors", Section: "Misc", SpecFunc: "compute_shuffled_index",
 		Expr: "position // 256;  (position % 256) // 8;  (byte >> (position % 8)) % 2", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invLiteral,
 	},
 	{
 		ID: "compute_proposer_index_modulo", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "i % total", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "assert len(indices) > 0 comes first, so total >= 1",
 	},
 	{
 		ID: "compute_proposer_index_candidate_read", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "indices[compute_shuffled_index(i % total, total, seed)]", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "compute_shuffled_index maps [0, total) onto itself",
 	},
 	{
 		ID: "compute_proposer_index_random_byte", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "hash(seed + uint_to_bytes(uint64(i // 32)))[i % 32]", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "i % 32 < 32, the length of a hash; 32 is a literal divisor",
 	},
 	{
 		ID: "compute_proposer_index_validator_read", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "state.validators[candidate_index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "candidates are active validator indices [indices_in_registry]",
 	},
 	{
 		ID: "compute_proposer_index_balance_product", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "effective_balance * MAX_RANDOM_BYTE", Quantities: []string{qEB},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: times("effective_balance", "the candidate's effective balance, Gwei", "effective_balance * MAX_RANDOM_BYTE", cst(255)).reach(maxEB, whyEB),
 		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
@@ -385,7 +384,6 @@ var catalogue = []Site{
 	{
 		ID: "compute_proposer_index_random_product", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "MAX_EFFECTIVE_BALANCE * random_byte", Quantities: []string{qConfig, qRandom},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "random_byte <= 255, and MAX_EFFECTIVE_BALANCE * 255 < 2**64 on this config",
 		Requires:  []Requirement{reqRandomProduct},
@@ -393,14 +391,14 @@ var catalogue = []Site{
 	{
 		ID: "compute_proposer_index_counter", Section: "Misc", SpecFunc: "compute_proposer_index",
 		Expr: "i += 1", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: plus("i", "the iteration counter i", "i + 1", cst(1)),
 		Invariant: "each iteration accepts its candidate when random_byte is 0 (probability 1/256 for a hash) whatever its balance, and with probability effective_balance / MAX_EFFECTIVE_BALANCE otherwise: 2**64 - 1 rejections in a row would take more hashes than can be computed",
 	},
 	{
 		ID: "compute_committee_start_end", Section: "Misc", SpecFunc: "compute_committee",
 		Expr: "len(indices) * index;  len(indices) * uint64(index + 1)", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators (len(indices))", Of: "len(indices) * (index + 1)",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				return mul(v, u64(cfg.MaxCommitteesPerSlot), slotsPerEpoch(cfg))
@@ -417,26 +415,26 @@ var catalogue = []Site{
 	{
 		ID: "compute_committee_division", Section: "Misc", SpecFunc: "compute_committee",
 		Expr: "(...) // count", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "count = committees_per_slot * SLOTS_PER_EPOCH, with committees_per_slot >= 1 (get_committee_count_per_slot's max(1, ...)) and SLOTS_PER_EPOCH >= 1 [config_valid]",
 	},
 	{
 		ID: "compute_committee_member_read", Section: "Misc", SpecFunc: "compute_committee",
 		Expr: "indices[compute_shuffled_index(uint64(i), uint64(len(indices)), seed)]", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "compute_shuffled_index maps [0, len(indices)) onto itself, and i < end <= len(indices) since index + 1 <= count",
 		Note:      "the model's committee accessors read the cached whole-list shuffle (committeeFromShuffling), held equal to this plain version by a property test",
 	},
 	{
 		ID: "compute_epoch_at_slot_division", Section: "Misc", SpecFunc: "compute_epoch_at_slot",
 		Expr: "slot // SLOTS_PER_EPOCH", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "compute_start_slot_at_epoch_product", Section: "Misc", SpecFunc: "compute_start_slot_at_epoch",
 		Expr: "epoch * SLOTS_PER_EPOCH", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: times("epoch", "the epoch", "epoch * SLOTS_PER_EPOCH", slotsPerEpoch).
 			reach(maxEpoch, "the only caller, get_block_root, passes the previous or current epoch [slot_bound]"),
 		Invariant: "epochs passed are at most the current epoch, whose start slot is at most state.slot [slot_bound]; the bound is tight: the threshold is one epoch past the last",
@@ -444,7 +442,7 @@ var catalogue = []Site{
 	{
 		ID: "compute_activation_exit_epoch_sum", Section: "Misc", SpecFunc: "compute_activation_exit_epoch",
 		Expr: "epoch + 1 + MAX_SEED_LOOKAHEAD", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the epoch passed in", "epoch + 1 + MAX_SEED_LOOKAHEAD", func(cfg *spec.Config) *big.Int { return add(one, u64(cfg.MaxSeedLookahead)) }),
 		Invariant: "called with the current epoch [slot_bound]",
 	},
@@ -454,13 +452,13 @@ var catalogue = []Site{
 	{
 		ID: "get_previous_epoch_decrement", Section: "Beacon state accessors", SpecFunc: "get_previous_epoch",
 		Expr: "current_epoch - 1", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "evaluated only when current_epoch != GENESIS_EPOCH = 0",
 	},
 	{
 		ID: "get_block_root_at_slot_sum", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
 		Expr: "slot + SLOTS_PER_HISTORICAL_ROOT", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("slot", "the slot asked for", "slot + SLOTS_PER_HISTORICAL_ROOT", func(cfg *spec.Config) *big.Int { return u64(cfg.SlotsPerHistoricalRoot) }).
 			reach(maxUint64Minus(1), "the assert's first comparison slot < state.slot <= 2**64 - 1 comes first"),
 		Invariant: "",
@@ -469,70 +467,70 @@ var catalogue = []Site{
 	{
 		ID: "get_block_root_at_slot_read", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
 		Expr: "state.block_roots[slot % SLOTS_PER_HISTORICAL_ROOT]", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "get_block_root_at_slot_modulo", Section: "Beacon state accessors", SpecFunc: "get_block_root_at_slot",
 		Expr: "slot % SLOTS_PER_HISTORICAL_ROOT", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_randao_mix_read", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
 		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "get_randao_mix_modulo", Section: "Beacon state accessors", SpecFunc: "get_randao_mix",
 		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_validator_churn_limit_division", Section: "Beacon state accessors", SpecFunc: "get_validator_churn_limit",
 		Expr: "uint64(len(active_validator_indices)) // CHURN_LIMIT_QUOTIENT", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_seed_sum", Section: "Beacon state accessors", SpecFunc: "get_seed",
 		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the epoch passed in", "epoch + EPOCHS_PER_HISTORICAL_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerHistoricalVector) }),
 		Invariant: "called with the epoch of a committee or of the proposer: the previous or current epoch [slot_bound]",
 	},
 	{
 		ID: "get_seed_difference", Section: "Beacon state accessors", SpecFunc: "get_seed",
 		Expr: "epoch + EPOCHS_PER_HISTORICAL_VECTOR - MIN_SEED_LOOKAHEAD - 1", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "EPOCHS_PER_HISTORICAL_VECTOR > MIN_SEED_LOOKAHEAD + 1 [config_valid] (the spec's \"Avoid underflow\")",
 		SpecNote:  "# Avoid underflow",
 	},
 	{
 		ID: "get_committee_count_per_slot_divisions", Section: "Beacon state accessors", SpecFunc: "get_committee_count_per_slot",
 		Expr: "uint64(len(...)) // SLOTS_PER_EPOCH // TARGET_COMMITTEE_SIZE", Quantities: []string{qV},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_beacon_committee_index_arithmetic", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
 		Expr: "(slot % SLOTS_PER_EPOCH) * committees_per_slot + index;  committees_per_slot * SLOTS_PER_EPOCH", Quantities: []string{qV, qConfig},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "committees_per_slot <= MAX_COMMITTEES_PER_SLOT and index < committees_per_slot (process_attestation asserts it before; pending attestations passed it), so both are below MAX_COMMITTEES_PER_SLOT * SLOTS_PER_EPOCH",
 		Requires:  []Requirement{reqCommitteeCount},
 	},
 	{
 		ID: "get_beacon_committee_modulo", Section: "Beacon state accessors", SpecFunc: "get_beacon_committee",
 		Expr: "slot % SLOTS_PER_EPOCH", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_total_balance_sum", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
 		Expr: "sum([state.validators[index].effective_balance for index in indices])", Quantities: []string{qV, qEB},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: perV("sum of effective balances", "indices: all V active validators (get_total_active_balance)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg))
 		}).at(lastAddition(maxEB)),
@@ -542,13 +540,13 @@ var catalogue = []Site{
 	{
 		ID: "get_total_balance_validator_read", Section: "Beacon state accessors", SpecFunc: "get_total_balance",
 		Expr: "state.validators[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "indices are active or attesting validator indices [indices_in_registry]",
 	},
 	{
 		ID: "get_attesting_indices_bit_read", Section: "Beacon state accessors", SpecFunc: "get_attesting_indices",
 		Expr: "bits[i] for i, index in enumerate(committee)", Quantities: []string{qV, qCommittee},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators", Of: "longest committee",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				r, err := FastAt(cfg, v.Uint64())
@@ -579,13 +577,13 @@ var catalogue = []Site{
 	{
 		ID: "increase_balance_read", Section: "Beacon state mutators", SpecFunc: "increase_balance",
 		Expr: "state.balances[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "callers pass validator indices (the rewards loop, a deposit's matching validator, the proposer and whistleblower), and balances has one entry per validator [vector_lengths] [indices_in_registry]",
 	},
 	{
 		ID: "increase_balance_sum", Section: "Beacon state mutators", SpecFunc: "increase_balance",
 		Expr: "state.balances[index] += delta", Quantities: []string{qBalance, qDeposits},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("balance", "the balance before the increase, Gwei", "balance + delta", maxEB).
 			assuming("delta = MAX_EFFECTIVE_BALANCE, a top-up deposit of 32 ETH").
 			at(func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
@@ -597,25 +595,25 @@ var catalogue = []Site{
 	{
 		ID: "decrease_balance_read", Section: "Beacon state mutators", SpecFunc: "decrease_balance",
 		Expr: "state.balances[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "callers pass validator indices (the rewards loop, a slashed validator, process_slashings' loop) [vector_lengths] [indices_in_registry]",
 	},
 	{
 		ID: "decrease_balance_difference", Section: "Beacon state mutators", SpecFunc: "decrease_balance",
 		Expr: "state.balances[index] - delta", Quantities: []string{qBalance},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "evaluated only when delta <= state.balances[index] (the spec's underflow protection)",
 	},
 	{
 		ID: "initiate_validator_exit_read", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
 		Expr: "state.validators[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "callers pass an index they have read already (process_voluntary_exit, slash_validator's callers) or the registry loop's [indices_in_registry]",
 	},
 	{
 		ID: "initiate_validator_exit_queue_increment", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
 		Expr: "exit_queue_epoch += Epoch(1)", Quantities: []string{qEpoch, qExits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("exit_queue_epoch", "the exit queue epoch", "exit_queue_epoch + 1", cst(1)).
 			reach(func(cfg *spec.Config) *big.Int {
 				return add(maxEpoch(cfg), one, u64(cfg.MaxSeedLookahead), registryLimit(cfg))
@@ -625,7 +623,7 @@ var catalogue = []Site{
 	{
 		ID: "initiate_validator_exit_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "initiate_validator_exit",
 		Expr: "validator.exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", Quantities: []string{qEpoch, qExits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("exit_epoch", "the exit epoch", "exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.MinValidatorWithdrawabilityDelay)
 		}).reach(func(cfg *spec.Config) *big.Int {
@@ -636,32 +634,32 @@ var catalogue = []Site{
 	{
 		ID: "slash_validator_validator_read", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "state.validators[slashed_index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "initiate_validator_exit has just read the same index",
 	},
 	{
 		ID: "slash_validator_withdrawable_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector) }),
 		Invariant: "epoch is the current epoch [slot_bound]",
 	},
 	{
 		ID: "slash_validator_slashings_read", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "slash_validator_slashings_modulo", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "epoch % EPOCHS_PER_SLASHINGS_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "slash_validator_slashings_sum", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR] += validator.effective_balance", Quantities: []string{qSlashed},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: times("slashed", "validators slashed in one epoch", "state.slashings[epoch % EPOCHS_PER_SLASHINGS_VECTOR]", maxEB).
 			assuming("each at MAX_EFFECTIVE_BALANCE").at(lastAddition(maxEB)).
 			reach(maxSlashedPerEpoch, "the entry is reset at the end of the epoch before (process_final_updates), and one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators [one_block_per_slot]"),
@@ -670,25 +668,25 @@ var catalogue = []Site{
 	{
 		ID: "slash_validator_penalty_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "validator.effective_balance // MIN_SLASHING_PENALTY_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "slash_validator_whistleblower_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "validator.effective_balance // WHISTLEBLOWER_REWARD_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "slash_validator_proposer_division", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "whistleblower_reward // PROPOSER_REWARD_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "slash_validator_reward_difference", Section: "Beacon state mutators", SpecFunc: "slash_validator",
 		Expr: "whistleblower_reward - proposer_reward", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "proposer_reward = whistleblower_reward // PROPOSER_REWARD_QUOTIENT <= whistleblower_reward",
 	},
 
@@ -697,7 +695,7 @@ var catalogue = []Site{
 	{
 		ID: "initialize_genesis_time_sum", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
 		Expr: "eth1_timestamp + GENESIS_DELAY", Quantities: []string{qTime},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("eth1_timestamp", "the Eth1 block's timestamp, seconds", "eth1_timestamp + GENESIS_DELAY", func(cfg *spec.Config) *big.Int { return u64(cfg.GenesisDelay) }).
 			reach(domain64, whyAny),
 		Note: "an Eth1 timestamp within GENESIS_DELAY seconds of 2**64 (some 585 billion years away) has no genesis state",
@@ -705,7 +703,7 @@ var catalogue = []Site{
 	{
 		ID: "initialize_deposit_list_limit", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
 		Expr: "List[DepositData, 2**DEPOSIT_CONTRACT_TREE_DEPTH](*leaves[:index + 1])", Quantities: []string{qDeposits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: length("deposits", "deposits up to the Eth1 block", "len(deposit_data_list)", func(*spec.Config) *big.Int {
 			return new(big.Int).Lsh(one, uint(spec.DepositContractTreeDepth))
 		}).reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
@@ -715,19 +713,19 @@ var catalogue = []Site{
 	{
 		ID: "initialize_balance_read", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
 		Expr: "state.balances[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "process_deposit appends a balance with every validator [vector_lengths]",
 	},
 	{
 		ID: "initialize_effective_balance_modulo", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
 		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "initialize_effective_balance_difference", Section: "Genesis", SpecFunc: "initialize_beacon_state_from_eth1",
 		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qBalance},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "balance % EFFECTIVE_BALANCE_INCREMENT <= balance",
 	},
 
@@ -736,13 +734,13 @@ var catalogue = []Site{
 	{
 		ID: "verify_block_signature_proposer_read", Section: "Beacon chain state transition function", SpecFunc: "verify_block_signature",
 		Expr: "state.validators[signed_block.message.proposer_index]", Quantities: []string{qBlock, qRegistry},
-		LabelKind: LabelCalc, Status: RejectsInvalidInput,
+		Status:    RejectsInvalidInput,
 		Invariant: "fails when the block names a proposer beyond the registry: the block is invalid (state_transition verifies the signature before process_block_header checks the proposer)",
 	},
 	{
 		ID: "process_slots_next_slot", Section: "Beacon chain state transition function", SpecFunc: "process_slots",
 		Expr: "(state.slot + 1) % SLOTS_PER_EPOCH;  state.slot = Slot(state.slot + 1)", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("state.slot", "the state's slot", "state.slot + 1", cst(1)).
 			at(func(_ *spec.Config, x *big.Int) map[string]*big.Int { return map[string]*big.Int{"slot": x} }).
 			reach(maxUint64Minus(1), "inside the loop state.slot < slot <= 2**64 - 1"),
@@ -751,25 +749,25 @@ var catalogue = []Site{
 	{
 		ID: "process_slots_modulo", Section: "Beacon chain state transition function", SpecFunc: "process_slots",
 		Expr: "(state.slot + 1) % SLOTS_PER_EPOCH", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_slot_state_roots_write", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
 		Expr: "state.state_roots[state.slot % SLOTS_PER_HISTORICAL_ROOT]", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "process_slot_block_roots_write", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
 		Expr: "state.block_roots[state.slot % SLOTS_PER_HISTORICAL_ROOT]", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "process_slot_modulo", Section: "Beacon chain state transition function", SpecFunc: "process_slot",
 		Expr: "state.slot % SLOTS_PER_HISTORICAL_ROOT", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 
@@ -778,7 +776,7 @@ var catalogue = []Site{
 	{
 		ID: "get_unslashed_attesting_indices_read", Section: "Epoch processing, helper functions", SpecFunc: "get_unslashed_attesting_indices",
 		Expr: "state.validators[index].slashed", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "indices are committee members [indices_in_registry]",
 	},
 
@@ -787,7 +785,7 @@ var catalogue = []Site{
 	{
 		ID: "justification_attesting_balance_times_3", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
 		Expr: "get_attesting_balance(state, matching_target_attestations) * 3", Quantities: []string{qV, qTotal},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: perV("attesting_balance * 3", "all V attest to the target", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(3))
 		}).at(balancesOf("attesting_balance")),
@@ -796,7 +794,7 @@ var catalogue = []Site{
 	{
 		ID: "justification_total_balance_times_2", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
 		Expr: "get_total_active_balance(state) * 2", Quantities: []string{qV, qTotal},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: perV("total_active_balance * 2", "whatever attests (with less than 2/3 attesting, the left side fits)", func(cfg *spec.Config, v *big.Int) *big.Int {
 			return mul(v, maxEB(cfg), big.NewInt(2))
 		}).at(balancesOf("total_balance")),
@@ -804,7 +802,7 @@ var catalogue = []Site{
 	{
 		ID: "justification_checkpoint_distance", Section: "Justification and finalization", SpecFunc: "process_justification_and_finalization",
 		Expr: "old_previous_justified_checkpoint.epoch + 3 (and + 2, and old_current_justified_checkpoint.epoch + 2, + 1)", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: epochSum("checkpoint_epoch", "a justified checkpoint's epoch", "checkpoint.epoch + 3", cst(3)).
 			at(func(_ *spec.Config, x *big.Int) map[string]*big.Int {
 				return map[string]*big.Int{"checkpoint_epoch": x, "distance": big.NewInt(3)}
@@ -817,7 +815,6 @@ var catalogue = []Site{
 	{
 		ID: "get_base_reward_product", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
 		Expr: "effective_balance * BASE_REWARD_FACTOR", Quantities: []string{qEB},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: times("effective_balance", "the validator's effective balance, Gwei", "effective_balance * BASE_REWARD_FACTOR", func(cfg *spec.Config) *big.Int { return u64(cfg.BaseRewardFactor) }).reach(maxEB, whyEB),
 		Invariant: "effective balances are at most MAX_EFFECTIVE_BALANCE [effective_balance_cap]",
@@ -825,7 +822,6 @@ var catalogue = []Site{
 	{
 		ID: "get_base_reward_sqrt_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
 		Expr: "// integer_squareroot(total_balance)", Quantities: []string{qTotal},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1, whose square root is at least 1",
 		SpecNote:  "``EFFECTIVE_BALANCE_INCREMENT`` Gwei minimum to avoid divisions by zero.",
@@ -833,44 +829,42 @@ var catalogue = []Site{
 	{
 		ID: "get_base_reward_constant_division", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
 		Expr: "// BASE_REWARDS_PER_EPOCH", Quantities: []string{},
-		LabelKind: LabelCalc,
-		Status:    CannotFail, Invariant: "BASE_REWARDS_PER_EPOCH = 4 is a constant of the spec",
+		Status: CannotFail, Invariant: "BASE_REWARDS_PER_EPOCH = 4 is a constant of the spec",
 	},
 	{
 		ID: "get_base_reward_validator_read", Section: "Rewards and penalties", SpecFunc: "get_base_reward",
 		Expr: "state.validators[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "callers pass eligible or attesting validator indices [indices_in_registry]",
 	},
 	{
 		ID: "get_proposer_reward_division", Section: "Rewards and penalties", SpecFunc: "get_proposer_reward",
 		Expr: "get_base_reward(state, attesting_index) // PROPOSER_REWARD_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_finality_delay_difference", Section: "Rewards and penalties", SpecFunc: "get_finality_delay",
 		Expr: "get_previous_epoch(state) - state.finalized_checkpoint.epoch", Quantities: []string{qEpoch, qDelay},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the finalized epoch is at most the previous epoch: finalization takes a justified checkpoint whose epoch + 1, 2 or 3 is the current epoch, and at genesis both are 0",
 	},
 	{
 		ID: "get_eligible_validator_indices_next_epoch", Section: "Rewards and penalties", SpecFunc: "get_eligible_validator_indices",
 		Expr: "previous_epoch + 1", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("previous_epoch", "the previous epoch", "previous_epoch + 1", cst(1)),
 		Invariant: "the previous epoch is below the largest current epoch [slot_bound]",
 	},
 	{
 		ID: "get_attestation_component_deltas_increment_divisions", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
 		Expr: "attesting_balance // increment;  total_balance // increment", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor + " (EFFECTIVE_BALANCE_INCREMENT)",
 	},
 	{
 		ID: "get_attestation_component_deltas_numerator", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
 		Expr: "get_base_reward(state, index) * (attesting_balance // increment)", Quantities: []string{qV, qTotal, qEB},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "the total balance is at least EFFECTIVE_BALANCE_INCREMENT, so base_reward <= MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)) [effective_balance_cap], and attesting_balance // increment < 2**64 // increment: the product of the two bounds is below 2**64 on this config (the requirement), whatever the attesting and total balances",
 		Requires:  []Requirement{reqComponentNumerator},
@@ -879,60 +873,58 @@ var catalogue = []Site{
 	{
 		ID: "get_attestation_component_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
 		Expr: "reward_numerator // (total_balance // increment)", Quantities: []string{qTotal},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT, so total_balance // increment >= 1",
 	},
 	{
 		ID: "get_attestation_component_deltas_accumulate", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
 		Expr: "rewards[index] += ...;  penalties[index] += get_base_reward(state, index)", Quantities: []string{qEB},
-		LabelKind: LabelCalc,
 		Status:    CannotFail,
 		Invariant: "each entry of the fresh zero lists receives one addition (eligible indices are distinct)",
 	},
 	{
 		ID: "get_attestation_component_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_component_deltas",
 		Expr: "rewards[index];  penalties[index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the lists have len(state.validators) entries and eligible indices are validator indices [indices_in_registry]",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_min", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "min([a for a in matching_source_attestations if index in get_attesting_indices(...)], key=...)", Quantities: []string{qPending},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "index is an attester of one of these attestations, so the list min() reads is never empty (min of an empty list raises)",
 		Note:      "declared as the read of the first of the attester's candidates (index 0 of a list of that many): the model counts, per attester, the matching attestations that include it",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_attester_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "index in get_attesting_indices(state, a.data, a.aggregation_bits)", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "get_attesting_indices returns members of committees, which hold active validator indices [indices_in_registry]",
 		Note:      "not a read of the spec's: the model keeps the attestation min() picks for each attester in a list over the registry, and reports an attester outside it as the read state.validators[index] would fail",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_proposer_read", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "rewards[attestation.proposer_index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "a pending attestation's proposer_index is get_beacon_proposer_index at its inclusion, a validator then, and the registry never shrinks [indices_in_registry]",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "rewards[attestation.proposer_index] += get_proposer_reward(state, index);  rewards[index] += Gwei(max_attester_reward // attestation.inclusion_delay)", Quantities: []string{qV, qTotal},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "a proposer collects at most the base rewards of the attesters it included, whose effective balances sum to an attesting balance below 2**64 (the source deltas summed it): at most (2**64 - 1) * BASE_REWARD_FACTOR // (4 * isqrt(EFFECTIVE_BALANCE_INCREMENT)), plus its own base reward [effective_balance_cap]",
 		Requires:  []Requirement{reqInclusionRewards},
 	},
 	{
 		ID: "get_inclusion_delay_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "get_base_reward(state, index) - get_proposer_reward(state, index)", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "get_proposer_reward = get_base_reward // PROPOSER_REWARD_QUOTIENT <= get_base_reward",
 	},
 	{
 		ID: "get_inclusion_delay_deltas_delay_division", Section: "Rewards and penalties", SpecFunc: "get_inclusion_delay_deltas",
 		Expr: "max_attester_reward // attestation.inclusion_delay", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "process_attestation asserts data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot, so inclusion_delay >= MIN_ATTESTATION_INCLUSION_DELAY >= 1",
 		Requires:  []Requirement{reqInclusionDelay},
 		Note:      "with MIN_ATTESTATION_INCLUSION_DELAY = 0 an attestation included in its own slot would have inclusion_delay 0 and the next epoch transition would divide by zero; spec.Config.Validate rejects such a config",
@@ -940,20 +932,20 @@ var catalogue = []Site{
 	{
 		ID: "get_inactivity_penalty_deltas_base_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "BASE_REWARDS_PER_EPOCH * base_reward", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "base_reward <= effective_balance * BASE_REWARD_FACTOR // 4, so the product is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR [effective_balance_cap]",
 		Requires:  []Requirement{reqBaseRewardProduct},
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_difference", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "BASE_REWARDS_PER_EPOCH * base_reward - get_proposer_reward(state, index)", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "get_proposer_reward <= base_reward <= 4 * base_reward",
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_leak_product", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "effective_balance * get_finality_delay(state)", Quantities: []string{qEB, qDelay},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: times("finality_delay", "finality delay, epochs (previous epoch - finalized epoch)", "effective_balance * finality_delay", maxEB).
 			assuming("an eligible validator at MAX_EFFECTIVE_BALANCE that missed the target in a leak").
 			at(func(cfg *spec.Config, x *big.Int) map[string]*big.Int {
@@ -965,46 +957,46 @@ var catalogue = []Site{
 	{
 		ID: "get_inactivity_penalty_deltas_division", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "// INACTIVITY_PENALTY_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_sum", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "penalties[index] += Gwei(effective_balance * get_finality_delay(state) // INACTIVITY_PENALTY_QUOTIENT)", Quantities: []string{qEB, qDelay},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "whenever the product before it fits, the sum is at most MAX_EFFECTIVE_BALANCE * BASE_REWARD_FACTOR + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT [effective_balance_cap]",
 		Requires:  []Requirement{reqInactivitySum},
 	},
 	{
 		ID: "get_inactivity_penalty_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_inactivity_penalty_deltas",
 		Expr: "penalties[index];  state.validators[index].effective_balance", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "eligible indices are validator indices [indices_in_registry]",
 	},
 	{
 		ID: "get_attestation_deltas_rewards_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
 		Expr: "source_rewards[i] + target_rewards[i] + head_rewards[i] + inclusion_delay_rewards[i]", Quantities: []string{qEB, qTotal},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "three component rewards, each at most its numerator (bounded as in get_attestation_component_deltas_numerator), and an inclusion reward bounded as in get_inclusion_delay_deltas_rewards_sum [effective_balance_cap]",
 		Requires:  []Requirement{reqDeltasRewards},
 	},
 	{
 		ID: "get_attestation_deltas_penalties_sum", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
 		Expr: "source_penalties[i] + target_penalties[i] + head_penalties[i] + inactivity_penalties[i]", Quantities: []string{qEB, qDelay},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "three component penalties of at most a base reward each, and an inactivity penalty of at most 4 base rewards + (2**64 - 1) // INACTIVITY_PENALTY_QUOTIENT once its product fits [effective_balance_cap]",
 		Requires:  []Requirement{reqDeltasPenalties},
 	},
 	{
 		ID: "get_attestation_deltas_reads", Section: "Rewards and penalties", SpecFunc: "get_attestation_deltas",
 		Expr: "source_rewards[i], ... for i in range(len(state.validators))", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "every component list has len(state.validators) entries",
 	},
 	{
 		ID: "process_rewards_and_penalties_reads", Section: "Rewards and penalties", SpecFunc: "process_rewards_and_penalties",
 		Expr: "rewards[index];  penalties[index] for index in range(len(state.validators))", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "the delta lists have len(state.validators) entries",
 	},
 
@@ -1013,14 +1005,14 @@ var catalogue = []Site{
 	{
 		ID: "process_registry_updates_eligibility_epoch", Section: "Registry updates", SpecFunc: "process_registry_updates",
 		Expr: "get_current_epoch(state) + 1", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
 		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
 	},
 	{
 		ID: "process_registry_updates_queue_reads", Section: "Registry updates", SpecFunc: "process_registry_updates",
 		Expr: "state.validators[index] for index in activation_queue", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "the queue holds indices from enumerate(state.validators)",
 	},
 
@@ -1029,8 +1021,7 @@ var catalogue = []Site{
 	{
 		ID: "process_slashings_sum", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "sum(state.slashings)", Quantities: []string{qSlashed},
-		LabelKind: LabelCalc,
-		Status:    CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings)", maxEB).
 			assuming("each at MAX_EFFECTIVE_BALANCE").at(lastAddition(maxEB)).
 			reach(maxSlashedInWindow, "one epoch's blocks slash at most SLOTS_PER_EPOCH * (MAX_ATTESTER_SLASHINGS * MAX_VALIDATORS_PER_COMMITTEE + MAX_PROPOSER_SLASHINGS) validators, over EPOCHS_PER_SLASHINGS_VECTOR epochs, and no more than the registry [one_block_per_slot]"),
@@ -1039,8 +1030,7 @@ var catalogue = []Site{
 	{
 		ID: "process_slashings_multiplier", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", Quantities: []string{qSlashed},
-		LabelKind: LabelCalc,
-		Status:    CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: times("slashed", "validators slashed within the last EPOCHS_PER_SLASHINGS_VECTOR epochs", "sum(state.slashings) * PROPORTIONAL_SLASHING_MULTIPLIER", func(cfg *spec.Config) *big.Int {
 			return mul(maxEB(cfg), u64(cfg.ProportionalSlashingMultiplier))
 		}).assuming("each at MAX_EFFECTIVE_BALANCE").at(balancesOf("sum")).
@@ -1050,7 +1040,6 @@ var catalogue = []Site{
 	{
 		ID: "process_slashings_withdrawable_target", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "epoch + EPOCHS_PER_SLASHINGS_VECTOR // 2", func(cfg *spec.Config) *big.Int { return u64(cfg.EpochsPerSlashingsVector / 2) }),
 		Invariant: "epoch is the current epoch [slot_bound]",
@@ -1059,20 +1048,19 @@ var catalogue = []Site{
 	{
 		ID: "process_slashings_half_vector", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "EPOCHS_PER_SLASHINGS_VECTOR // 2", Quantities: []string{},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invLiteral,
 	},
 	{
 		ID: "process_slashings_increment_division", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "validator.effective_balance // increment", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor + " (EFFECTIVE_BALANCE_INCREMENT)",
 	},
 	{
 		ID: "process_slashings_penalty_numerator", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "validator.effective_balance // increment * adjusted_total_slashing_balance", Quantities: []string{qV, qTotal, qSlashed},
-		LabelKind: LabelCalc,
-		Status:    CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "V", Quantity: "active validators, each at MAX_EFFECTIVE_BALANCE", Of: "penalty_numerator",
 			Value: func(cfg *spec.Config, v *big.Int) *big.Int {
 				return mul(quo(maxEB(cfg), u64(uint64(cfg.EffectiveBalanceIncrement))), v, maxEB(cfg))
@@ -1091,14 +1079,12 @@ var catalogue = []Site{
 	{
 		ID: "process_slashings_penalty_division", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "penalty_numerator // total_balance", Quantities: []string{qTotal},
-		LabelKind: LabelCalc,
 		Status:    CannotFailUnderInvariants,
 		Invariant: "get_total_balance returns at least EFFECTIVE_BALANCE_INCREMENT >= 1",
 	},
 	{
 		ID: "process_slashings_penalty_increment", Section: "Slashings", SpecFunc: "process_slashings",
 		Expr: "penalty_numerator // total_balance * increment", Quantities: []string{qEB},
-		LabelKind: LabelCalc,
 		Status:    CannotFail,
 		Invariant: "adjusted_total_slashing_balance <= total_balance, so penalty_numerator // total_balance <= effective_balance // increment, and times increment at most the effective balance",
 	},
@@ -1108,39 +1094,39 @@ var catalogue = []Site{
 	{
 		ID: "process_final_updates_next_epoch", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "current_epoch + 1", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Threshold: epochSum("epoch", "the current epoch", "current_epoch + 1", cst(1)),
 		Invariant: "the current epoch is at most (2**64 - 1) // SLOTS_PER_EPOCH [slot_bound]",
 	},
 	{
 		ID: "process_final_updates_eth1_period_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "next_epoch % EPOCHS_PER_ETH1_VOTING_PERIOD", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_final_updates_balance_read", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "state.balances[index] for index, validator in enumerate(state.validators)", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "balances has one entry per validator [vector_lengths]",
 	},
 	{
 		ID: "process_final_updates_hysteresis_division", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "EFFECTIVE_BALANCE_INCREMENT // HYSTERESIS_QUOTIENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_final_updates_hysteresis_thresholds", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "HYSTERESIS_INCREMENT * HYSTERESIS_DOWNWARD_MULTIPLIER;  HYSTERESIS_INCREMENT * HYSTERESIS_UPWARD_MULTIPLIER", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "products of config values, below 2**64 on this config",
 		Requires:  []Requirement{reqHysteresis},
 	},
 	{
 		ID: "process_final_updates_downward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "balance + DOWNWARD_THRESHOLD", Quantities: []string{qBalance},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("balance", "a validator's balance, Gwei", "balance + DOWNWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
 			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisDownwardMultiplier))
 		}).reach(domain64, "balances have no cap: deposits top a balance up without limit"),
@@ -1149,7 +1135,7 @@ var catalogue = []Site{
 	{
 		ID: "process_final_updates_upward_sum", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "validator.effective_balance + UPWARD_THRESHOLD", Quantities: []string{qEB},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("effective_balance", "a validator's effective balance, Gwei", "effective_balance + UPWARD_THRESHOLD", func(cfg *spec.Config) *big.Int {
 			return mul(u64(uint64(cfg.EffectiveBalanceIncrement)/cfg.HysteresisQuotient), u64(cfg.HysteresisUpwardMultiplier))
 		}).reach(maxEB, whyEB),
@@ -1158,49 +1144,49 @@ var catalogue = []Site{
 	{
 		ID: "process_final_updates_effective_balance_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_final_updates_effective_balance_difference", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "balance - balance % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qBalance},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "balance % EFFECTIVE_BALANCE_INCREMENT <= balance",
 	},
 	{
 		ID: "process_final_updates_slashings_write", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "state.slashings[next_epoch % EPOCHS_PER_SLASHINGS_VECTOR]", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "process_final_updates_slashings_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "next_epoch % EPOCHS_PER_SLASHINGS_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_final_updates_randao_write", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "state.randao_mixes[next_epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector,
 	},
 	{
 		ID: "process_final_updates_randao_modulo", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "next_epoch % EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_final_updates_historical_period", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "next_epoch % (SLOTS_PER_HISTORICAL_ROOT // SLOTS_PER_EPOCH)", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "SLOTS_PER_EPOCH >= 1 and SLOTS_PER_HISTORICAL_ROOT >= SLOTS_PER_EPOCH, so the quotient is at least 1 [config_valid]",
 	},
 	{
 		ID: "process_final_updates_historical_roots_append", Section: "Final updates", SpecFunc: "process_final_updates",
 		Expr: "state.historical_roots.append(hash_tree_root(historical_batch))", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: (&SiteThreshold{Symbol: "epoch", Quantity: "the current epoch", Of: "len(state.historical_roots)",
 			Value: func(cfg *spec.Config, e *big.Int) *big.Int {
 				return quo(add(e, one), u64(cfg.SlotsPerHistoricalRoot/cfg.SlotsPerEpoch))
@@ -1220,31 +1206,31 @@ var catalogue = []Site{
 	{
 		ID: "process_block_header_proposer_read", Section: "Block header", SpecFunc: "process_block_header",
 		Expr: "state.validators[block.proposer_index]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the header asserted block.proposer_index == get_beacon_proposer_index(state), an active validator [indices_in_registry]",
 	},
 	{
 		ID: "process_randao_proposer_read", Section: "RANDAO", SpecFunc: "process_randao",
 		Expr: "state.validators[get_beacon_proposer_index(state)]", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the proposer is an active validator [indices_in_registry]",
 	},
 	{
 		ID: "process_randao_mix_write", Section: "RANDAO", SpecFunc: "process_randao",
 		Expr: "state.randao_mixes[epoch % EPOCHS_PER_HISTORICAL_VECTOR]", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: invVector + " (get_randao_mix has just read the same entry)",
 	},
 	{
 		ID: "process_randao_modulo", Section: "RANDAO", SpecFunc: "process_randao",
 		Expr: "epoch % EPOCHS_PER_HISTORICAL_VECTOR", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "process_eth1_data_votes_append", Section: "Eth1 data", SpecFunc: "process_eth1_data",
 		Expr: "state.eth1_data_votes.append(body.eth1_data)", Quantities: []string{qVotes, qSlot},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: length("votes", "votes in the voting period, after the append", "len(state.eth1_data_votes)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.EpochsPerEth1VotingPeriod), slotsPerEpoch(cfg))
 		}).reach(func(cfg *spec.Config) *big.Int {
@@ -1255,7 +1241,7 @@ var catalogue = []Site{
 	{
 		ID: "process_eth1_data_votes_limit", Section: "Eth1 data", SpecFunc: "process_eth1_data",
 		Expr: "EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "a product of config values (the list's SSZ limit), below 2**64 on this config",
 		Requires:  []Requirement{reqEth1Votes},
 		Note:      "evaluated once per call, for the append's limit and the majority test; spec.Config.Validate rejects a config whose product (doubled) does not fit a uint64",
@@ -1263,33 +1249,33 @@ var catalogue = []Site{
 	{
 		ID: "process_eth1_data_majority", Section: "Eth1 data", SpecFunc: "process_eth1_data",
 		Expr: "state.eth1_data_votes.count(body.eth1_data) * 2", Quantities: []string{qVotes},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "the count is at most the list's limit, EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH, and twice that is below 2**64 on this config",
 		Requires:  []Requirement{reqEth1Votes},
 	},
 	{
 		ID: "process_operations_outstanding_deposits", Section: "Operations", SpecFunc: "process_operations",
 		Expr: "state.eth1_data.deposit_count - state.eth1_deposit_index", Quantities: []string{qDeposits, qVotes},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "an honest majority of Eth1 votes never installs a deposit count below the deposits already processed [deposit_contract]",
 		Note:      "this rests on the honest-majority assumption of Eth1 voting, not on the state transition: a winning vote with a smaller deposit_count would make every later block fail here",
 	},
 	{
 		ID: "process_proposer_slashing_proposer_read", Section: "Proposer slashings", SpecFunc: "process_proposer_slashing",
 		Expr: "state.validators[header_1.proposer_index]", Quantities: []string{qBlock, qRegistry},
-		LabelKind: LabelCalc, Status: RejectsInvalidInput,
+		Status:    RejectsInvalidInput,
 		Invariant: "fails when the slashing names a proposer beyond the registry: the block is invalid",
 	},
 	{
 		ID: "process_attester_slashing_validator_read", Section: "Attester slashings", SpecFunc: "process_attester_slashing",
 		Expr: "state.validators[index] for index in sorted(indices)", Quantities: []string{qRegistry},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "is_valid_indexed_attestation has read every index of both attestations (an index beyond the registry fails there)",
 	},
 	{
 		ID: "process_attestation_earliest_sum", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", Quantities: []string{qSlot, qBlock},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("data.slot", "the attestation's slot", "data.slot + MIN_ATTESTATION_INCLUSION_DELAY", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.MinAttestationInclusionDelay)
 		}).reach(domain64, "data.slot lies in the previous or current epoch, up to the last slot 2**64 - 1"),
@@ -1298,7 +1284,7 @@ var catalogue = []Site{
 	{
 		ID: "process_attestation_latest_sum", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "data.slot + SLOTS_PER_EPOCH", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: plus("data.slot", "the attestation's slot", "data.slot + SLOTS_PER_EPOCH", slotsPerEpoch).
 			reach(func(cfg *spec.Config) *big.Int { return sub(maxUint64(), u64(cfg.MinAttestationInclusionDelay)) },
 				"evaluated once data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot <= 2**64 - 1"),
@@ -1307,13 +1293,13 @@ var catalogue = []Site{
 	{
 		ID: "process_attestation_inclusion_delay", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "state.slot - data.slot", Quantities: []string{qSlot},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "the inclusion-window assert before it requires data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot",
 	},
 	{
 		ID: "process_attestation_list_limit", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "MAX_ATTESTATIONS * SLOTS_PER_EPOCH", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status:    CannotFailUnderInvariants,
 		Invariant: "a product of config values (the lists' SSZ limit), below 2**64 on this config",
 		Requires:  []Requirement{reqAttestationLimit},
 		Note:      "evaluated once per call, for the appends' limit; spec.Config.Validate rejects a config whose product does not fit a uint64",
@@ -1321,7 +1307,7 @@ var catalogue = []Site{
 	{
 		ID: "process_attestation_current_append", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "state.current_epoch_attestations.append(pending_attestation)", Quantities: []string{qPending},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: length("pending", "pending attestations of the current epoch, after the append", "len(state.current_epoch_attestations)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
 		}).reach(func(cfg *spec.Config) *big.Int { return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg)) },
@@ -1331,7 +1317,7 @@ var catalogue = []Site{
 	{
 		ID: "process_attestation_previous_append", Section: "Attestations", SpecFunc: "process_attestation",
 		Expr: "state.previous_epoch_attestations.append(pending_attestation)", Quantities: []string{qPending},
-		LabelKind: LabelCalc, Status: CanFailAtThreshold,
+		Status: CanFailAtThreshold,
 		Threshold: length("pending", "pending attestations of the previous epoch, after the append", "len(state.previous_epoch_attestations)", func(cfg *spec.Config) *big.Int {
 			return mul(u64(cfg.MaxAttestations), slotsPerEpoch(cfg))
 		}).assuming("blocks of the previous epoch included attestations of their own epoch, and this epoch's blocks add more for it").
@@ -1344,19 +1330,19 @@ var catalogue = []Site{
 	{
 		ID: "get_validator_from_deposit_modulo", Section: "Deposits", SpecFunc: "get_validator_from_deposit",
 		Expr: "amount % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qConfig},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: invConfigDivisor,
 	},
 	{
 		ID: "get_validator_from_deposit_difference", Section: "Deposits", SpecFunc: "get_validator_from_deposit",
 		Expr: "amount - amount % EFFECTIVE_BALANCE_INCREMENT", Quantities: []string{qDeposits},
-		LabelKind: LabelCalc, Status: CannotFail,
+		Status:    CannotFail,
 		Invariant: "amount % EFFECTIVE_BALANCE_INCREMENT <= amount",
 	},
 	{
 		ID: "process_deposit_index_increment", Section: "Deposits", SpecFunc: "process_deposit",
 		Expr: "state.eth1_deposit_index += 1", Quantities: []string{qDeposits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("eth1_deposit_index", "deposits processed so far", "eth1_deposit_index + 1", cst(1)).
 			reach(maxDeposits, "[deposit_contract]: at most 2**32 - 1 deposits"),
 		Invariant: "eth1_deposit_index <= eth1_data.deposit_count <= 2**32 - 1 [deposit_contract]",
@@ -1364,7 +1350,7 @@ var catalogue = []Site{
 	{
 		ID: "process_deposit_validators_append", Section: "Deposits", SpecFunc: "process_deposit",
 		Expr: "state.validators.append(get_validator_from_deposit(state, deposit))", Quantities: []string{qRegistry, qDeposits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: length("validators", "validators in the registry, after the append", "len(state.validators)", registryLimit).
 			reach(maxDeposits, "every validator comes from a deposit [deposit_contract]"),
 		Invariant: "every validator comes from one of at most 2**32 - 1 deposits, below VALIDATOR_REGISTRY_LIMIT [deposit_contract]",
@@ -1372,7 +1358,7 @@ var catalogue = []Site{
 	{
 		ID: "process_deposit_balances_append", Section: "Deposits", SpecFunc: "process_deposit",
 		Expr: "state.balances.append(amount)", Quantities: []string{qRegistry, qDeposits},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: length("validators", "balances in the registry, after the append", "len(state.balances)", registryLimit).
 			reach(maxDeposits, "every balance comes from a deposit [deposit_contract]"),
 		Invariant: "balances has as many entries as validators, whose append has just passed [vector_lengths] [deposit_contract]",
@@ -1380,13 +1366,13 @@ var catalogue = []Site{
 	{
 		ID: "process_voluntary_exit_validator_read", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
 		Expr: "state.validators[voluntary_exit.validator_index]", Quantities: []string{qBlock, qRegistry},
-		LabelKind: LabelCalc, Status: RejectsInvalidInput,
+		Status:    RejectsInvalidInput,
 		Invariant: "fails when the exit names a validator beyond the registry: the block is invalid",
 	},
 	{
 		ID: "process_voluntary_exit_shard_period_sum", Section: "Voluntary exits", SpecFunc: "process_voluntary_exit",
 		Expr: "validator.activation_epoch + SHARD_COMMITTEE_PERIOD", Quantities: []string{qEpoch},
-		LabelKind: LabelCalc, Status: CannotFailUnderInvariants,
+		Status: CannotFailUnderInvariants,
 		Threshold: plus("activation_epoch", "the validator's activation epoch", "activation_epoch + SHARD_COMMITTEE_PERIOD", func(cfg *spec.Config) *big.Int {
 			return u64(cfg.ShardCommitteePeriod)
 		}).reach(maxEpoch, "the validator was asserted active, so activation_epoch <= current epoch [slot_bound]"),

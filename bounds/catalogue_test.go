@@ -137,9 +137,10 @@ func calcSites(fd *ast.FuncDecl) []string {
 	return out
 }
 
-// TestCatalogueLabelsInCode: every site's label occurs in the Go function it names, in the
-// file it names. Renaming a label, or moving the code, fails here.
-func TestCatalogueLabelsInCode(t *testing.T) {
+// TestCatalogueSitesInCode: every entry is declared by the model (spec.Site values with
+// its ID), used in the one function and file the entry gives (read off the declaration),
+// with the kind its operations have.
+func TestCatalogueSitesInCode(t *testing.T) {
 	funcs, _ := parseSpec(t)
 	for _, s := range Catalogue() {
 		f, ok := funcs[s.GoFunc]
@@ -150,30 +151,17 @@ func TestCatalogueLabelsInCode(t *testing.T) {
 		if f.file != s.File {
 			t.Errorf("%s: %s is in %s, not %s", s.ID, s.GoFunc, f.file, s.File)
 		}
-		switch s.LabelKind {
-		case LabelCalc:
-			uses := SiteUses(s.ID)
-			if len(uses) == 0 {
-				t.Errorf("%s: the model declares no spec.Site with this ID", s.ID)
+		uses := SiteUses(s.ID)
+		if len(uses) == 0 {
+			t.Errorf("%s: the model declares no spec.Site with this ID", s.ID)
+		}
+		for _, u := range uses {
+			if u.File != s.File || u.Func != s.GoFunc || len(u.Lines) == 0 {
+				t.Errorf("%s: operation %v is used in %s of %s (lines %v), not in %s", s.ID, u.Site.Operands, u.Func, u.File, u.Lines, s.GoFunc)
 			}
-			for _, u := range uses {
-				if u.File != s.File || u.Func != s.GoFunc || len(u.Lines) == 0 {
-					t.Errorf("%s: operation %v is used in %s of %s (lines %v), not in %s", s.ID, u.Site.Operands, u.Func, u.File, u.Lines, s.GoFunc)
-				}
-				if kindOf(u.Site.Op) != s.Kind {
-					t.Errorf("%s: operation %s is a %s, the site a %s", s.ID, u.Site.Op, kindOf(u.Site.Op), s.Kind)
-				}
+			if kindOf(u.Site.Op) != s.Kind {
+				t.Errorf("%s: operation %s is a %s, the site a %s", s.ID, u.Site.Op, kindOf(u.Site.Op), s.Kind)
 			}
-		case LabelError:
-			if !strings.Contains(f.body, s.Label) {
-				t.Errorf("%s: the error %q does not occur in %s", s.ID, s.Label, s.GoFunc)
-			}
-		case LabelCode:
-			if !strings.Contains(noSpace(f.body), noSpace(s.Label)) {
-				t.Errorf("%s: the code %q does not occur in %s", s.ID, s.Label, s.GoFunc)
-			}
-		default:
-			t.Errorf("%s: unknown label kind %q", s.ID, s.LabelKind)
 		}
 	}
 }
@@ -188,12 +176,11 @@ var notSpecSites = map[string]string{
 	"productFits":               "spec.Config.Validate's test that a product of config values fits, not a spec expression",
 }
 
-// TestCatalogueCoversCode: every labelled site of the model has an entry. A spec.Calc
-// operation without a declared Site, a declared Site no entry names, one the model never
-// uses,
-// an IndexError, BitlistIndexError or ArithmeticError the model returns, or a read through
-// validatorAt, with no site naming it in the same function,
-// fails here: adding an arithmetic or index site without cataloguing it is caught.
+// TestCatalogueCoversCode: every checked site of the model is declared and has an entry. A
+// spec.Calc operation without a declared Site, a read through validatorAt whose site no
+// entry of its function names, or an IndexError, BitlistIndexError or ArithmeticError built
+// with a list or function name in place of a declared site's error, fails here: adding an
+// arithmetic or index site without declaring and cataloguing it is caught.
 func TestCatalogueCoversCode(t *testing.T) {
 	funcs, fset := parseSpec(t)
 	byFunc := map[string][]Site{}
@@ -241,9 +228,7 @@ func TestCatalogueCoversCode(t *testing.T) {
 					}
 					str, _ := strconv.Unquote(lit.Value)
 					checked++
-					if !covered(name, func(s Site) bool { return strings.Contains(s.Label, str) }) {
-						t.Errorf("%s: %s{%s: %q} of %s is not in the catalogue", where(n), id.Name, kv.Key, str, name)
-					}
+					t.Errorf("%s: %s{%s: %q} of %s names no declared site: declare one (spec.Site) and return its error", where(n), id.Name, kv.Key, str, name)
 				}
 			case *ast.CallExpr:
 				id, ok := n.Fun.(*ast.Ident)
@@ -256,7 +241,7 @@ func TestCatalogueCoversCode(t *testing.T) {
 					call := noSpace(f.bodyOf(fset, n))
 					checked++
 					id := declaredID(n.Args[0])
-					if id == "" || !covered(name, func(s Site) bool { return s.LabelKind == LabelCalc && s.ID == id }) {
+					if id == "" || !covered(name, func(s Site) bool { return s.ID == id }) {
 						t.Errorf("%s: the read %s in %s is not in the catalogue (its first argument must be a declared spec.Site of this function's entries)", where(n), call, name)
 					}
 				}
@@ -265,7 +250,7 @@ func TestCatalogueCoversCode(t *testing.T) {
 		})
 	}
 	if checked < 60 {
-		t.Errorf("only %d labelled sites found in spec/: is the parser looking at the right files?", checked)
+		t.Errorf("only %d checked sites found in spec/: is the parser looking at the right files?", checked)
 	}
 }
 
@@ -323,7 +308,7 @@ func TestCatalogueWellFormed(t *testing.T) {
 			!strings.HasPrefix(s.ID, "justification_") && !strings.HasPrefix(s.ID, "initialize_") {
 			t.Errorf("%s: the ID should start with its spec function %s", s.ID, s.SpecFunc)
 		}
-		if !kinds[s.Kind] || !statuses[s.Status] || s.Section == "" || s.SpecFunc == "" || s.Expr == "" || (s.Label == "") != (s.LabelKind == LabelCalc) {
+		if !kinds[s.Kind] || !statuses[s.Status] || s.Section == "" || s.SpecFunc == "" || s.Expr == "" {
 			t.Errorf("%s: incomplete entry %+v", s.ID, s)
 		}
 		switch s.Status {
@@ -416,19 +401,17 @@ func TestThresholdsExact(t *testing.T) {
 				t.Errorf("%s on %s: no threshold found", s.ID, preset)
 				continue
 			}
-			if s.LabelKind == LabelCalc {
-				// Decided by the declared operations (spec.Site.Eval), which must fail at the
-				// threshold and not below it; Value, which draws the figure, must agree.
-				if th.site != s.ID {
-					t.Errorf("%s: its threshold is not decided by its declaration", s.ID)
-				}
-				if f, err := th.FailsAt(cfg, first); err != nil || !f {
-					t.Errorf("%s on %s: the declared operations do not fail at the threshold %s (%v)", s.ID, preset, first, err)
-				}
-				if first.Sign() > 0 {
-					if f, err := th.FailsAt(cfg, sub(first, one)); err != nil || f {
-						t.Errorf("%s on %s: the declared operations fail before the threshold %s (%v)", s.ID, preset, first, err)
-					}
+			// Decided by the declared operations (spec.Site.Eval), which must fail at the
+			// threshold and not below it; Value, which draws the figure, must agree.
+			if th.site != s.ID {
+				t.Errorf("%s: its threshold is not decided by its declaration", s.ID)
+			}
+			if f, err := th.FailsAt(cfg, first); err != nil || !f {
+				t.Errorf("%s on %s: the declared operations do not fail at the threshold %s (%v)", s.ID, preset, first, err)
+			}
+			if first.Sign() > 0 {
+				if f, err := th.FailsAt(cfg, sub(first, one)); err != nil || f {
+					t.Errorf("%s on %s: the declared operations fail before the threshold %s (%v)", s.ID, preset, first, err)
 				}
 			}
 			limit := th.Limit(cfg)
@@ -639,7 +622,7 @@ func TestSitePlots(t *testing.T) {
 }
 
 // TestDeclaredSitesCatalogued: every spec.Site the model declares is used by exactly one
-// function, and its ID is a LabelCalc entry of the catalogue in that function. A site
+// function, and its ID is an entry of the catalogue in that function. A site
 // whose Calc operation is replaced by Go's wrapping arithmetic is no longer used, and fails
 // here (TestWrappingMultiplyIsCaught).
 func TestDeclaredSitesCatalogued(t *testing.T) {
@@ -670,8 +653,8 @@ func declaredSiteProblems(locs []sitelocs.Location) []string {
 			continue
 		}
 		s, ok := SiteByID(l.ID)
-		if !ok || s.LabelKind != LabelCalc {
-			out = append(out, fmt.Sprintf("site %s (%s) has no LabelCalc entry in the catalogue", l.Var, l.ID))
+		if !ok {
+			out = append(out, fmt.Sprintf("site %s (%s) has no entry in the catalogue", l.Var, l.ID))
 			continue
 		}
 		if s.GoFunc != l.Func || s.File != l.File {

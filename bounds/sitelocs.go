@@ -70,7 +70,7 @@ func kindOf(op spec.Op) Kind {
 	return Overflow
 }
 
-// declaredSite fills in a LabelCalc entry from its declaration: the kind of its operations,
+// declaredSite fills in an entry from its declaration: the kind of its operations,
 // and the file, function and lines where the model uses them.
 func declaredSite(s Site) Site {
 	uses := SiteUses(s.ID)
