@@ -559,11 +559,12 @@ func (m *Model) GetTotalBalance(state *BeaconState, indices []ValidatorIndex) (t
 	var k Calc
 	var sum uint64
 	for _, i := range indices {
-		v, err := validatorAt(siteTotalBalanceRead, state, i)
-		if err != nil {
-			return 0, err
+		// The read through Site.Index, which inlines, where validatorAt would be a call: it
+		// runs for every active validator.
+		if siteTotalBalanceRead.Index(uint64(i), len(state.Validators)) {
+			return 0, outOfRange(siteTotalBalanceRead, "state.validators", uint64(i), len(state.Validators))
 		}
-		sum = k.Add(siteTotalBalanceSum, sum, uint64(v.EffectiveBalance))
+		sum = k.Add(siteTotalBalanceSum, sum, uint64(state.Validators[i].EffectiveBalance))
 	}
 	if err := k.Err(); err != nil {
 		return 0, err

@@ -42,10 +42,12 @@ func (m *Model) GetBaseReward(state *BeaconState, index ValidatorIndex) (Gwei, e
 	if err != nil {
 		return 0, err
 	}
-	v, err := validatorAt(siteBaseRewardRead, state, index)
-	if err != nil {
-		return 0, err
+	// The read through Site.Index, which inlines, where validatorAt would be a call: it runs
+	// for every validator and reward component.
+	if siteBaseRewardRead.Index(uint64(index), len(state.Validators)) {
+		return 0, outOfRange(siteBaseRewardRead, "state.validators", uint64(index), len(state.Validators))
 	}
+	v := &state.Validators[index]
 	sqrt, err := m.IntegerSquareroot(uint64(total))
 	if err != nil {
 		return 0, err
