@@ -147,12 +147,9 @@ func (m *Model) GetBlockRootAtSlot(state *BeaconState, slot Slot) (root Root, er
 	if !(uint64(state.Slot) <= upper) {
 		return Root{}, assertf("get_block_root_at_slot", CheckBlockRootRange, "slot %d, state slot %d", slot, state.Slot)
 	}
-	i := k.Mod(siteBlockRootAtSlotModulo, uint64(slot), m.SlotsPerHistoricalRoot)
-	if err := k.Err(); err != nil {
+	i, err := vectorAt(siteBlockRootAtSlotModulo, siteBlockRootAtSlotRead, uint64(slot), m.SlotsPerHistoricalRoot, "state.block_roots", len(state.BlockRoots))
+	if err != nil {
 		return Root{}, err
-	}
-	if siteBlockRootAtSlotRead.Index(i, len(state.BlockRoots)) {
-		return Root{}, outOfRange(siteBlockRootAtSlotRead, "state.block_roots", i, len(state.BlockRoots))
 	}
 	return state.BlockRoots[i], nil
 }
@@ -193,13 +190,9 @@ func (m *Model) GetRandaoMix(state *BeaconState, epoch Epoch) (mix Root, err err
 			c.that("mix_of_epoch", mix == state.RandaoMixes[i], "mix %x is not randao_mixes[%d]", mix, i)
 		})
 	}
-	var k Calc
-	i := k.Mod(siteRandaoMixModulo, uint64(epoch), m.EpochsPerHistoricalVector)
-	if err := k.Err(); err != nil {
+	i, err := vectorAt(siteRandaoMixModulo, siteRandaoMixRead, uint64(epoch), m.EpochsPerHistoricalVector, "state.randao_mixes", len(state.RandaoMixes))
+	if err != nil {
 		return Root{}, err
-	}
-	if siteRandaoMixRead.Index(i, len(state.RandaoMixes)) {
-		return Root{}, outOfRange(siteRandaoMixRead, "state.randao_mixes", i, len(state.RandaoMixes))
 	}
 	return state.RandaoMixes[i], nil
 }

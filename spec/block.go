@@ -160,13 +160,9 @@ func (m *Model) ProcessRandao(state *BeaconState, body *BeaconBlockBody) (err er
 	if err != nil {
 		return err
 	}
-	var k Calc
-	i := k.Mod(siteRandaoModulo, uint64(epoch), m.EpochsPerHistoricalVector)
-	if err := k.Err(); err != nil {
+	i, err := vectorAt(siteRandaoModulo, siteRandaoMixWrite, uint64(epoch), m.EpochsPerHistoricalVector, "state.randao_mixes", len(state.RandaoMixes))
+	if err != nil {
 		return err
-	}
-	if siteRandaoMixWrite.Index(i, len(state.RandaoMixes)) {
-		return outOfRange(siteRandaoMixWrite, "state.randao_mixes", i, len(state.RandaoMixes))
 	}
 	state.SetRandaoMix(i, m.Xor(current, m.Hash(body.RandaoReveal[:])))
 	return nil

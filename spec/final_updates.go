@@ -259,13 +259,9 @@ func (m *Model) ProcessSlashingsReset(state *BeaconState) (err error) {
 		return err
 	}
 	// Reset slashings
-	var k Calc
-	i := k.Mod(siteFinalSlashingsModulo, nextEpoch, m.EpochsPerSlashingsVector)
-	if err := k.Err(); err != nil {
+	i, err := vectorAt(siteFinalSlashingsModulo, siteFinalSlashingsWrite, nextEpoch, m.EpochsPerSlashingsVector, "state.slashings", len(state.Slashings))
+	if err != nil {
 		return err
-	}
-	if siteFinalSlashingsWrite.Index(i, len(state.Slashings)) {
-		return outOfRange(siteFinalSlashingsWrite, "state.slashings", i, len(state.Slashings))
 	}
 	state.SetSlashing(i, 0)
 	return nil
@@ -318,13 +314,9 @@ func (m *Model) ProcessRandaoMixesReset(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
-	var k Calc
-	j := k.Mod(siteFinalRandaoModulo, nextEpoch, m.EpochsPerHistoricalVector)
-	if err := k.Err(); err != nil {
+	j, err := vectorAt(siteFinalRandaoModulo, siteFinalRandaoWrite, nextEpoch, m.EpochsPerHistoricalVector, "state.randao_mixes", len(state.RandaoMixes))
+	if err != nil {
 		return err
-	}
-	if siteFinalRandaoWrite.Index(j, len(state.RandaoMixes)) {
-		return outOfRange(siteFinalRandaoWrite, "state.randao_mixes", j, len(state.RandaoMixes))
 	}
 	state.SetRandaoMix(j, mix)
 	return nil

@@ -265,12 +265,9 @@ func (m *Model) SlashValidator(state *BeaconState, slashedIndex ValidatorIndex, 
 		return err
 	}
 	validator.WithdrawableEpoch = max(validator.WithdrawableEpoch, withdrawable)
-	slot := k.Mod(siteSlashSlashingsModulo, uint64(epoch), m.EpochsPerSlashingsVector)
-	if err := k.Err(); err != nil {
+	slot, err := vectorAt(siteSlashSlashingsModulo, siteSlashSlashingsRead, uint64(epoch), m.EpochsPerSlashingsVector, "state.slashings", len(state.Slashings))
+	if err != nil {
 		return err
-	}
-	if siteSlashSlashingsRead.Index(slot, len(state.Slashings)) {
-		return outOfRange(siteSlashSlashingsRead, "state.slashings", slot, len(state.Slashings))
 	}
 	sum := k.Add(siteSlashSlashingsSum, uint64(state.Slashings[slot]), uint64(validator.EffectiveBalance))
 	penalty := k.Div(siteSlashPenaltyDivision, uint64(validator.EffectiveBalance), m.MinSlashingPenaltyQuotient)

@@ -202,6 +202,21 @@ func appendBeyondLimit(s *Site, list string, n int) error {
 	return &IndexError{List: list, Index: uint64(n), Len: n, Site: s.ID}
 }
 
+// vectorAt is the position x % n of a vector of length entries that the spec reads or
+// writes at vector[x % n]: the modulo through its site mod, then the read or write through
+// its OpIndex site at, an IndexError naming at when the position is past the end.
+func vectorAt(mod, at *Site, x, n uint64, vector string, length int) (uint64, error) {
+	var k Calc
+	i := k.Mod(mod, x, n)
+	if err := k.Err(); err != nil {
+		return 0, err
+	}
+	if at.Index(i, length) {
+		return 0, outOfRange(at, vector, i, length)
+	}
+	return i, nil
+}
+
 // outOfRange is the error of a read or write of entry i of list, of n entries, at the
 // OpIndex site s.
 func outOfRange(s *Site, list string, i uint64, n int) error {

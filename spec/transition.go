@@ -272,13 +272,9 @@ func (m *Model) ProcessSlot(state *BeaconState) (err error) {
 	if err != nil {
 		return err
 	}
-	var k Calc
-	i := k.Mod(siteSlotModulo, uint64(state.Slot), m.SlotsPerHistoricalRoot)
-	if err := k.Err(); err != nil {
+	i, err := vectorAt(siteSlotModulo, siteSlotStateRootsWrite, uint64(state.Slot), m.SlotsPerHistoricalRoot, "state.state_roots", len(state.StateRoots))
+	if err != nil {
 		return err
-	}
-	if siteSlotStateRootsWrite.Index(i, len(state.StateRoots)) {
-		return outOfRange(siteSlotStateRootsWrite, "state.state_roots", i, len(state.StateRoots))
 	}
 	state.SetStateRoot(i, previousStateRoot)
 	// Cache latest block header state root

@@ -335,7 +335,7 @@ var Mutants = []Mutant{
 		Edits: []Edit{{"ProcessEth1DataReset", "k.Mod(siteFinalEth1PeriodModulo, nextEpoch, m.EpochsPerEth1VotingPeriod)", "k.Mod(siteFinalEth1PeriodModulo, nextEpoch-1, m.EpochsPerEth1VotingPeriod)"}}},
 	{ID: "final/slashings-reset-current", Area: "final-updates", Kind: "wrong-epoch",
 		Desc:  "process_slashings_reset: the current epoch's slashings entry is reset instead of the next epoch's",
-		Edits: []Edit{{"ProcessSlashingsReset", "k.Mod(siteFinalSlashingsModulo, nextEpoch, m.EpochsPerSlashingsVector)", "k.Mod(siteFinalSlashingsModulo, nextEpoch-1, m.EpochsPerSlashingsVector)"}},
+		Edits: []Edit{{"ProcessSlashingsReset", "siteFinalSlashingsWrite, nextEpoch, m.EpochsPerSlashingsVector", "siteFinalSlashingsWrite, nextEpoch-1, m.EpochsPerSlashingsVector"}},
 		Reach: "an epoch transition after a slashing in the same epoch: the mutant zeroes the current epoch's slashings entry, which the spec keeps, so the state root differs at once and the slashing penalties EPOCHS_PER_SLASHINGS_VECTOR // 2 epochs later are lower. No vector checks a state across an epoch boundary after a slashing; process_slashings_reset.slashings_kept (no entry but the next epoch's changes; also on process_final_updates and process_epoch) would catch it there"},
 	{ID: "final/randao-mix-not-carried", Area: "final-updates", Kind: "wrong-value",
 		Desc:  "process_randao_mixes_reset: the next epoch's randao mix is a byte-swapped copy of the current one",
