@@ -20,15 +20,30 @@ func BenchmarkEpochTransitionMainnet100k(b *testing.B) { benchEpochTransition(b,
 func BenchmarkEpochTransitionMainnet400k(b *testing.B) { benchEpochTransition(b, 400_000) }
 
 func benchEpochTransition(b *testing.B, n uint64) {
+	benchAttestedState(b, n, 1, 0, func(m *spec.Model, s *spec.BeaconState) error {
+		last := s.Slot
+		if err := m.ProcessSlots(s, last+1); err != nil {
+			return err
+		}
+		if s.CurrentJustifiedCheckpoint.Epoch != 3 || s.FinalizedCheckpoint.Epoch != 2 {
+			return fmt.Errorf("justified %d, finalized %d after the transition", s.CurrentJustifiedCheckpoint.Epoch, s.FinalizedCheckpoint.Epoch)
+		}
+		return nil
+	})
+}
+
+// benchAttestedState times step on a mainnet state of n validators at the last slot of
+// epoch 3 with the pending attestations of the given participation (AddPendingAttestations,
+// seed), each iteration on a copy of it whose making is not timed.
+func benchAttestedState(b *testing.B, n uint64, participation float64, seed uint64, step func(*spec.Model, *spec.BeaconState) error) {
 	cfg := spec.MustPreset("mainnet")
 	m := spec.NewModel(cfg)
 	m.VerifySignatures = false
-	last := spec.Slot(4*cfg.SlotsPerEpoch - 1)
-	state, err := LargeState(cfg, n, last)
+	state, err := LargeState(cfg, n, spec.Slot(4*cfg.SlotsPerEpoch-1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := AddPendingAttestations(m, state, 1, 0); err != nil {
+	if err := AddPendingAttestations(m, state, participation, seed); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -37,11 +52,8 @@ func benchEpochTransition(b *testing.B, n uint64) {
 		b.StopTimer()
 		s := state.Copy()
 		b.StartTimer()
-		if err := m.ProcessSlots(s, last+1); err != nil {
+		if err := step(m, s); err != nil {
 			b.Fatal(err)
-		}
-		if s.CurrentJustifiedCheckpoint.Epoch != 3 || s.FinalizedCheckpoint.Epoch != 2 {
-			b.Fatalf("justified %d, finalized %d after the transition", s.CurrentJustifiedCheckpoint.Epoch, s.FinalizedCheckpoint.Epoch)
 		}
 	}
 }
@@ -102,24 +114,5 @@ func BenchmarkLargeState(b *testing.B) {
 // the delta functions and the balance updates, the committees and shufflings cached after
 // the first iteration. The copy of the state each iteration starts from is not timed.
 func BenchmarkRewardsAndPenaltiesMainnet100k(b *testing.B) {
-	cfg := spec.MustPreset("mainnet")
-	m := spec.NewModel(cfg)
-	m.VerifySignatures = false
-	state, err := LargeState(cfg, 100_000, spec.Slot(4*cfg.SlotsPerEpoch-1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := AddPendingAttestations(m, state, 0.9, 1); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		b.StopTimer()
-		s := state.Copy()
-		b.StartTimer()
-		if err := m.ProcessRewardsAndPenalties(s); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchAttestedState(b, 100_000, 0.9, 1, (*spec.Model).ProcessRewardsAndPenalties)
 }
